@@ -1,0 +1,129 @@
+"""The `rete` command: load .env, build Settings, set up logging, dispatch subcommands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from dotenv import load_dotenv
+
+from bot import __version__, texts
+from bot.config import RedactingFilter, Settings
+from bot.errors import ConfigError, UserFacingError
+
+log = logging.getLogger(__name__)
+
+# Features add their subcommands here: each module has `add_commands(subparsers)`, and each
+# subcommand sets `func(args, settings) -> int` with `set_defaults`.
+FEATURE_CLIS: tuple[str, ...] = ()
+
+Handler = Callable[[argparse.Namespace, Settings], int]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="rete",
+        description=(
+            "Rete, il bot della community dell'Accademia. Senza sottocomando: con un "
+            "DISCORD_TOKEN si collega a Discord, senza avvia la console offline."
+        ),
+    )
+    parser.add_argument("--version", action="version", version=f"rete {__version__}")
+    parser.add_argument("--env-file", type=Path, default=None, help="file .env da leggere")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = sub.add_parser("run", help="connect to Discord with DISCORD_TOKEN")
+    add_db_option(run)
+    run.set_defaults(func=_cmd_run)
+
+    console = sub.add_parser("console", help="offline console on the same core (no token)")
+    add_db_option(console)
+    console.set_defaults(func=_cmd_console)
+
+    for name in FEATURE_CLIS:
+        importlib.import_module(name).add_commands(sub)
+    return parser
+
+
+def add_db_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db", type=Path, default=None, help="SQLite file (default: RETE_DB or ./data/rete.db)"
+    )
+
+
+def settings_for(args: argparse.Namespace, settings: Settings) -> Settings:
+    """Settings with the command line's `--db` applied."""
+    db = getattr(args, "db", None)
+    if db is None:
+        return settings
+    from dataclasses import replace
+
+    return replace(settings, db_path=db)
+
+
+def setup_logging(settings: Settings) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(
+        logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
+    )
+    handler.addFilter(RedactingFilter(settings.discord_token))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(settings.log_level)
+    # discord.py's gateway chatter is useful at DEBUG only.
+    logging.getLogger("discord").setLevel(max(logging.INFO, root.level))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    load_dotenv(args.env_file or ".env", override=False)
+    try:
+        settings = settings_for(args, Settings.from_env(os.environ))
+    except ConfigError as exc:
+        print(f"rete: {exc}", file=sys.stderr)
+        return 2
+    setup_logging(settings)
+    func: Handler | None = getattr(args, "func", None)
+    if func is None:
+        if settings.has_token:
+            func = _cmd_run
+        else:
+            print(texts.NO_TOKEN_HINT, file=sys.stderr)
+            func = _cmd_console
+    try:
+        return func(args, settings)
+    except UserFacingError as exc:
+        print(f"rete: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    if not settings.has_token:
+        print("rete run: DISCORD_TOKEN is not set (see .env.example)", file=sys.stderr)
+        return 2
+    from bot.client import run_bot
+
+    return asyncio.run(run_bot(settings))
+
+
+def _cmd_console(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.console import run_console
+    from bot.core import Core
+
+    async def go() -> int:
+        core = await Core.open(settings)
+        try:
+            return await run_console(core)
+        finally:
+            await core.close()
+
+    return asyncio.run(go())

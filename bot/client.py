@@ -1,0 +1,153 @@
+"""The discord.py Bot subclass: opens the core in setup_hook and loads an explicit tuple of cogs."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from typing import Any
+
+import discord
+import yarl
+from discord import app_commands
+from discord.ext import commands
+
+from bot import texts
+from bot.config import Settings
+from bot.core import Core
+from bot.errors import UserFacingError
+
+log = logging.getLogger(__name__)
+
+# Loaded in this order by setup_hook; an explicit list, not a directory listing.
+EXTENSIONS: tuple[str, ...] = ("cogs.meta",)
+
+
+def build_intents() -> discord.Intents:
+    """The gateway intents Rete needs.
+
+    - guilds, guild_messages: see channels and messages in the servers it is in;
+    - message_content (privileged, enable it in the Developer Portal → Bot → Privileged Gateway
+      Intents): read what members write, to answer questions and apply the policy;
+    - no members or presence intent: a message carries its author's roles already.
+    """
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.dm_messages = True
+    intents.message_content = True
+    return intents
+
+
+def point_at(api_base: str | None, gateway_url: str | None) -> None:
+    """Aim discord.py at another Discord (the project's fake one in tests and benchmarks)."""
+    if api_base:
+        discord.http.Route.BASE = api_base.rstrip("/")
+    if gateway_url:
+        discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
+
+
+async def send_error(interaction: discord.Interaction[Any], message: str) -> None:
+    """An ephemeral reply that works whether or not the interaction was already answered."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(message, ephemeral=True)
+        else:
+            await interaction.response.send_message(message, ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not send an error reply for interaction %s", interaction.id)
+
+
+class ReteTree(app_commands.CommandTree["ReteBot"]):
+    """Turns failed checks and user-facing errors into ephemeral replies; logs the rest."""
+
+    async def on_error(
+        self, interaction: discord.Interaction[ReteBot], error: app_commands.AppCommandError
+    ) -> None:
+        command = interaction.command.qualified_name if interaction.command else "?"
+        original = getattr(error, "original", error)
+        if isinstance(original, UserFacingError):
+            await send_error(interaction, str(original))
+        elif isinstance(error, app_commands.NoPrivateMessage):
+            await send_error(interaction, texts.NOT_IN_GUILD)
+        elif isinstance(error, app_commands.CommandOnCooldown):
+            await send_error(interaction, texts.COOLDOWN.format(seconds=error.retry_after))
+        elif isinstance(error, app_commands.CheckFailure):
+            log.info(
+                "refused /%s to user %s in guild %s: %s",
+                command,
+                interaction.user.id,
+                interaction.guild_id,
+                type(error).__name__,
+            )
+            await send_error(interaction, str(error) or texts.NOT_MODERATOR)
+        else:
+            log.error("error in /%s", command, exc_info=original)
+            await send_error(interaction, texts.GENERIC_ERROR)
+
+
+class ReteBot(commands.Bot):
+    core: Core
+
+    def __init__(self, settings: Settings, *, core: Core | None = None, **options: Any) -> None:
+        options.setdefault("guild_ready_timeout", 2.0)
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            intents=build_intents(),
+            tree_cls=ReteTree,
+            help_command=None,
+            allowed_mentions=discord.AllowedMentions.none(),  # the bot never pings by default
+            owner_ids=set(settings.owner_ids) or None,
+            **options,
+        )
+        self.settings = settings
+        self._given_core = core
+        self._closed = False
+
+    async def setup_hook(self) -> None:
+        self.core = self._given_core or await Core.open(self.settings)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        if self.settings.dev_guild_id:
+            guild = discord.Object(self.settings.dev_guild_id)
+            self.tree.copy_global_to(guild=guild)
+            synced = await self.tree.sync(guild=guild)
+            log.info("synced %d commands to the dev guild", len(synced))
+
+    async def on_ready(self) -> None:
+        log.info("ready as %s (%s) in %d guilds", self.user, getattr(self.user, "id", "?"), len(self.guilds))
+
+    async def on_guild_available(self, guild: discord.Guild) -> None:
+        await self.core.ensure_guild(guild.id, guild.name)
+
+    async def on_guild_join(self, guild: discord.Guild) -> None:
+        await self.core.ensure_guild(guild.id, guild.name)
+
+    async def close(self) -> None:
+        # discord.py may call close() twice (signal + context manager); both must be safe.
+        await super().close()
+        if not self._closed:
+            self._closed = True
+            core = getattr(self, "core", None)
+            if core is not None and self._given_core is None:
+                await core.close()
+
+
+async def run_bot(settings: Settings) -> int:
+    """`rete run`: connect, and close cleanly on SIGINT/SIGTERM."""
+    point_at(settings.api_base, settings.gateway_url)
+    assert settings.discord_token is not None
+    bot = ReteBot(settings)
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+        except (NotImplementedError, RuntimeError):
+            pass
+    try:
+        async with bot:
+            await bot.start(settings.discord_token)
+    except discord.LoginFailure:
+        log.error("Discord refused the token (DISCORD_TOKEN): check it in the Developer Portal")
+        return 1
+    return 0

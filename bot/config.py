@@ -1,0 +1,116 @@
+"""Settings built from a mapping (the environment); every problem reported in one error."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from bot.errors import ConfigError
+
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything Rete reads from its environment. Build it with `Settings.from_env`."""
+
+    discord_token: str | None = field(default=None, repr=False)  # never printed
+    db_path: Path = Path("data/rete.db")
+    dev_guild_id: int | None = None
+    log_level: str = "INFO"
+    owner_ids: frozenset[int] = frozenset()
+    # Where discord.py talks to; only tests and the benchmarks point these at a fake Discord.
+    api_base: str | None = None
+    gateway_url: str | None = None
+    knowledge_sources: tuple[Path, ...] = ()
+
+    @property
+    def has_token(self) -> bool:
+        return bool(self.discord_token)
+
+    def __repr__(self) -> str:  # the token must never reach a log line or a traceback
+        token = "set" if self.discord_token else "unset"
+        return (
+            f"Settings(discord_token=<{token}>, db_path={self.db_path!s}, "
+            f"dev_guild_id={self.dev_guild_id}, log_level={self.log_level})"
+        )
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        problems: list[str] = []
+
+        def get(key: str) -> str | None:
+            value = env.get(key)
+            if value is None:
+                return None
+            value = value.strip()
+            return value or None
+
+        def snowflake(key: str, raw: str) -> int | None:
+            if raw.isdigit() and 0 < int(raw) < 2**64:
+                return int(raw)
+            problems.append(f"{key}: «{raw[:40]}» is not a Discord id (a number of 17-20 digits)")
+            return None
+
+        token = get("DISCORD_TOKEN")
+        if token is not None and (any(c.isspace() for c in token) or len(token) < 20):
+            problems.append("DISCORD_TOKEN: does not look like a bot token (too short or has spaces)")
+
+        db_raw = get("RETE_DB")
+        db_path = Path(db_raw) if db_raw else Path("data/rete.db")
+
+        dev_guild = get("RETE_DEV_GUILD_ID")
+        dev_guild_id = snowflake("RETE_DEV_GUILD_ID", dev_guild) if dev_guild else None
+
+        level = (get("RETE_LOG_LEVEL") or "INFO").upper()
+        if level not in LOG_LEVELS:
+            problems.append(f"RETE_LOG_LEVEL: «{level[:20]}» is not one of {', '.join(LOG_LEVELS)}")
+
+        owners: set[int] = set()
+        for part in (get("RETE_OWNER_IDS") or "").replace(";", ",").split(","):
+            part = part.strip()
+            if part:
+                owner = snowflake("RETE_OWNER_IDS", part)
+                if owner is not None:
+                    owners.add(owner)
+
+        api_base = get("RETE_DISCORD_API_BASE")
+        gateway_url = get("RETE_DISCORD_GATEWAY")
+        for key, url in (("RETE_DISCORD_API_BASE", api_base), ("RETE_DISCORD_GATEWAY", gateway_url)):
+            if url is not None and not url.startswith(("http://", "https://", "ws://", "wss://")):
+                problems.append(f"{key}: «{url[:60]}» is not an http(s) or ws(s) URL")
+
+        sources = tuple(
+            Path(p.strip()) for p in (get("RETE_KNOWLEDGE_SOURCES") or "").split(",") if p.strip()
+        )
+
+        if problems:
+            raise ConfigError("Invalid settings:\n  - " + "\n  - ".join(problems))
+        return cls(
+            discord_token=token,
+            db_path=db_path,
+            dev_guild_id=dev_guild_id,
+            log_level=level,
+            owner_ids=frozenset(owners),
+            api_base=api_base,
+            gateway_url=gateway_url,
+            knowledge_sources=sources,
+        )
+
+
+class RedactingFilter(logging.Filter):
+    """Belt and braces: replaces the token wherever it would appear in a log record."""
+
+    def __init__(self, secret: str | None) -> None:
+        super().__init__()
+        self._secret = secret
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if self._secret:
+            message = record.getMessage()
+            if self._secret in message:
+                record.msg = message.replace(self._secret, "<token>")
+                record.args = None
+        return True

@@ -1,0 +1,194 @@
+"""The offline console: chat as a member of a local guild and run slash-style commands on the core."""
+
+from __future__ import annotations
+
+import asyncio
+import importlib
+import shlex
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from bot import texts
+from bot.core import Core
+
+LOCAL_GUILD_ID = 1
+LOCAL_GUILD_NAME = "Accademia (locale)"
+MEMBER = (100, "membro")
+MODERATOR = (200, "moderatrice")
+CHANNELS = {"generale": 10, "domande": 11, "moderazione": 12}
+
+CommandHandler = Callable[["Session", list[str], str], Awaitable[list[str]]]
+ChatHandler = Callable[["Session", "ChatLine"], Awaitable[list[str]]]
+
+# Features plug their console commands in here: each module has `register(registry)`.
+CONSOLE_EXTENSIONS: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChatLine:
+    message_id: int
+    guild_id: int
+    channel_id: int
+    channel_name: str
+    author_id: int
+    author_name: str
+    is_moderator: bool
+    text: str
+
+
+@dataclass(frozen=True)
+class ConsoleCommand:
+    name: str
+    usage: str
+    help: str
+    handler: CommandHandler
+    moderator_only: bool = False
+
+
+@dataclass
+class Registry:
+    commands: dict[str, ConsoleCommand] = field(default_factory=dict)
+    chat_handlers: list[ChatHandler] = field(default_factory=list)
+
+    def command(
+        self, name: str, usage: str, help: str, *, moderator_only: bool = False
+    ) -> Callable[[CommandHandler], CommandHandler]:
+        def decorator(handler: CommandHandler) -> CommandHandler:
+            self.commands[name] = ConsoleCommand(name, usage, help, handler, moderator_only)
+            return handler
+
+        return decorator
+
+    def chat(self, handler: ChatHandler) -> ChatHandler:
+        self.chat_handlers.append(handler)
+        return handler
+
+
+@dataclass
+class Session:
+    """One person at the console: who they are and where they are writing."""
+
+    core: Core
+    registry: Registry
+    user: tuple[int, str] = MEMBER
+    channel: str = "generale"
+    _next_message_id: int = 1_000
+
+    @property
+    def guild_id(self) -> int:
+        return LOCAL_GUILD_ID
+
+    @property
+    def is_moderator(self) -> bool:
+        return self.user == MODERATOR
+
+    @property
+    def channel_id(self) -> int:
+        return CHANNELS[self.channel]
+
+    async def handle(self, line: str) -> list[str]:
+        """What Rete answers to one line typed at the console."""
+        line = line.strip()
+        if not line:
+            return []
+        if line.startswith("/"):
+            return await self._command(line)
+        self._next_message_id += 1
+        chat = ChatLine(
+            message_id=self._next_message_id,
+            guild_id=self.guild_id,
+            channel_id=self.channel_id,
+            channel_name=self.channel,
+            author_id=self.user[0],
+            author_name=self.user[1],
+            is_moderator=self.is_moderator,
+            text=line,
+        )
+        out: list[str] = []
+        for handler in self.registry.chat_handlers:
+            out.extend(await handler(self, chat))
+        return out or [texts.CONSOLE_NO_REACTION]
+
+    async def _command(self, line: str) -> list[str]:
+        head, _, rest = line[1:].partition(" ")
+        words = head.split()
+        # Longest registered name first, so "/policy test x" finds "policy test".
+        try:
+            parts = words + shlex.split(rest)
+        except ValueError:
+            parts = words + rest.split()
+        for size in range(min(len(parts), 3), 0, -1):
+            name = " ".join(parts[:size])
+            command = self.registry.commands.get(name)
+            if command is not None:
+                if command.moderator_only and not self.is_moderator:
+                    return [texts.NOT_MODERATOR + " (scrivi /as mod per fare la moderatrice)"]
+                split = line[1:].split(None, size)
+                raw = split[size] if len(split) > size else ""
+                return await command.handler(self, parts[size:], raw)
+        return [texts.CONSOLE_UNKNOWN_COMMAND.format(name="/" + head)]
+
+
+def builtin_registry() -> Registry:
+    registry = Registry()
+
+    @registry.command("help", "/help", "questo elenco")
+    async def _help(session: Session, args: list[str], raw: str) -> list[str]:
+        lines = [texts.HELP_TITLE, texts.HELP_INTRO, "", "Comandi:"]
+        for command in sorted(session.registry.commands.values(), key=lambda c: c.name):
+            marker = " (moderatori)" if command.moderator_only else ""
+            lines.append(f"  {command.usage:<34} {command.help}{marker}")
+        lines.append("Tutto il resto è un messaggio in chat nel canale corrente.")
+        return lines
+
+    @registry.command("as", "/as mod|member", "scrivi come moderatrice o come membro")
+    async def _as(session: Session, args: list[str], raw: str) -> list[str]:
+        choice = args[0].lower() if args else ""
+        if choice in ("mod", "moderatore", "moderatrice", "moderator"):
+            session.user = MODERATOR
+        elif choice in ("member", "membro"):
+            session.user = MEMBER
+        else:
+            return ["Uso: /as mod oppure /as member"]
+        return [texts.CONSOLE_ROLE.format(role=session.user[1])]
+
+    @registry.command("channel", "/channel NOME", f"cambia canale ({', '.join(CHANNELS)})")
+    async def _channel(session: Session, args: list[str], raw: str) -> list[str]:
+        name = args[0].lstrip("#").lower() if args else ""
+        if name not in CHANNELS:
+            return [f"Canali: {', '.join('#' + c for c in CHANNELS)}"]
+        session.channel = name
+        return [f"Ora scrivi in #{name}."]
+
+    return registry
+
+
+def build_registry(extensions: tuple[str, ...] = CONSOLE_EXTENSIONS) -> Registry:
+    registry = builtin_registry()
+    for name in extensions:
+        module = importlib.import_module(name)
+        module.register(registry)
+    return registry
+
+
+async def open_session(core: Core) -> Session:
+    await core.ensure_guild(LOCAL_GUILD_ID, LOCAL_GUILD_NAME)
+    return Session(core=core, registry=build_registry())
+
+
+async def run_console(core: Core, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    session = await open_session(core)
+    interactive = stdin.isatty()
+    print(texts.CONSOLE_BANNER, file=stdout, flush=True)
+    while True:
+        if interactive:
+            prompt = f"[{session.user[1]} in #{session.channel}] > "
+            print(prompt, end="", file=stdout, flush=True)
+        line = await asyncio.to_thread(stdin.readline)
+        if not line:
+            break
+        for out in await session.handle(line):
+            print(out, file=stdout, flush=True)
+    return 0

@@ -1,0 +1,114 @@
+"""SQL for the guild-level tables of migration 0001 (guilds, settings, answer channels)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.db import Database
+
+NUDGE_MODES = ("off", "reply", "dm")
+
+
+@dataclass(frozen=True)
+class GuildSettings:
+    guild_id: int
+    review_channel_id: int | None = None
+    nudge_mode: str = "reply"
+    retention_days: int = 90
+    announce_channel_id: int | None = None
+
+    @property
+    def configured(self) -> bool:
+        return self.review_channel_id is not None
+
+
+_SETTING_COLUMNS = ("review_channel_id", "nudge_mode", "retention_days", "announce_channel_id")
+
+
+class GuildStore:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def ensure_guild(self, guild_id: int, name: str = "") -> bool:
+        """Record the guild; returns True the first time it is seen."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "INSERT INTO guilds (guild_id, name) VALUES (?, ?) "
+                "ON CONFLICT(guild_id) DO NOTHING",
+                (guild_id, name),
+            )
+            created = cur.rowcount == 1
+            await conn.execute(
+                "INSERT INTO guild_settings (guild_id) VALUES (?) ON CONFLICT DO NOTHING",
+                (guild_id,),
+            )
+        return created
+
+    async def settings(self, guild_id: int) -> GuildSettings:
+        row = await self.db.fetchone(
+            "SELECT guild_id, review_channel_id, nudge_mode, retention_days, announce_channel_id "
+            "FROM guild_settings WHERE guild_id = ?",
+            (guild_id,),
+        )
+        if row is None:
+            return GuildSettings(guild_id=guild_id)
+        return GuildSettings(
+            guild_id=row["guild_id"],
+            review_channel_id=row["review_channel_id"],
+            nudge_mode=row["nudge_mode"],
+            retention_days=row["retention_days"],
+            announce_channel_id=row["announce_channel_id"],
+        )
+
+    async def update_settings(self, guild_id: int, **changes: object) -> GuildSettings:
+        unknown = set(changes) - set(_SETTING_COLUMNS)
+        if unknown:
+            raise ValueError(f"unknown settings: {sorted(unknown)}")
+        if "nudge_mode" in changes and changes["nudge_mode"] not in NUDGE_MODES:
+            raise ValueError(f"nudge_mode must be one of {NUDGE_MODES}")
+        await self.ensure_guild(guild_id)
+        if changes:
+            # Column names come from the fixed tuple above, never from input.
+            assignments = ", ".join(f"{column} = ?" for column in changes)
+            await self.db.execute(
+                f"UPDATE guild_settings SET {assignments}, "  # noqa: S608
+                "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE guild_id = ?",
+                (*changes.values(), guild_id),
+            )
+        return await self.settings(guild_id)
+
+    async def answer_channels(self, guild_id: int) -> frozenset[int]:
+        rows = await self.db.fetchall(
+            "SELECT channel_id FROM answer_channels WHERE guild_id = ?", (guild_id,)
+        )
+        return frozenset(int(r["channel_id"]) for r in rows)
+
+    async def set_answer_channel(self, guild_id: int, channel_id: int, *, enabled: bool) -> None:
+        await self.ensure_guild(guild_id)
+        if enabled:
+            await self.db.execute(
+                "INSERT INTO answer_channels (guild_id, channel_id) VALUES (?, ?) "
+                "ON CONFLICT DO NOTHING",
+                (guild_id, channel_id),
+            )
+        else:
+            await self.db.execute(
+                "DELETE FROM answer_channels WHERE guild_id = ? AND channel_id = ?",
+                (guild_id, channel_id),
+            )
+
+    async def cursor(self, guild_id: int, channel_id: int) -> int | None:
+        row = await self.db.fetchone(
+            "SELECT last_message_id FROM channel_cursor WHERE guild_id = ? AND channel_id = ?",
+            (guild_id, channel_id),
+        )
+        return int(row["last_message_id"]) if row else None
+
+    async def advance_cursor(self, guild_id: int, channel_id: int, message_id: int) -> None:
+        await self.ensure_guild(guild_id)
+        await self.db.execute(
+            "INSERT INTO channel_cursor (guild_id, channel_id, last_message_id) VALUES (?, ?, ?) "
+            "ON CONFLICT(guild_id, channel_id) DO UPDATE SET "
+            "last_message_id = max(last_message_id, excluded.last_message_id)",
+            (guild_id, channel_id, message_id),
+        )

@@ -1,0 +1,1 @@
+"""Discord extensions, one per feature; each has `async def setup(bot)`."""

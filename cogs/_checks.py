@@ -1,0 +1,47 @@
+"""Permission checks, evaluated at the time of use (commands and buttons alike)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+from bot import texts
+
+if TYPE_CHECKING:
+    from bot.client import ReteBot
+
+
+class NotModerator(app_commands.CheckFailure):
+    def __init__(self) -> None:
+        super().__init__(texts.NOT_MODERATOR)
+
+
+def is_moderator(interaction: discord.Interaction[Any]) -> bool:
+    """Manage Messages in this channel, Administrator, or the bot's owner.
+
+    Read from the interaction itself (`permissions` are computed by Discord for this user in
+    this channel at the moment of the click), never from a cache, so a moderator whose role
+    was removed a minute ago is refused.
+    """
+    bot: ReteBot = interaction.client
+    if interaction.user.id in (bot.owner_ids or ()) or interaction.user.id == bot.owner_id:
+        return True
+    if interaction.guild is None or not isinstance(interaction.user, discord.Member):
+        return False
+    perms = interaction.permissions
+    return perms.administrator or perms.manage_messages
+
+
+def moderator_only() -> Any:
+    """An app_commands check: refuses (ephemerally, through the tree's on_error) non-moderators."""
+
+    async def predicate(interaction: discord.Interaction[Any]) -> bool:
+        if interaction.guild is None:
+            raise app_commands.NoPrivateMessage()
+        if not is_moderator(interaction):
+            raise NotModerator()
+        return True
+
+    return app_commands.check(predicate)
