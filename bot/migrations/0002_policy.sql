@@ -1,0 +1,1 @@
+-- policy: reserved; filled in by that feature's issue (unreleased until the first landing).

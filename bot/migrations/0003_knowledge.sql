@@ -1,0 +1,1 @@
+-- knowledge: reserved; filled in by that feature's issue (unreleased until the first landing).

@@ -1,0 +1,1 @@
+-- review: reserved; filled in by that feature's issue (unreleased until the first landing).
