@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 from typing import Any
@@ -115,7 +116,12 @@ class ReteBot(commands.Bot):
             log.info("synced %d commands to the dev guild", len(synced))
 
     async def on_ready(self) -> None:
-        log.info("ready as %s (%s) in %d guilds", self.user, getattr(self.user, "id", "?"), len(self.guilds))
+        log.info(
+            "ready as %s (%s) in %d guilds",
+            self.user,
+            getattr(self.user, "id", "?"),
+            len(self.guilds),
+        )
 
     async def on_guild_available(self, guild: discord.Guild) -> None:
         await self.core.ensure_guild(guild.id, guild.name)
@@ -140,10 +146,8 @@ async def run_bot(settings: Settings) -> int:
     bot = ReteBot(settings)
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
+        with contextlib.suppress(NotImplementedError, RuntimeError):
             loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
-        except (NotImplementedError, RuntimeError):
-            pass
     try:
         async with bot:
             await bot.start(settings.discord_token)

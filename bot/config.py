@@ -56,7 +56,9 @@ class Settings:
 
         token = get("DISCORD_TOKEN")
         if token is not None and (any(c.isspace() for c in token) or len(token) < 20):
-            problems.append("DISCORD_TOKEN: does not look like a bot token (too short or has spaces)")
+            problems.append(
+                "DISCORD_TOKEN: does not look like a bot token (too short or has spaces)"
+            )
 
         db_raw = get("RETE_DB")
         db_path = Path(db_raw) if db_raw else Path("data/rete.db")
@@ -78,7 +80,10 @@ class Settings:
 
         api_base = get("RETE_DISCORD_API_BASE")
         gateway_url = get("RETE_DISCORD_GATEWAY")
-        for key, url in (("RETE_DISCORD_API_BASE", api_base), ("RETE_DISCORD_GATEWAY", gateway_url)):
+        for key, url in (
+            ("RETE_DISCORD_API_BASE", api_base),
+            ("RETE_DISCORD_GATEWAY", gateway_url),
+        ):
             if url is not None and not url.startswith(("http://", "https://", "ws://", "wss://")):
                 problems.append(f"{key}: «{url[:60]}» is not an http(s) or ws(s) URL")
 

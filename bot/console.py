@@ -1,4 +1,4 @@
-"""The offline console: chat as a member of a local guild and run slash-style commands on the core."""
+"""The offline console: chat as a member of a local guild, run slash-style commands on the core."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ CONSOLE_BANNER = (
     "Rete, console offline. Scrivi come un membro del server «Accademia (locale)»; "
     "i comandi iniziano con / (prova /help). Ctrl-D per uscire."
 )
-NO_TOKEN_HINT = (
+OFFLINE_HINT = (
     "Nessun DISCORD_TOKEN: avvio la console offline. Per collegarti a Discord metti il token "
     "del bot in .env (vedi .env.example) e lancia `rete run`."
 )

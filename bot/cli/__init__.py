@@ -95,7 +95,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if settings.has_token:
             func = _cmd_run
         else:
-            print(texts.NO_TOKEN_HINT, file=sys.stderr)
+            print(texts.OFFLINE_HINT, file=sys.stderr)
             func = _cmd_console
     try:
         return func(args, settings)

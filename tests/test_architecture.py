@@ -1,0 +1,79 @@
+"""The rules of the house, checked with ast: a pure core, thin cogs, SQL only in stores."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+# The only module of the core allowed to know discord: the client that wires it all.
+DISCORD_ALLOWED = {Path("bot/client.py")}
+SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|PRAGMA|WITH)\b", re.I)
+
+
+def modules(package: str) -> list[Path]:
+    return sorted(p.relative_to(ROOT) for p in (ROOT / package).rglob("*.py"))
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse((ROOT / path).read_text("utf-8"))
+    roots: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+def sql_strings(path: Path) -> list[str]:
+    tree = ast.parse((ROOT / path).read_text("utf-8"))
+    return [
+        node.value[:40]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and SQL.match(node.value)
+    ]
+
+
+@pytest.mark.parametrize("path", modules("bot"), ids=str)
+def test_core_imports_no_discord(path: Path) -> None:
+    if path in DISCORD_ALLOWED:
+        return
+    assert not imported_roots(path) & {"discord"}, f"{path} imports discord"
+
+
+@pytest.mark.parametrize("path", modules("cogs"), ids=str)
+def test_public_cogs_have_setup(path: Path) -> None:
+    if path.name.startswith("_"):
+        return
+    tree = ast.parse((ROOT / path).read_text("utf-8"))
+    setups = [
+        node
+        for node in tree.body
+        if isinstance(node, ast.AsyncFunctionDef) and node.name == "setup"
+    ]
+    assert setups, f"{path} has no `async def setup(bot)`"
+
+
+@pytest.mark.parametrize("path", modules("cogs"), ids=str)
+def test_cogs_hold_no_sql(path: Path) -> None:
+    assert sql_strings(path) == [], f"{path} has SQL: it belongs in a store"
+
+
+@pytest.mark.parametrize("path", modules("bot"), ids=str)
+def test_sql_only_in_stores_and_db(path: Path) -> None:
+    if path.name in {"db.py", "store.py"} or path.name.endswith("_store.py"):
+        return
+    if "store" in path.parts or "migrations" in path.parts:
+        return
+    assert sql_strings(path) == [], f"{path} has SQL: it belongs in a store module"
+
+
+def test_extensions_exist_and_are_listed_explicitly() -> None:
+    from bot.client import EXTENSIONS
+
+    for name in EXTENSIONS:
+        assert (ROOT / (name.replace(".", "/") + ".py")).exists(), name
