@@ -21,7 +21,14 @@ from bot.errors import UserFacingError
 log = logging.getLogger(__name__)
 
 # Loaded in this order by setup_hook; an explicit list, not a directory listing.
-EXTENSIONS: tuple[str, ...] = ("cogs.meta",)
+EXTENSIONS: tuple[str, ...] = (
+    "cogs.meta",
+    "cogs.moderation",
+    "cogs.review",
+    "cogs.setup",
+    "cogs.policy",
+    "cogs.knowledge",
+)
 
 
 def build_intents() -> discord.Intents:
@@ -128,6 +135,18 @@ class ReteBot(commands.Bot):
 
     async def on_guild_join(self, guild: discord.Guild) -> None:
         await self.core.ensure_guild(guild.id, guild.name)
+
+    async def on_command_error(
+        self, ctx: commands.Context[Any], error: commands.CommandError, /
+    ) -> None:
+        """Text commands are owner-only (`@Rete sync`): refuse others, ignore mere mentions."""
+        if isinstance(error, commands.CommandNotFound):
+            return  # "@Rete …" that is not a command: other features may answer it
+        if isinstance(error, commands.NotOwner):
+            log.info("refused %s to user %s", ctx.invoked_with, ctx.author.id)
+            await ctx.send(texts.NOT_OWNER)
+            return
+        log.error("error in command %s", ctx.invoked_with, exc_info=error)
 
     async def close(self) -> None:
         # discord.py may call close() twice (signal + context manager); both must be safe.

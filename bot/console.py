@@ -23,7 +23,11 @@ CommandHandler = Callable[["Session", list[str], str], Awaitable[list[str]]]
 ChatHandler = Callable[["Session", "ChatLine"], Awaitable[list[str]]]
 
 # Features plug their console commands in here: each module has `register(registry)`.
-CONSOLE_EXTENSIONS: tuple[str, ...] = ()
+CONSOLE_EXTENSIONS: tuple[str, ...] = (
+    "bot.review.console",
+    "bot.policy.console",
+    "bot.knowledge.console",
+)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,10 @@ import logging
 
 from bot.config import Settings
 from bot.db import Database
+from bot.knowledge import KnowledgeService
+from bot.pipeline import Pipeline
+from bot.policy import PolicyService
+from bot.review import ReviewService
 from bot.store import GuildStore
 
 log = logging.getLogger(__name__)
@@ -22,6 +26,10 @@ class Core:
         self.settings = settings
         self.db = db
         self.guilds = GuildStore(db)
+        self.policy = PolicyService(db)
+        self.review = ReviewService(db, self.guilds)
+        self.knowledge = KnowledgeService(db, self.guilds, sources=settings.knowledge_sources)
+        self.pipeline = Pipeline(self)
 
     @classmethod
     async def open(cls, settings: Settings) -> Core:
@@ -36,12 +44,17 @@ class Core:
 
     async def start(self) -> None:
         """Load what each feature needs in memory (compiled policies, search index…)."""
+        await self.policy.load()
+        await self.review.load()
+        await self.knowledge.start()  # imports RETE_KNOWLEDGE_SOURCES; a bad one is logged
 
     async def ensure_guild(self, guild_id: int, name: str = "") -> None:
         """Record a guild and seed each feature's defaults the first time it is seen."""
         created = await self.guilds.ensure_guild(guild_id, name)
         if created:
             log.info("new guild %s: seeding defaults", guild_id)
+        await self.policy.seed(guild_id)  # no-op (in memory) when the guild has its policy
 
     async def close(self) -> None:
+        self.knowledge.close()
         await self.db.close()

@@ -11,7 +11,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 # The only module of the core allowed to know discord: the client that wires it all.
 DISCORD_ALLOWED = {Path("bot/client.py")}
-SQL = re.compile(r"^\s*(SELECT|INSERT|UPDATE|DELETE|CREATE|ALTER|DROP|PRAGMA|WITH)\b", re.I)
+# Statements as they are written in this code base: upper-case keywords and their objects.
+SQL = re.compile(
+    r"^\s*(SELECT\b[\s\S]*\bFROM\b|INSERT\s+(OR\s+\w+\s+)?INTO\b|UPDATE\s+\w+\s+SET\b"
+    r"|DELETE\s+FROM\b|CREATE\s+(TABLE|INDEX|TRIGGER|VIRTUAL|VIEW|UNIQUE)\b|ALTER\s+TABLE\b"
+    r"|DROP\s+(TABLE|INDEX|TRIGGER|VIEW)\b|PRAGMA\s+\w+|WITH\s+\w+\s+AS\b)"
+)
 
 
 def modules(package: str) -> list[Path]:

@@ -1,0 +1,206 @@
+"""Answer latency over the real corpus and synthetic corpora of 1,000 and 20,000 documents.
+
+For each corpus it times `KnowledgeService.lookup` (the whole answer path: query analysis,
+FTS5 bm25, re-ranking, loading the answer's text) and, as the same-run baseline, the bare FTS5
+query it makes (`KnowledgeStore.search`). Synthetic articles are drawn with a fixed seed from
+the real corpus's own word frequencies, three passages each; queries mix the labelled
+questions with random ones drawn the same way.
+
+    python benchmarks/search.py [--shared PATH] [--sizes 1000 20000] [--queries 300] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bot.db import Database  # noqa: E402
+from bot.knowledge import KnowledgeService, ingest  # noqa: E402
+from bot.knowledge.markup import Passage  # noqa: E402
+from bot.knowledge.models import ArticleDoc, Batch  # noqa: E402
+from bot.knowledge.ranking import match_expression, resolve  # noqa: E402
+from bot.knowledge.service import CANDIDATES  # noqa: E402
+from bot.knowledge.text import analyse_query, words  # noqa: E402
+
+DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+SEED = 20_240_611
+PASSAGES_PER_DOC = 3
+WORDS_PER_PASSAGE = 70
+BATCH = 2_000  # articles per import transaction while building a synthetic corpus
+
+
+def vocabulary(shared: Path) -> tuple[list[str], list[int]]:
+    batch = ingest.load_sources([shared / "corpus"])
+    counts: Counter[str] = Counter()
+    for article in batch.articles:
+        for passage in article.passages:
+            counts.update(words(passage.text))
+    for faq in batch.faqs:
+        counts.update(words(faq.answer))
+    common = counts.most_common()
+    return [w for w, _ in common], [c for _, c in common]
+
+
+def synthetic_articles(
+    n: int, vocab: list[str], weights: list[int], rng: random.Random
+) -> list[ArticleDoc]:
+    articles = []
+    for i in range(n):
+        title = " ".join(rng.choices(vocab, weights, k=rng.randint(4, 9))).capitalize()
+        passages = tuple(
+            Passage(
+                " ".join(rng.choices(vocab, weights, k=3)).capitalize() if p else None,
+                " ".join(rng.choices(vocab, weights, k=WORDS_PER_PASSAGE)) + ".",
+            )
+            for p in range(PASSAGES_PER_DOC)
+        )
+        articles.append(ArticleDoc(slug=f"sintetico-{i}", title=title, passages=passages))
+    return articles
+
+
+def questions(
+    shared: Path, vocab: list[str], weights: list[int], rng: random.Random, count: int
+) -> list[str]:
+    real: list[str] = []
+    for path in (
+        shared / "eval" / "questions-dev.jsonl",
+        ROOT / "tests/knowledge/data/questions.jsonl",
+    ):
+        if path.exists():
+            real += [
+                json.loads(line)["text"]
+                for line in path.read_text("utf-8").splitlines()
+                if line.strip()
+            ]
+    made = [" ".join(rng.choices(vocab, weights, k=rng.randint(3, 9))) + "?" for _ in range(count)]
+    mixed = real + made
+    rng.shuffle(mixed)
+    return mixed[:count]
+
+
+async def timed(calls: Sequence[Callable[[], Awaitable[object]]]) -> list[float]:
+    for call in calls[:20]:  # warm the caches
+        await call()
+    out = []
+    for call in calls:
+        start = time.perf_counter()
+        await call()
+        out.append((time.perf_counter() - start) * 1000)
+    return out
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+    return {
+        "p50_ms": round(statistics.median(ordered), 3),
+        "p99_ms": round(p99, 3),
+        "mean_ms": round(statistics.fmean(ordered), 3),
+    }
+
+
+async def measure(
+    name: str, build: Callable[[KnowledgeService], Awaitable[int]], qs: list[str]
+) -> dict[str, object]:
+    with tempfile.TemporaryDirectory() as tmp:
+        db = await Database(Path(tmp) / "bench.db").open()
+        try:
+            service = KnowledgeService(db)
+            start = time.perf_counter()
+            documents = await build(service)
+            await service.refresh()
+            build_s = time.perf_counter() - start
+            stats = await service._stats_now()  # the benchmark reads the engine's state
+            expressions = [match_expression(resolve(analyse_query(q), stats), stats) for q in qs]
+
+            def lookup(q: str) -> Callable[[], Awaitable[object]]:
+                return lambda: service.lookup(q)
+
+            def bare(e: str) -> Callable[[], Awaitable[object]]:
+                return lambda: service.store.search(e, 0, limit=CANDIDATES)
+
+            answer = await timed([lookup(q) for q in qs])
+            baseline = await timed([bare(e) for e in expressions if e])
+            units = sum((await service.store.unit_counts()).values())
+            service.close()
+        finally:
+            await db.close()
+    return {
+        "corpus": name,
+        "documents": documents,
+        "units": units,
+        "build_s": round(build_s, 1),
+        "queries": len(qs),
+        "answer": summary(answer),
+        "baseline_fts5_only": summary(baseline),
+    }
+
+
+async def run(shared: Path, sizes: list[int], count: int) -> list[dict[str, object]]:
+    rng = random.Random(SEED)
+    vocab, weights = vocabulary(shared)
+    qs = questions(shared, vocab, weights, rng, count)
+
+    async def real(service: KnowledgeService) -> int:
+        report = await service.import_sources([shared / "corpus"])
+        return report.articles_added + report.faqs_added
+
+    results = [await measure("real corpus", real, qs)]
+    for size in sizes:
+        articles = synthetic_articles(size, vocab, weights, random.Random(SEED + size))
+
+        async def synthetic(
+            service: KnowledgeService, articles: list[ArticleDoc] = articles
+        ) -> int:
+            await service.import_sources([shared / "corpus"])
+            for start in range(0, len(articles), BATCH):
+                await service.store.write_batch(
+                    0, Batch(articles=tuple(articles[start : start + BATCH])), now=0.0
+                )
+            return len(articles)
+
+        results.append(await measure(f"synthetic {size}", synthetic, qs))
+    return results
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
+    parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 20000])
+    parser.add_argument("--queries", type=int, default=300)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    results = asyncio.run(run(args.shared, args.sizes, args.queries))
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    header = (
+        f"{'corpus':<18} {'docs':>6} {'units':>7} {'build s':>8} "
+        f"{'answer p50':>11} {'p99':>8} {'fts5 p50':>9} {'p99':>8}"
+    )
+    print(header)
+    for r in results:
+        a, b = r["answer"], r["baseline_fts5_only"]
+        print(
+            f"{r['corpus']:<18} {r['documents']:>6} {r['units']:>7} {r['build_s']:>8} "
+            f"{a['p50_ms']:>9.3f}ms {a['p99_ms']:>6.3f}ms "  # type: ignore[index]
+            f"{b['p50_ms']:>7.3f}ms {b['p99_ms']:>6.3f}ms"  # type: ignore[index]
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,200 @@
+"""`rete knowledge import`, `rete ask` and `rete excerpt`: the knowledge base from a terminal."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot import texts
+from bot.cli import add_db_option, settings_for
+from bot.config import Settings
+from bot.db import Database
+from bot.errors import UserFacingError
+from bot.knowledge import SHARED_GUILD, Answer, ImportReport, KnowledgeService
+
+
+def add_commands(sub: Any) -> None:
+    knowledge = sub.add_parser("knowledge", help="import articles and FAQ into the knowledge base")
+    verbs = knowledge.add_subparsers(dest="knowledge_command", metavar="ACTION", required=True)
+    imp = verbs.add_parser(
+        "import",
+        help="import Markdown folders, FAQ YAML, RSS/Atom feeds, WordPress exports, pages",
+        description=(
+            "Import files, folders (formats detected by extension and content) or http(s) URLs "
+            "in one transaction: all of it, or nothing if any source is malformed. Re-importing "
+            "updates articles in place by GUID, URL or slug, and FAQ entries by id. "
+            "Example: rete knowledge import ../shared/corpus"
+        ),
+    )
+    add_db_option(imp)
+    _add_guild_option(imp)
+    imp.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder or URL")
+    imp.set_defaults(func=_cmd_import)
+
+    ask = sub.add_parser("ask", help="ask the knowledge base a question (or a JSONL file of them)")
+    add_db_option(ask)
+    _add_guild_option(ask)
+    ask.add_argument("question", nargs="?", help="the question, in quotes")
+    ask.add_argument(
+        "--jsonl",
+        type=Path,
+        help='questions, one JSON object a line with "id" and "text"; prints one JSON line each '
+        'with "id", "source" (null when Rete abstains), "score" and "text"',
+    )
+    ask.set_defaults(func=_cmd_ask)
+
+    excerpt = sub.add_parser("excerpt", help="the passage of an article that fits a query")
+    add_db_option(excerpt)
+    _add_guild_option(excerpt)
+    excerpt.add_argument("query", help="what the passage should be about")
+    excerpt.add_argument("--article", help="an article's slug or title")
+    excerpt.set_defaults(func=_cmd_excerpt)
+
+
+def _add_guild_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--guild",
+        type=int,
+        default=SHARED_GUILD,
+        help="guild id (default 0: the academy's knowledge, shared by every guild)",
+    )
+
+
+@asynccontextmanager
+async def _service(settings: Settings) -> AsyncIterator[KnowledgeService]:
+    db = await Database(settings.db_path).open()
+    try:
+        service = KnowledgeService(db, sources=settings.knowledge_sources)
+        await service.refresh()
+        yield service
+        service.close()
+    finally:
+        await db.close()
+
+
+def _run(
+    args: argparse.Namespace, settings: Settings, body: Callable[[KnowledgeService], Awaitable[int]]
+) -> int:
+    async def go() -> int:
+        async with _service(settings_for(args, settings)) as service:
+            return await body(service)
+
+    return asyncio.run(go())
+
+
+def report_lines(report: ImportReport) -> list[str]:
+    lines = [
+        texts.KB_IMPORT_REPORT.format(
+            a_added=report.articles_added,
+            a_updated=report.articles_updated,
+            a_unchanged=report.articles_unchanged,
+            f_added=report.faqs_added,
+            f_updated=report.faqs_updated,
+            f_unchanged=report.faqs_unchanged,
+        )
+    ]
+    if report.skipped:
+        lines.append(
+            texts.KB_IMPORT_SKIPPED.format(count=len(report.skipped), first=report.skipped[0])
+        )
+    return lines
+
+
+def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    async def body(service: KnowledgeService) -> int:
+        report = await service.import_sources(args.sources, args.guild)
+        for line in report_lines(report):
+            print(line)
+        return 0
+
+    return _run(args, settings, body)
+
+
+def answer_json(question_id: object, answer: Answer | None, score: float) -> str:
+    return json.dumps(
+        {
+            "id": question_id,
+            "source": answer.source if answer else None,
+            "score": round(answer.score if answer else score, 4),
+            "text": answer.text if answer else None,
+        },
+        ensure_ascii=False,
+    )
+
+
+async def ask_jsonl(
+    service: KnowledgeService, lines: TextIO, out: TextIO, guild_id: int = SHARED_GUILD
+) -> int:
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            text = str(item["text"]) if isinstance(item, dict) else str(item)
+        except (json.JSONDecodeError, KeyError) as exc:
+            raise UserFacingError(f'line {number}: not a JSON object with "text" ({exc})') from None
+        question_id = item.get("id", number) if isinstance(item, dict) else number
+        found = await service.lookup(text, guild_id)
+        answer = found.answer(service.answer_threshold)
+        best = found.best.score if found.best else 0.0
+        print(answer_json(question_id, answer, best), file=out, flush=True)
+    return 0
+
+
+def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
+    if (args.jsonl is None) == (args.question is None):
+        print("rete ask: give either a question or --jsonl FILE", file=sys.stderr)
+        return 2
+
+    async def body(service: KnowledgeService) -> int:
+        if await service.store.article_count(args.guild) == 0 and not await service.faq_entries(
+            args.guild
+        ):
+            print(texts.KB_CONSOLE_EMPTY, file=sys.stderr)
+        if args.jsonl is not None:
+            try:
+                with args.jsonl.open(encoding="utf-8") as lines:
+                    return await ask_jsonl(service, lines, sys.stdout, args.guild)
+            except OSError as exc:
+                raise UserFacingError(f"{args.jsonl}: cannot be read ({exc.strerror})") from None
+        found = await service.lookup(args.question, args.guild)
+        answer = found.answer(service.answer_threshold)
+        if answer is None:
+            print(texts.KB_DONT_KNOW)
+            closest = await service.closest_article(args.question, args.guild)
+            if closest is not None:
+                link = f" ({closest.url})" if closest.url else ""
+                print(texts.KB_MAYBE.format(title=closest.title, link=link).replace("**", ""))
+            return 0
+        print(f"[{answer.source}] {answer.title} (sicurezza {answer.score:.0%})")
+        print(answer.text)
+        if answer.url:
+            print(answer.url)
+        return 0
+
+    return _run(args, settings, body)
+
+
+def _cmd_excerpt(args: argparse.Namespace, settings: Settings) -> int:
+    async def body(service: KnowledgeService) -> int:
+        excerpt = await service.excerpt(args.query, args.article, args.guild)
+        if excerpt is None:
+            print(texts.KB_EXCERPT_NONE.format(query=args.query))
+            return 1
+        heading = f"{excerpt.title} — {excerpt.section}" if excerpt.section else excerpt.title
+        byline = ", ".join(x for x in (excerpt.author, excerpt.date) if x)
+        print(f"{heading}" + (f" ({byline})" if byline else ""))
+        print()
+        print(excerpt.text)
+        if excerpt.url:
+            print()
+            print(excerpt.url)
+        return 0
+
+    return _run(args, settings, body)

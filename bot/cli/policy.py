@@ -1,0 +1,154 @@
+"""`rete policy …`: check a JSONL file, explain one message, export and import a guild's policy."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from bot import texts
+from bot.cli import add_db_option, settings_for
+from bot.config import Settings
+from bot.policy.explain import explain
+from bot.policy.matcher import compile_policy, evaluate
+from bot.policy.model import load_policy_text
+
+DEFAULT_GUILD = 1  # the offline console's local guild
+T = TypeVar("T")
+
+
+def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    policy = sub.add_parser("policy", help="the keyword policy: check, test, export, import")
+    commands = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+
+    check = commands.add_parser(
+        "check", help='evaluate a JSONL file of {"id","text"} lines; one JSON verdict a line'
+    )
+    check.add_argument("--jsonl", type=Path, required=True, help="input file ('-' for stdin)")
+    check.add_argument(
+        "--policy", type=Path, default=None, help="a policy YAML to use instead of the guild's"
+    )
+    _common(check)
+    check.set_defaults(func=_cmd_check)
+
+    test = commands.add_parser("test", help="explain the verdict on one message")
+    test.add_argument("text")
+    _common(test)
+    test.set_defaults(func=_cmd_test)
+
+    export = commands.add_parser("export", help="print the guild's policy as YAML")
+    export.add_argument("--out", type=Path, default=None, help="write to this file")
+    _common(export)
+    export.set_defaults(func=_cmd_export)
+
+    imp = commands.add_parser("import", help="replace the guild's policy with a YAML file")
+    imp.add_argument("file", type=Path)
+    imp.add_argument("--actor", type=int, default=0, help="who is importing (Discord id)")
+    _common(imp)
+    imp.set_defaults(func=_cmd_import)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    add_db_option(parser)
+    parser.add_argument("--guild", type=int, default=DEFAULT_GUILD, help="guild id (default 1)")
+
+
+def _with_core(
+    args: argparse.Namespace, settings: Settings, body: Callable[[Any], Awaitable[T]]
+) -> T:
+    from bot.core import Core
+
+    async def go() -> T:
+        core = await Core.open(settings_for(args, settings))
+        try:
+            await core.ensure_guild(args.guild)
+            return await body(core)
+        finally:
+            await core.close()
+
+    return asyncio.run(go())
+
+
+def _read_lines(path: Path) -> list[str]:
+    if str(path) == "-":
+        return sys.stdin.read().splitlines()
+    return path.read_text("utf-8").splitlines()
+
+
+def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    rows: list[dict[str, Any]] = []
+    for number, line in enumerate(_read_lines(args.jsonl), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError:
+            print(f"rete policy check: line {number} is not JSON", file=sys.stderr)
+            return 2
+        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
+            print(f'rete policy check: line {number} has no "text"', file=sys.stderr)
+            return 2
+        rows.append(row)
+
+    def emit(verdicts: list[Any]) -> None:
+        for row, verdict in zip(rows, verdicts, strict=True):
+            out = {
+                "id": row.get("id"),
+                "flagged": verdict.flagged,
+                "score": round(verdict.score, 4),
+                "hits": [h.to_json() for h in verdict.hits],
+            }
+            print(json.dumps(out, ensure_ascii=False))
+
+    if args.policy is not None:
+        spec = load_policy_text(args.policy.read_text("utf-8"))
+        compiled = compile_policy(spec)
+        emit([evaluate(compiled, row["text"]) for row in rows])
+        return 0
+
+    async def body(core: Any) -> int:
+        emit([await core.policy.evaluate(args.guild, row["text"]) for row in rows])
+        return 0
+
+    return _with_core(args, settings, body)
+
+
+def _cmd_test(args: argparse.Namespace, settings: Settings) -> int:
+    async def body(core: Any) -> int:
+        verdict = await core.policy.evaluate(args.guild, args.text)
+        for line in explain(verdict, args.text):
+            print(line)
+        return 0
+
+    return _with_core(args, settings, body)
+
+
+def _cmd_export(args: argparse.Namespace, settings: Settings) -> int:
+    async def body(core: Any) -> int:
+        text = core.policy.export_yaml(args.guild)
+        if args.out is None:
+            sys.stdout.write(text)
+        else:
+            args.out.write_text(text, "utf-8")
+        return 0
+
+    return _with_core(args, settings, body)
+
+
+def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
+    text = args.file.read_text("utf-8")
+
+    async def body(core: Any) -> int:
+        spec = await core.policy.import_yaml(args.guild, text, actor_id=args.actor)
+        print(
+            texts.POLICY_IMPORTED.format(
+                rules=len(spec.rules), lists=len(spec.lists), version=spec.version
+            )
+        )
+        return 0
+
+    return _with_core(args, settings, body)

@@ -1,0 +1,225 @@
+"""What the knowledge base reads, stores and returns: documents, FAQ entries, answers, excerpts."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from bot.errors import UserFacingError
+from bot.knowledge.markup import Passage
+from bot.knowledge.text import ANALYZER_VERSION
+
+SHARED_GUILD = 0  # the academy's own knowledge: visible in every guild
+FAQ_PREFIX = "faq-"
+ARTICLE_PREFIX = "article:"
+
+
+class KnowledgeError(UserFacingError):
+    """A knowledge-base operation that cannot be done, explained to the person who asked."""
+
+
+class KnowledgeImportError(KnowledgeError):
+    """A source that cannot be imported: names the file (or URL) and the problem."""
+
+    def __init__(self, origin: str, problem: str) -> None:
+        super().__init__(f"{origin}: {problem}")
+        self.origin = origin
+        self.problem = problem
+
+
+def faq_source(key: str) -> str:
+    """The public source name of a FAQ entry: its id, which by convention starts with "faq-"."""
+    return key if key.startswith(FAQ_PREFIX) else FAQ_PREFIX + key
+
+
+def article_source(slug: str) -> str:
+    return ARTICLE_PREFIX + slug
+
+
+@dataclass(frozen=True)
+class Answer:
+    source: str  # "faq-<id>" or "article:<slug>"
+    score: float  # calibrated confidence 0..1
+    title: str  # FAQ question or article title (+ section)
+    text: str  # the answer / passage (plain text, no markdown headings)
+    url: str | None
+    author: str | None
+    date: str | None  # ISO date
+
+
+@dataclass(frozen=True)
+class Excerpt:
+    source: str  # "article:<slug>"
+    slug: str
+    title: str  # the article's title
+    section: str | None  # the heading the passage sits under
+    text: str  # the passage, trimmed at a sentence boundary
+    url: str | None
+    author: str | None
+    date: str | None
+    score: float
+    trimmed: bool = False
+
+
+@dataclass(frozen=True)
+class ArticleDoc:
+    """An article as read from a source, before it is stored."""
+
+    slug: str
+    title: str
+    passages: tuple[Passage, ...]
+    url: str | None = None
+    guid: str | None = None
+    author: str | None = None
+    date: str | None = None
+    tags: tuple[str, ...] = ()
+    origin: str = ""
+
+    def digest(self) -> str:
+        payload = json.dumps(
+            [
+                ANALYZER_VERSION,
+                self.slug,
+                self.title,
+                self.url,
+                self.guid,
+                self.author,
+                self.date,
+                list(self.tags),
+                [[p.heading, p.text] for p in self.passages],
+            ],
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class FaqDoc:
+    """A FAQ entry as read from a file or typed by a moderator."""
+
+    key: str
+    question: str
+    answer: str
+    variants: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    origin: str = ""
+
+    @property
+    def source(self) -> str:
+        return faq_source(self.key)
+
+    def digest(self) -> str:
+        payload = json.dumps(
+            [ANALYZER_VERSION, self.question, list(self.variants), self.answer, list(self.links)],
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Batch:
+    """Everything one import read, validated, ready to be written in one transaction."""
+
+    articles: tuple[ArticleDoc, ...] = ()
+    faqs: tuple[FaqDoc, ...] = ()
+    origins: tuple[str, ...] = ()
+    skipped: tuple[str, ...] = ()  # "origin: why", for entries that carry nothing to index
+
+    def __add__(self, other: Batch) -> Batch:
+        return Batch(
+            self.articles + other.articles,
+            self.faqs + other.faqs,
+            self.origins + other.origins,
+            self.skipped + other.skipped,
+        )
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    guild_id: int
+    key: str
+    question: str
+    answer: str
+    variants: tuple[str, ...] = ()
+    links: tuple[str, ...] = ()
+    origin: str = ""
+
+    @property
+    def source(self) -> str:
+        return faq_source(self.key)
+
+    def as_doc(self) -> FaqDoc:
+        return FaqDoc(self.key, self.question, self.answer, self.variants, self.links, self.origin)
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    guild_id: int
+    slug: str
+    title: str
+    url: str | None = None
+    author: str | None = None
+    date: str | None = None
+    tags: tuple[str, ...] = ()
+
+    @property
+    def source(self) -> str:
+        return article_source(self.slug)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    guild_id: int
+    origins: tuple[str, ...] = ()
+    articles_added: int = 0
+    articles_updated: int = 0
+    articles_unchanged: int = 0
+    faqs_added: int = 0
+    faqs_updated: int = 0
+    faqs_unchanged: int = 0
+    skipped: tuple[str, ...] = ()
+    new_articles: tuple[ArticleInfo, ...] = field(default=())
+
+    @property
+    def changed(self) -> bool:
+        return bool(
+            self.articles_added + self.articles_updated + self.faqs_added + self.faqs_updated
+        )
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A searchable unit as the ranker sees it: one FAQ entry or one article passage."""
+
+    unit_id: int
+    guild_id: int
+    source: str
+    kind: str  # "faq" or "passage"
+    bm25: float  # FTS5 bm25 (lower is better)
+
+
+@dataclass(frozen=True)
+class UnitStems:
+    """A unit's indexed (stemmed) text, which the ranker prepares once and keeps."""
+
+    unit_id: int
+    labels: tuple[str, ...]  # label lines: FAQ question and variants; title, tags, heading
+    body: str  # FAQ answer, passage text
+
+
+@dataclass(frozen=True)
+class UnitText:
+    """What is shown for a unit: its original text and its document's metadata."""
+
+    unit_id: int
+    source: str
+    kind: str
+    title: str
+    heading: str | None
+    text: str
+    url: str | None
+    author: str | None
+    date: str | None
+    slug: str | None
+    position: int

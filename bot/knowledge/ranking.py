@@ -1,0 +1,274 @@
+"""Rank the units FTS5 found and turn the best one's evidence into a calibrated confidence.
+
+FTS5's bm25 finds candidates; they are re-ranked here on how much of the question they cover
+(each word weighted by its rarity, matches in a FAQ question or article heading counting more
+than in the body), on how close one label line (a FAQ question or variant) is to the question,
+and on bm25 itself. The confidence is a logistic function of the best candidate's evidence;
+its coefficients were fitted on labelled questions (see CONFIDENCE_COEFFICIENTS).
+"""
+
+from __future__ import annotations
+
+import bisect
+import itertools
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.knowledge.lexicon import WEAK_WORD_FACTOR
+from bot.knowledge.models import Unit, UnitStems
+from bot.knowledge.text import Query
+
+BODY_CREDIT = 0.5  # a word found only in the body counts this much of one found in a label
+LINE_WEIGHT = 1.0  # weight of the best label line's similarity in the ranking score
+BM25_WEIGHT = 0.5  # weight of bm25 (relative to the best candidate's) in the ranking score
+PHRASE_WEIGHT = 0.6  # share of the question's adjacent word pairs found adjacent in the unit
+FAQ_PRIOR = 0.05  # curated answers win a near tie with an article passage
+PREPARED_MAX = 50_000  # units kept prepared for ranking (about 2 KB each)
+PREWARM_MAX = 10_000  # an index this small is prepared whole when it is loaded
+POSTINGS_BUDGET = 150  # rows the FTS5 query may score (its cost grows with them)
+MIN_MATCH_STEMS = 1  # the rarest stem always selects candidates, whatever it costs
+MIN_PREFIX = 4  # shortest known stem accepted as the root of an unknown word ("blogghino")
+EXTENSION_MAX = 3  # a known stem may extend an unknown one by this many letters
+
+# Logistic confidence: intercept, then coverage, label-line similarity, margin over the runner-up,
+# share of the question the corpus knows at all, weightiest word the answer lacks. Fitted with
+# `benchmarks/qa_quality.py --fit --fit-extra tests/knowledge/data/questions.jsonl`: half A of
+# the dev questions plus our own questions; half B of the dev set is left out to check it.
+CONFIDENCE_COEFFICIENTS = (-9.646, 3.467, 0.818, 2.435, 7.611, 1.02)
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A unit's stems as the ranker reads them, computed once per unit."""
+
+    body: frozenset[str]
+    labels: tuple[tuple[frozenset[str], float], ...]  # each label line's stems and idf norm
+    label_words: frozenset[str]
+    adjacent: frozenset[tuple[str, str]]  # stems next to each other in the body or a label
+
+
+_NOTHING = Prepared(frozenset(), (), frozenset(), frozenset())
+
+
+class Stats:
+    """Document frequencies of the indexed stems, and the units already prepared for ranking."""
+
+    def __init__(
+        self,
+        df: dict[str, int],
+        units: int,
+        by_guild_kind: dict[tuple[int, str], int] | None = None,
+    ) -> None:
+        self.df = df
+        self.units = units
+        self.by_guild_kind = by_guild_kind or {}
+        self._prepared: dict[int, Prepared] = {}
+        self._sorted = sorted(df)
+        self.idf_unknown = self.idf(0)
+
+    def idf(self, df: int) -> float:
+        return math.log(1.0 + (self.units - df + 0.5) / (df + 0.5))
+
+    def missing(self, units: Sequence[Unit]) -> list[int]:
+        """Units the ranker has not prepared yet: their stems must be read first."""
+        return [u.unit_id for u in units if u.unit_id not in self._prepared]
+
+    def prepare(self, stems: UnitStems) -> None:
+        sequence = stems.body.split()
+        adjacent = set(itertools.pairwise(sequence))
+        labels = []
+        for line in stems.labels:
+            words = line.split()
+            adjacent.update(itertools.pairwise(words))
+            if words:
+                norm = math.sqrt(sum(self.idf(self.df.get(w, 0)) ** 2 for w in words))
+                labels.append((frozenset(words), norm))
+        if len(self._prepared) >= PREPARED_MAX:
+            self._prepared.clear()
+        self._prepared[stems.unit_id] = Prepared(
+            body=frozenset(sequence),
+            labels=tuple(labels),
+            label_words=frozenset().union(*(w for w, _ in labels)),
+            adjacent=frozenset(adjacent),
+        )
+
+    def prepared(self, unit_id: int) -> Prepared:
+        return self._prepared.get(unit_id, _NOTHING)
+
+    def hidden(self, guild_ids: tuple[int, ...], kind: str | None) -> int:
+        """Units a search in these guilds (and of this kind) must leave out."""
+        return sum(
+            n
+            for (guild, unit_kind), n in self.by_guild_kind.items()
+            if guild not in guild_ids or (kind is not None and unit_kind != kind)
+        )
+
+    def known(self, stem: str) -> bool:
+        return stem in self.df
+
+    def extending(self, stem: str, extra: int) -> list[str]:
+        """Known stems that start with `stem` and are at most `extra` characters longer."""
+        start = bisect.bisect_left(self._sorted, stem)
+        out: list[str] = []
+        for candidate in self._sorted[start : start + 50]:
+            if not candidate.startswith(stem):
+                break
+            if len(candidate) - len(stem) <= extra:
+                out.append(candidate)
+        return out
+
+
+@dataclass(frozen=True)
+class Term:
+    """A concept of the question, resolved against the index: what matches it and its weight."""
+
+    word: str
+    stems: frozenset[str]
+    weight: float
+    known: bool
+
+
+@dataclass(frozen=True)
+class Scored:
+    unit: Unit
+    score: float  # ranking score
+    coverage: float
+    line: float  # best label line similarity
+    bm25: float  # bm25 relative to the best candidate, 0..1
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the confidence is computed from, kept for the benchmarks' diagnostics."""
+
+    coverage: float
+    line: float
+    margin: float
+    known: float
+    missing: float  # the weightiest word the answer does not contain, relative to an unknown one
+
+    def vector(self) -> tuple[float, float, float, float, float]:
+        return (self.coverage, self.line, self.margin, self.known, self.missing)
+
+
+def resolve(query: Query, stats: Stats) -> list[Term]:
+    terms: list[Term] = []
+    for concept in query.concepts:
+        stems = {s for s in concept.stems if stats.known(s)}
+        if not stems:
+            stems = {s for s in concept.foreign if stats.known(s)}
+        if not stems:
+            stems = _known_prefix(concept.stems, stats)
+        factor = WEAK_WORD_FACTOR if concept.weak else 1.0
+        if stems:
+            df = max(stats.df[s] for s in stems)
+            terms.append(Term(concept.word, frozenset(stems), factor * stats.idf(df), True))
+        else:
+            terms.append(Term(concept.word, concept.stems, factor * stats.idf(0), False))
+    return terms
+
+
+def _known_prefix(stems: frozenset[str], stats: Stats) -> set[str]:
+    """Known stems close to an unknown word's: its longest known root ("blogghin" → "blog"),
+    else known stems it is the root of ("rinomin" → "rinominal", a verb with a pronoun)."""
+    best = ""
+    for stem in stems:
+        for size in range(len(stem) - 1, MIN_PREFIX - 1, -1):
+            root = stem[:size]
+            if stats.known(root) and size > len(best):
+                best = root
+                break
+    if best and len(best) >= 0.6 * max(len(s) for s in stems):
+        return {best}
+    longer: set[str] = set()
+    for stem in stems:
+        if len(stem) >= MIN_PREFIX + 1:
+            longer.update(stats.extending(stem, EXTENSION_MAX))
+    return longer
+
+
+def match_expression(terms: Sequence[Term], stats: Stats) -> str:
+    """The FTS5 query: known stems of the question's words, rarest first, while the rows they
+    select stay within POSTINGS_BUDGET (bm25 costs a few microseconds per matching row). On a
+    small index that is every stem; on a large one the commonest stems are left to the
+    re-ranker, which still weighs them on every candidate. Stems are [a-z0-9]+: safe to quote."""
+    stems = sorted({s for t in terms if t.known for s in t.stems}, key=lambda s: stats.df[s])
+    chosen: list[str] = []
+    postings = 0
+    for stem in stems:
+        if len(chosen) >= MIN_MATCH_STEMS and postings + stats.df[stem] > POSTINGS_BUDGET:
+            break
+        chosen.append(stem)
+        postings += stats.df[stem]
+    return " OR ".join(f'"{s}"' for s in sorted(chosen))
+
+
+def rank(terms: Sequence[Term], units: Sequence[Unit], stats: Stats) -> list[Scored]:
+    """Candidates by ranking score. Words the index does not know are left out here: they
+    are the same for every candidate, and `Evidence.known` accounts for them."""
+    terms = [t for t in terms if t.known]
+    total = sum(t.weight for t in terms)
+    if not units or total <= 0:
+        return []
+    best_bm25 = min(u.bm25 for u in units) or -1e-9
+    norm_q = math.sqrt(sum(t.weight**2 for t in terms))
+    pairs = [
+        (frozenset(itertools.product(a.stems, b.stems)), min(a.weight, b.weight))
+        for a, b in itertools.pairwise(terms)
+    ]
+    pair_total = sum(w for _, w in pairs) or 1.0
+    scored: list[Scored] = []
+    for unit in units:
+        prepared = stats.prepared(unit.unit_id)
+        adjacent = prepared.adjacent
+        phrase = sum(w for pair, w in pairs if not pair.isdisjoint(adjacent)) / pair_total
+        covered = 0.0
+        for term in terms:
+            if not term.stems.isdisjoint(prepared.label_words):
+                covered += term.weight
+            elif not term.stems.isdisjoint(prepared.body):
+                covered += BODY_CREDIT * term.weight
+        coverage = covered / total
+        line = 0.0
+        for label_words, norm_l in prepared.labels:
+            hit = sum(t.weight**2 for t in terms if not t.stems.isdisjoint(label_words))
+            if hit:
+                line = max(line, hit / (norm_q * norm_l))
+        relative = unit.bm25 / best_bm25 if best_bm25 < 0 else 0.0
+        prior = FAQ_PRIOR if unit.kind == "faq" else 0.0
+        score = (
+            coverage + LINE_WEIGHT * line + BM25_WEIGHT * relative + PHRASE_WEIGHT * phrase + prior
+        )
+        scored.append(Scored(unit, score, coverage, line, relative))
+    scored.sort(key=lambda s: (-s.score, s.unit.unit_id))
+    return scored
+
+
+def best_per_source(scored: Sequence[Scored]) -> list[Scored]:
+    seen: set[str] = set()
+    out: list[Scored] = []
+    for item in scored:
+        if item.unit.source not in seen:
+            seen.add(item.unit.source)
+            out.append(item)
+    return out
+
+
+def evidence(terms: Sequence[Term], ranked: Sequence[Scored], stats: Stats) -> Evidence:
+    """Evidence for the first of `ranked` (one entry per source, best first)."""
+    total = sum(t.weight for t in terms) or 1.0
+    known = sum(t.weight for t in terms if t.known) / total
+    top = ranked[0]
+    runner_up = ranked[1].score if len(ranked) > 1 else 0.0
+    prepared = stats.prepared(top.unit.unit_id)
+    words = prepared.body | prepared.label_words
+    missing = max((t.weight for t in terms if not (t.known and t.stems & words)), default=0.0)
+    return Evidence(
+        top.coverage, top.line, top.score - runner_up, known, missing / stats.idf_unknown
+    )
+
+
+def confidence(ev: Evidence, coefficients: Sequence[float] = CONFIDENCE_COEFFICIENTS) -> float:
+    z = coefficients[0] + sum(c * x for c, x in zip(coefficients[1:], ev.vector(), strict=True))
+    return 1.0 / (1.0 + math.exp(-z))

@@ -1,0 +1,582 @@
+"""The knowledge service: import sources, answer questions, share excerpts, manage the FAQ."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+
+from bot import limits
+from bot.db import Database
+from bot.knowledge import ingest, lexicon
+from bot.knowledge.models import (
+    ARTICLE_PREFIX,
+    SHARED_GUILD,
+    Answer,
+    ArticleInfo,
+    Batch,
+    Excerpt,
+    FaqDoc,
+    FaqEntry,
+    ImportReport,
+    KnowledgeError,
+    Unit,
+    UnitText,
+    article_source,
+)
+from bot.knowledge.ranking import (
+    PREWARM_MAX,
+    Evidence,
+    Scored,
+    Stats,
+    Term,
+    best_per_source,
+    confidence,
+    evidence,
+    match_expression,
+    rank,
+    resolve,
+)
+from bot.knowledge.store import FAQ, PASSAGE, KnowledgeStore
+from bot.knowledge.text import analyse_query, fold, looks_like_question, slugify
+from bot.store import GuildStore
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+ANSWER_THRESHOLD = 0.5  # below this confidence Rete says it does not know
+AUTO_ANSWER_THRESHOLD = 0.6  # unasked-for answers in a channel must be surer
+EXCERPT_THRESHOLD = 0.3  # /excerpt without an article: the passage must plausibly fit
+CLOSEST_FLOOR = 0.3  # coverage an article needs to be offered as "forse ti serve…"
+CANDIDATES = 30  # units FTS5 hands to the re-ranker
+AUTO_ANSWER_COOLDOWN_S = 120.0
+AUTO_ANSWER_MAX_CHARS = 600  # a wall of text is a discussion, not a question to answer
+EXCERPT_MAX_CHARS = 1200  # an excerpt is a taste of the article, well under an embed's limit
+EXCERPT_MIN_CHARS = 280  # a shorter passage borrows the next one of its section
+QUESTION_MAX = 300
+VARIANT_MAX = 300
+ANSWER_MAX = limits.MODAL_INPUT_MAX
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """The engine's full view of a question: the best candidate even when it abstains."""
+
+    best: Answer | None  # score = calibrated confidence
+    evidence: Evidence | None
+    alternatives: tuple[Answer, ...] = ()  # the next sources, best first
+
+    def answer(self, threshold: float = ANSWER_THRESHOLD) -> Answer | None:
+        if self.best is not None and self.best.score >= threshold:
+            return self.best
+        return None
+
+
+@dataclass(frozen=True)
+class FeedNews:
+    """New articles a followed feed brought, to announce in `channel_id`."""
+
+    guild_id: int
+    channel_id: int
+    url: str
+    articles: tuple[ArticleInfo, ...]
+
+
+class KnowledgeService:
+    def __init__(
+        self,
+        db: Database,
+        guilds: GuildStore | None = None,
+        *,
+        sources: Sequence[Path | str] = (),
+        answer_threshold: float = ANSWER_THRESHOLD,
+        auto_answer_threshold: float = AUTO_ANSWER_THRESHOLD,
+        auto_answer_cooldown_s: float = AUTO_ANSWER_COOLDOWN_S,
+        clock: Callable[[], float] = time.time,
+        fetch: ingest.Fetcher = ingest.fetch_url,
+    ) -> None:
+        self.store = KnowledgeStore(db)
+        self.guilds = guilds or GuildStore(db)
+        self.sources = tuple(sources)
+        self.answer_threshold = answer_threshold
+        self.auto_answer_threshold = auto_answer_threshold
+        self.auto_answer_cooldown_s = auto_answer_cooldown_s
+        self._clock = clock
+        self._fetch = fetch
+        self._stats: Stats | None = None
+        self._answer_channels: dict[int, frozenset[int]] = {}
+        self._last_auto_answer: dict[tuple[int, int], float] = {}
+        self._executor: ThreadPoolExecutor | None = None
+
+    # --- lifecycle and import ---------------------------------------------------------------
+
+    async def start(self, *, import_sources: bool = True) -> None:
+        """Import the configured sources (a broken one is logged, not fatal) and load stats."""
+        if import_sources and self.sources:
+            try:
+                report = await self.import_sources(self.sources)
+                log.info(
+                    "knowledge sources: %d articles added, %d updated; %d FAQ added, %d updated",
+                    report.articles_added,
+                    report.articles_updated,
+                    report.faqs_added,
+                    report.faqs_updated,
+                )
+            except KnowledgeError as exc:
+                log.error("knowledge sources not imported: %s", exc)
+        await self.refresh()
+
+    def close(self) -> None:
+        """Close the store's read connection and the import thread (the database itself belongs
+        to the caller). Idempotent."""
+        self.store.close()
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+    async def _in_thread(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Parsing and downloads run in the service's own thread, not the event loop's: a big
+        export or a slow feed must not stall Discord's heartbeat. Its own executor, so that
+        close() leaves no thread behind."""
+        if self._executor is None:
+            self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rete-kb")
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._executor, functools.partial(func, *args, **kwargs))
+
+    async def refresh(self) -> None:
+        """Reload the document frequencies the ranker weighs words with."""
+        df, units = await self.store.vocabulary()
+        stats = Stats(df, units, await self.store.unit_counts())
+        if units <= PREWARM_MAX:
+            for stems in await self.store.unit_stems():
+                stats.prepare(stems)
+        self._stats = stats
+
+    async def _stats_now(self) -> Stats:
+        if self._stats is None:
+            await self.refresh()
+        assert self._stats is not None
+        return self._stats
+
+    async def import_sources(
+        self, sources: Iterable[Path | str], guild_id: int = SHARED_GUILD
+    ) -> ImportReport:
+        """Import files, folders (formats detected) or URLs: all of it or, on any error, nothing."""
+        batch = await self._in_thread(ingest.load_sources, list(sources), fetch=self._fetch)
+        return await self.write(batch, guild_id)
+
+    async def import_file(self, name: str, data: bytes, guild_id: int) -> ImportReport:
+        """An uploaded file (e.g. /faq import): format from its name, else from its content."""
+        kind = ingest.kind_of(Path(name))
+        if kind in (ingest.MARKDOWN, ingest.FAQ):
+            text = data.decode("utf-8-sig", errors="strict") if data else ""
+            if kind == ingest.FAQ:
+                batch = Batch(faqs=ingest.parse_faq(name, text), origins=(name,))
+            else:
+                article = ingest.parse_markdown(name, text, default_slug=Path(name).stem)
+                batch = Batch(articles=(article,), origins=(name,))
+        else:
+            batch = await self._in_thread(ingest.parse_bytes, name, data, kind=kind)
+        return await self.write(batch, guild_id)
+
+    async def write(self, batch: Batch, guild_id: int) -> ImportReport:
+        report = await self.store.write_batch(guild_id, batch, now=self._clock())
+        if report.changed or self._stats is None:
+            await self.refresh()
+        return report
+
+    async def sync(self, guild_id: int) -> list[ImportReport]:
+        """`/articles sync`: the configured sources into guild 0, the guild's feeds into it."""
+        reports: list[ImportReport] = []
+        if self.sources:
+            reports.append(await self.import_sources(self.sources))
+        for _, url, _, _ in await self.store.feeds(guild_id):
+            reports.append(await self.import_sources([url], guild_id))
+        return reports
+
+    # --- answering --------------------------------------------------------------------------
+
+    async def _rank(
+        self,
+        question: str,
+        guild_id: int,
+        *,
+        kind: str | None = None,
+        source: str | None = None,
+    ) -> tuple[list[Term], list[Scored]]:
+        stats = await self._stats_now()
+        terms = resolve(analyse_query(question), stats)
+        if source is not None:  # inside one article: rank all of its passages
+            units = await self.store.source_units(guild_id, source)
+            return terms, await self._ranked(terms, units, stats)
+        expression = match_expression(terms, stats)
+        if not expression:
+            return terms, []
+        hidden = stats.hidden((SHARED_GUILD, guild_id), kind)
+        units = await self.store.search(
+            expression, guild_id, limit=CANDIDATES, kind=kind, hidden=hidden
+        )
+        return terms, await self._ranked(terms, units, stats)
+
+    async def _ranked(self, terms: list[Term], units: list[Unit], stats: Stats) -> list[Scored]:
+        for stems in await self.store.unit_stems(stats.missing(units)):
+            stats.prepare(stems)
+        return rank(terms, units, stats)
+
+    async def lookup(self, question: str, guild_id: int = SHARED_GUILD) -> Lookup:
+        terms, scored = await self._rank(question, guild_id)
+        ranked = best_per_source(scored)
+        if not ranked:
+            return Lookup(None, None)
+        ev = evidence(terms, ranked, await self._stats_now())
+        top = ranked[:4]
+        texts = await self.store.unit_texts([s.unit.unit_id for s in top])
+        answers = [
+            _answer(texts[s.unit.unit_id], confidence(ev) if i == 0 else 0.0)
+            for i, s in enumerate(top)
+            if s.unit.unit_id in texts
+        ]
+        if not answers:
+            return Lookup(None, None)
+        return Lookup(answers[0], ev, tuple(answers[1:]))
+
+    async def ask(self, question: str, guild_id: int = SHARED_GUILD) -> Answer | None:
+        """The best FAQ answer or article passage, or None when Rete is not sure enough."""
+        return (await self.lookup(question, guild_id)).answer(self.answer_threshold)
+
+    async def closest_article(self, question: str, guild_id: int = SHARED_GUILD) -> Answer | None:
+        """The article nearest to a question Rete cannot answer, for "forse ti serve…"."""
+        terms, scored = await self._rank(question, guild_id, kind=PASSAGE)
+        ranked = [s for s in best_per_source(scored) if s.coverage >= CLOSEST_FLOOR]
+        if not ranked:
+            return None
+        texts = await self.store.unit_texts([ranked[0].unit.unit_id])
+        unit = texts.get(ranked[0].unit.unit_id)
+        return (
+            _answer(unit, confidence(evidence(terms, ranked, await self._stats_now())))
+            if unit
+            else None
+        )
+
+    async def auto_answer(
+        self, guild_id: int, channel_id: int, text: str, *, now: float
+    ) -> Answer | None:
+        """An answer to post unasked, or None.
+
+        None unless the channel is one of the guild's answer channels, the message reads as a
+        question, the channel's cooldown has passed, and the answer is confident.
+        """
+        if channel_id not in await self.answer_channels(guild_id):
+            return None
+        if len(text) > AUTO_ANSWER_MAX_CHARS or not looks_like_question(text):
+            return None
+        last = self._last_auto_answer.get((guild_id, channel_id))
+        if last is not None and now - last < self.auto_answer_cooldown_s:
+            return None
+        answer = (await self.lookup(text, guild_id)).answer(self.auto_answer_threshold)
+        if answer is not None:
+            self._last_auto_answer[(guild_id, channel_id)] = now
+        return answer
+
+    async def answer_channels(self, guild_id: int) -> frozenset[int]:
+        cached = self._answer_channels.get(guild_id)
+        if cached is None:
+            cached = await self.guilds.answer_channels(guild_id)
+            self._answer_channels[guild_id] = cached
+        return cached
+
+    async def set_answer_channel(self, guild_id: int, channel_id: int, *, enabled: bool) -> None:
+        await self.guilds.set_answer_channel(guild_id, channel_id, enabled=enabled)
+        self._answer_channels.pop(guild_id, None)
+
+    async def norm_entry(self, guild_id: int = SHARED_GUILD) -> Answer | None:
+        """The FAQ entry (else article) on the community's "no free consultancy" norm."""
+        for kind in (FAQ, PASSAGE):
+            terms, scored = await self._rank(lexicon.NORM_QUERY, guild_id, kind=kind)
+            ranked = best_per_source(scored)
+            if ranked and ranked[0].coverage >= CLOSEST_FLOOR:
+                texts = await self.store.unit_texts([ranked[0].unit.unit_id])
+                unit = texts.get(ranked[0].unit.unit_id)
+                if unit is not None:
+                    return _answer(
+                        unit, confidence(evidence(terms, ranked, await self._stats_now()))
+                    )
+        return None
+
+    async def record_feedback(
+        self, guild_id: int, source: str, user_id: int, helpful: bool
+    ) -> None:
+        await self.store.record_feedback(guild_id, source, user_id, helpful, now=self._clock())
+
+    async def feedback(self, guild_id: int, source: str) -> tuple[int, int]:
+        return await self.store.feedback(guild_id, source)
+
+    # --- excerpts ---------------------------------------------------------------------------
+
+    async def find_article(self, article: str, guild_id: int = SHARED_GUILD) -> ArticleInfo | None:
+        """An article by slug ("article:slug" too), else by a title that only one article has."""
+        slug = article.strip().removeprefix(ARTICLE_PREFIX)
+        found = await self.store.article(guild_id, slug)
+        if found is None and slug:
+            matches = await self.store.titles(guild_id, fold(slug).strip(), limit=2)
+            exact = [m for m in matches if fold(m.title) == fold(slug).strip()]
+            if exact or len(matches) == 1:
+                found = (exact or matches)[0]
+        return found
+
+    async def excerpt(
+        self,
+        query: str,
+        article: str | None = None,
+        guild_id: int = SHARED_GUILD,
+        *,
+        max_chars: int = EXCERPT_MAX_CHARS,
+    ) -> Excerpt | None:
+        """The passage that best fits `query` (in `article` when given), trimmed to `max_chars`."""
+        if article:
+            info = await self.find_article(article, guild_id)
+            if info is None:
+                raise KnowledgeError(f"Non trovo l'articolo «{limits.clip(article, 80)}».")
+            passages = await self.store.article_passages(guild_id, info.slug)
+            if not passages:
+                return None
+            chosen, score = passages[0], 0.0
+            if query.strip():
+                terms, scored = await self._rank(
+                    query, guild_id, kind=PASSAGE, source=article_source(info.slug)
+                )
+                if scored:
+                    by_id = {p.unit_id: p for p in passages}
+                    chosen = by_id.get(scored[0].unit.unit_id, chosen)
+                    score = confidence(
+                        evidence(terms, best_per_source(scored), await self._stats_now())
+                    )
+            return _excerpt(chosen, passages, score, max_chars)
+        terms, scored = await self._rank(query, guild_id, kind=PASSAGE)
+        ranked = best_per_source(scored)
+        if not ranked:
+            return None
+        score = confidence(evidence(terms, ranked, await self._stats_now()))
+        if score < EXCERPT_THRESHOLD:
+            return None
+        best = ranked[0].unit
+        assert best.source.startswith(ARTICLE_PREFIX)
+        passages = await self.store.article_passages(
+            guild_id, best.source.removeprefix(ARTICLE_PREFIX)
+        )
+        found = next((p for p in passages if p.unit_id == best.unit_id), None)
+        if found is None:  # the guild's own copy of the article shadows the shared one
+            texts_by_id = await self.store.unit_texts([best.unit_id])
+            found = texts_by_id.get(best.unit_id)
+            passages = [found] if found is not None else []
+        if found is None:
+            return None
+        return _excerpt(found, passages, score, max_chars)
+
+    async def title_choices(
+        self, prefix: str, guild_id: int = SHARED_GUILD
+    ) -> list[tuple[str, str]]:
+        """(slug, title) of articles whose title contains what was typed, at most 25."""
+        found = await self.store.titles(
+            guild_id, fold(prefix).strip(), limit=limits.AUTOCOMPLETE_CHOICES_MAX
+        )
+        return [(a.slug, a.title) for a in found]
+
+    async def articles(self, guild_id: int = SHARED_GUILD) -> list[ArticleInfo]:
+        return await self.store.articles(guild_id)
+
+    # --- FAQ management ---------------------------------------------------------------------
+
+    async def faq_entries(self, guild_id: int, *, include_shared: bool = True) -> list[FaqEntry]:
+        return await self.store.faqs(guild_id, include_shared=include_shared)
+
+    async def faq_entry(self, guild_id: int, key: str) -> FaqEntry | None:
+        return await self.store.faq(guild_id, key) or await self.store.faq(SHARED_GUILD, key)
+
+    async def add_faq(
+        self,
+        guild_id: int,
+        question: str,
+        answer: str,
+        *,
+        variants: Sequence[str] = (),
+        links: Sequence[str] = (),
+        key: str | None = None,
+        author_id: int | None = None,
+    ) -> FaqEntry:
+        taken = await self.store.faq_keys(guild_id)
+        if key is not None:
+            key = key.strip()
+            if key in taken:
+                raise KnowledgeError(f"Esiste già una FAQ con id «{key}».")
+        else:
+            base = "faq-" + (slugify(question, limit=60) or "domanda")
+            key, n = base, 2
+            while key in taken:
+                key, n = f"{base}-{n}", n + 1
+        doc = self._validated(key, question, answer, variants, links, author_id)
+        await self.write(Batch(faqs=(doc,)), guild_id)
+        entry = await self.store.faq(guild_id, key)
+        assert entry is not None
+        return entry
+
+    async def edit_faq(
+        self,
+        guild_id: int,
+        key: str,
+        *,
+        question: str | None = None,
+        answer: str | None = None,
+        variants: Sequence[str] | None = None,
+        links: Sequence[str] | None = None,
+        author_id: int | None = None,
+    ) -> FaqEntry:
+        entry = await self._own_faq(guild_id, key)
+        doc = self._validated(
+            key,
+            entry.question if question is None else question,
+            entry.answer if answer is None else answer,
+            entry.variants if variants is None else variants,
+            entry.links if links is None else links,
+            author_id,
+        )
+        await self.write(Batch(faqs=(doc,)), guild_id)
+        updated = await self.store.faq(guild_id, key)
+        assert updated is not None
+        return updated
+
+    async def remove_faq(self, guild_id: int, key: str) -> FaqEntry:
+        entry = await self._own_faq(guild_id, key)
+        await self.store.delete_faq(guild_id, key)
+        await self.refresh()
+        return entry
+
+    async def _own_faq(self, guild_id: int, key: str) -> FaqEntry:
+        entry = await self.store.faq(guild_id, key)
+        if entry is not None:
+            return entry
+        if guild_id != SHARED_GUILD and await self.store.faq(SHARED_GUILD, key) is not None:
+            raise KnowledgeError(
+                f"«{key}» fa parte delle FAQ condivise dell'Accademia: si modifica nel file "
+                "delle FAQ e si ricarica con /articles sync."
+            )
+        raise KnowledgeError(f"Non c'è una FAQ con id «{key}» in questo server.")
+
+    @staticmethod
+    def _validated(
+        key: str,
+        question: str,
+        answer: str,
+        variants: Iterable[str],
+        links: Iterable[str],
+        author_id: int | None,
+    ) -> FaqDoc:
+        origin = f"discord:{author_id}" if author_id is not None else "rete"
+        item = {
+            "id": key,
+            "question": limits.clip(question.strip(), QUESTION_MAX),
+            "answer": answer.strip()[:ANSWER_MAX],
+            "variants": [limits.clip(v.strip(), VARIANT_MAX) for v in variants if v.strip()],
+            "links": [link.strip() for link in links if link.strip()],
+        }
+        try:
+            return replace(ingest.faq_entry("FAQ", 1, item, set()), origin=origin)
+        except KnowledgeError as exc:
+            raise KnowledgeError(str(exc).removeprefix("FAQ: entry 1 ")) from None
+
+    async def export_faq(self, guild_id: int, *, include_shared: bool = False) -> str:
+        """The guild's FAQ as YAML, in the format `/faq import` and `rete knowledge import` read."""
+        entries = await self.store.faqs(guild_id, include_shared=include_shared)
+        data = []
+        for entry in entries:
+            item: dict[str, object] = {"id": entry.key, "question": entry.question}
+            if entry.variants:
+                item["variants"] = list(entry.variants)
+            item["answer"] = entry.answer
+            if entry.links:
+                item["links"] = list(entry.links)
+            data.append(item)
+        header = "# FAQ esportate da Rete: id, question, variants, answer, links.\n"
+        body = (
+            yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100) if data else "[]\n"
+        )
+        return header + body
+
+    # --- feeds ------------------------------------------------------------------------------
+
+    async def follow_feed(self, guild_id: int, url: str, channel_id: int | None) -> ImportReport:
+        """Follow a feed: import it now (nothing announced) and poll it from then on."""
+        if not url.startswith(("http://", "https://")):
+            raise KnowledgeError("L'indirizzo del feed deve iniziare con http:// o https://.")
+        report = await self.import_sources([url], guild_id)
+        await self.store.set_feed(guild_id, url, channel_id)
+        await self.store.mark_polled(guild_id, url, now=self._clock())
+        return report
+
+    async def unfollow_feed(self, guild_id: int, url: str) -> bool:
+        return await self.store.remove_feed(guild_id, url)
+
+    async def feeds(self, guild_id: int) -> list[tuple[str, int | None]]:
+        return [(url, channel) for _, url, channel, _ in await self.store.feeds(guild_id)]
+
+    async def poll_feeds(self) -> list[FeedNews]:
+        """Import every followed feed; what is new since the last poll is returned to announce."""
+        news: list[FeedNews] = []
+        for guild_id, url, channel_id, last_polled in await self.store.feeds():
+            try:
+                report = await self.import_sources([url], guild_id)
+            except KnowledgeError as exc:
+                log.warning("feed of guild %s not polled: %s", guild_id, exc)
+                continue
+            await self.store.mark_polled(guild_id, url, now=self._clock())
+            if last_polled is not None and channel_id is not None and report.new_articles:
+                news.append(FeedNews(guild_id, channel_id, url, report.new_articles))
+        return news
+
+
+def _answer(unit: UnitText, score: float) -> Answer:
+    if unit.kind == FAQ:
+        title = unit.title
+    else:
+        title = f"{unit.title} — {unit.heading}" if unit.heading else unit.title
+    return Answer(
+        source=unit.source,
+        score=round(score, 4),
+        title=title,
+        text=unit.text,
+        url=unit.url,
+        author=unit.author,
+        date=unit.date,
+    )
+
+
+def _excerpt(
+    chosen: UnitText, passages: Sequence[UnitText], score: float, max_chars: int
+) -> Excerpt:
+    text = chosen.text
+    following = [p for p in passages if p.position > chosen.position]
+    for passage in following:
+        if len(text) >= EXCERPT_MIN_CHARS or passage.heading != chosen.heading:
+            break
+        text += "\n\n" + passage.text
+    trimmed = limits.clip_at_sentence(text, max_chars)
+    return Excerpt(
+        source=chosen.source,
+        slug=chosen.slug or "",
+        title=chosen.title,
+        section=chosen.heading,
+        text=trimmed,
+        url=chosen.url,
+        author=chosen.author,
+        date=chosen.date,
+        score=round(score, 4),
+        trimmed=trimmed != text,
+    )

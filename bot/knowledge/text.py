@@ -1,0 +1,198 @@
+"""Text analysis for search: accent folding, tokens, Italian stems, query concepts, questions.
+
+SQLite's FTS5 has no Italian stemmer, so documents and queries are both reduced here to
+space-separated Snowball stems; FTS5 indexes that text with its plain unicode61 tokenizer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import Stemmer
+
+from bot.knowledge import lexicon
+
+# Bump when the analysis changes: stored digests include it, so the next import re-indexes.
+ANALYZER_VERSION = 1
+
+_IT = Stemmer.Stemmer("italian")
+_EN = Stemmer.Stemmer("english")
+_TOKEN = re.compile(r"[a-z0-9]+")
+_THOUSANDS = re.compile(r"(?<=\d)[.](?=\d{3}\b)")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+STOP_WORDS = lexicon.ITALIAN_STOP_WORDS | lexicon.ENGLISH_STOP_WORDS
+
+
+def fold(text: str) -> str:
+    """Lower case without accents or invisible characters: "Perché" → "perche"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_INVISIBLE).casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def words(text: str) -> list[str]:
+    """Folded alphanumeric words; "1.500" stays one number."""
+    return _TOKEN.findall(_THOUSANDS.sub("", fold(text)))
+
+
+@lru_cache(maxsize=65_536)
+def stem(word: str) -> str:
+    """The Italian Snowball stem of a folded word."""
+    return str(_IT.stemWord(word))
+
+
+@lru_cache(maxsize=16_384)
+def _english_stem(word: str) -> str:
+    return str(_EN.stemWord(word))
+
+
+def _expand(raw: list[str]) -> list[str]:
+    out: list[str] = []
+    for word in raw:
+        short = lexicon.SHORTHAND.get(word)
+        if short is None:
+            out.append(word)
+        else:
+            out.extend(short.split())
+    return out
+
+
+def _content_word(word: str) -> str | None:
+    """The word as it is indexed, or None for stop words and stray letters."""
+    if word in STOP_WORDS:
+        return None
+    word = lexicon.NUMBER_WORDS.get(word, word)
+    if len(word) < 2 and not word.isdigit():
+        return None
+    return word
+
+
+def index_terms(text: str) -> list[str]:
+    """What a document's text becomes in the FTS table: its content words' stems, in order."""
+    out: list[str] = []
+    for word in _expand(words(text)):
+        content = _content_word(word)
+        if content is not None:
+            out.append(stem(content))
+    return out
+
+
+def index_text(text: str) -> str:
+    return " ".join(index_terms(text))
+
+
+def _build_synonyms() -> dict[str, frozenset[str]]:
+    groups: dict[str, set[str]] = {}
+    for line in lexicon.SYNONYM_GROUPS:
+        stems = {stem(w) for w in words(line)}
+        for s in stems:
+            groups.setdefault(s, set()).update(stems)
+    return {s: frozenset(g) for s, g in groups.items()}
+
+
+def _build_glossary() -> dict[str, frozenset[str]]:
+    glossary: dict[str, set[str]] = {}
+    for english, italian in lexicon.ENGLISH_GLOSSARY.items():
+        targets = {stem(c) for w in words(italian) if (c := _content_word(w)) is not None}
+        glossary.setdefault(_english_stem(english), set()).update(targets)
+    return {k: frozenset(v) for k, v in glossary.items()}
+
+
+SYNONYMS = _build_synonyms()
+GLOSSARY = _build_glossary()
+_LOAN_SUFFIXES = ("are", "ato", "ata", "ati", "ate", "ando", "i", "o", "a", "e")
+
+
+def with_synonyms(stems: frozenset[str]) -> frozenset[str]:
+    out = set(stems)
+    for s in stems:
+        out |= SYNONYMS.get(s, frozenset())
+    return frozenset(out)
+
+
+def english_equivalents(word: str) -> frozenset[str]:
+    """Italian stems for an English word, or for an Italianised loan word ("reportare")."""
+    found = GLOSSARY.get(_english_stem(word))
+    for ending, replacement in (("ier", "y"), ("iest", "y"), ("er", ""), ("est", ""), ("r", "")):
+        if found is None and word.endswith(ending) and len(word) > len(ending) + 2:
+            found = GLOSSARY.get(_english_stem(word[: -len(ending)] + replacement))
+    if found is None:
+        for suffix in _LOAN_SUFFIXES:
+            root = word[: -len(suffix)]
+            if word.endswith(suffix) and len(root) >= 3:
+                if len(root) > 3 and root[-1] == root[-2]:  # "taggare" → "tag"
+                    root = root[:-1]
+                found = GLOSSARY.get(_english_stem(root))
+                if found is not None:
+                    break
+    return with_synonyms(found) if found else frozenset()
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One content word of a question and the stems that count as a match for it."""
+
+    word: str
+    stems: frozenset[str]
+    # Italian stems for the word read as English; used when the word is English or unknown.
+    foreign: frozenset[str] = frozenset()
+    weak: bool = False  # a generic verb or judgement: it weighs less
+
+
+@dataclass(frozen=True)
+class Query:
+    text: str
+    concepts: tuple[Concept, ...]
+    english: bool
+
+    @property
+    def empty(self) -> bool:
+        return not self.concepts
+
+
+def is_english(raw: list[str]) -> bool:
+    english = sum(w in lexicon.ENGLISH_MARKERS for w in raw)
+    italian = sum(w in lexicon.ITALIAN_MARKERS for w in raw)
+    return english >= 2 and english > italian
+
+
+def analyse_query(text: str) -> Query:
+    raw = words(text)
+    english = is_english(raw)
+    concepts: list[Concept] = []
+    seen: set[frozenset[str]] = set()
+    for word in _expand(raw):
+        content = _content_word(word)
+        if content is None:
+            continue
+        stems = with_synonyms(frozenset({stem(content)}))
+        foreign = english_equivalents(content) if not content.isdigit() else frozenset()
+        if english and foreign:
+            stems |= foreign
+        if stems in seen:
+            continue
+        seen.add(stems)
+        concepts.append(Concept(content, stems, foreign, content in lexicon.WEAK_WORDS))
+    return Query(text=text, concepts=tuple(concepts), english=english)
+
+
+def looks_like_question(text: str) -> bool:
+    """A chat message that asks something: a question mark, or opening with a question word."""
+    stripped = text.strip()
+    raw = words(stripped)
+    if len(raw) < 3:
+        return False
+    if "?" in stripped:
+        return True
+    return raw[0] in lexicon.QUESTION_CUES or (len(raw) > 1 and raw[1] in lexicon.QUESTION_CUES)
+
+
+_SLUG_JUNK = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str, *, limit: int = 80) -> str:
+    """ "Velocità del sito!" → "velocita-del-sito"."""
+    slug = _SLUG_JUNK.sub("-", fold(text)).strip("-")
+    return slug[:limit].rstrip("-")

@@ -1,0 +1,553 @@
+"""Normalise chat text for matching: defeat evasion, keep Italian intact, map back to the original.
+
+The matchable form of a message is a string of words, each surrounded by spaces and separated
+by two spaces (" ciao  a  tutti "), so a compiled keyword " gratis " only matches a whole word
+and the matcher needs no regex. Keywords go through the same function, so whatever the
+normaliser does to a message it also does to the moderators' words.
+
+What it undoes: case, accents, fullwidth and "fancy" letters, Cyrillic/Greek look-alikes,
+zero-width characters and joiners (inside a word; an emoji ZWJ sequence simply is not a
+word), Discord markdown (`||spoiler||`, `~~strike~~`, `` `code` ``, `**bold**`, and the same
+markers sprinkled inside a word), leetspeak inside words (gr4tis, c0nsulenza, fr33, zer0),
+letters spaced or dotted apart (g r a t i s, g.r.a.t.i.s), elongation (graaatis: runs of
+three or more letters; real doubles such as "fammi" are kept), a few chat abbreviations
+(nn, x, xke, qlc…). Every number becomes "#", so "ci metti 5 minuti" matches any number.
+
+Quoted words (`> ` lines, and quotations of three words or more in "…", «…» or '…') are kept
+apart from the writer's own words: they are not matched, because reporting what someone else
+asked is not asking.
+
+Offsets: the first pass maps each character of the original to exactly one character, so
+word positions found there are positions in the original text. The hot path never builds
+them; `Normalized.span` computes them the first time a verdict needs one.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+import unicodedata
+from functools import lru_cache
+
+import ahocorasick_rs
+
+IGNORABLE = "\x00"  # a character that vanishes inside a word (zero-width, markdown marker)
+SEGMENT = "|"  # separates the elongation variants of a message in the matchable text
+
+# Chat abbreviations. A keyword is written in full ("non ho budget"); the matcher also looks
+# for its short forms ("nn ho budget"), so messages need no rewriting on the hot path.
+ABBREVIATIONS: dict[str, str] = {
+    "nn": "non",
+    "x": "per",
+    "xke": "perche",
+    "xche": "perche",
+    "pk": "perche",
+    "cmq": "comunque",
+    "qlc": "qualcuno",
+    "qlcn": "qualcuno",
+    "qcn": "qualcuno",
+    "ke": "che",
+    "sn": "sono",
+    "tt": "tutti",
+    "raga": "ragazzi",
+    "u": "you",
+    "ur": "your",
+    "pls": "please",
+    "plz": "please",
+    "plis": "please",
+    "thx": "thanks",
+    "tnx": "thanks",
+    "eur": "euro",
+}
+
+# Look-alikes that Unicode decomposition does not fold (checked after lowercasing the rest).
+_LOOKALIKES = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
+    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
+    "ӏ": "l", "һ": "h", "ԛ": "q", "ԝ": "w", "ү": "y", "ѵ": "v", "ɡ": "g", "ց": "g", "օ": "o",
+    "А": "a", "В": "b", "Е": "e", "К": "k", "М": "m", "Н": "h", "О": "o", "Р": "p", "С": "c",
+    "Т": "t", "У": "y", "Х": "x", "І": "i", "Ј": "j", "Ѕ": "s",
+    # Greek (capitals first: Η looks like H, not like η)
+    "Α": "a", "Β": "b", "Ε": "e", "Ζ": "z", "Η": "h", "Ι": "i", "Κ": "k", "Μ": "m", "Ν": "n",
+    "Ο": "o", "Ρ": "p", "Τ": "t", "Υ": "y", "Χ": "x",
+    "α": "a", "β": "b", "ε": "e", "η": "n", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p",
+    "τ": "t", "υ": "u", "χ": "x", "ω": "w", "ς": "s", "μ": "u", "ϲ": "c",
+    # Latin letters without a decomposition
+    "ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "ŧ": "t", "ƀ": "b", "ɨ": "i", "ʀ": "r",
+    "ᴀ": "a", "ʙ": "b", "ᴄ": "c", "ᴅ": "d", "ᴇ": "e", "ғ": "f", "ɢ": "g", "ʜ": "h", "ɪ": "i",
+    "ᴊ": "j", "ᴋ": "k", "ʟ": "l", "ᴍ": "m", "ɴ": "n", "ᴏ": "o", "ᴘ": "p", "ǫ": "q", "ꜱ": "s",
+    "ᴛ": "t", "ᴜ": "u", "ᴠ": "v", "ᴡ": "w", "ʏ": "y", "ᴢ": "z",
+    # currencies all mean money; modifier apostrophes are punctuation
+    "€": "$", "£": "$", "ʼ": " ", "ʻ": " ",
+}  # fmt: skip
+
+# Invisible characters used to split a word without changing how it looks.
+_INVISIBLE = [
+    *(0x00AD, 0x034F, 0x061C, 0x115F, 0x1160, 0x17B4, 0x17B5, 0x180E, 0x3164, 0xFEFF, 0xFFA0),
+    *range(0x200B, 0x2010),  # zero-width space, ZWNJ, ZWJ, LRM, RLM
+    *range(0x202A, 0x202F),  # bidi embeddings
+    *range(0x2060, 0x2070),  # word joiner, invisible operators, bidi isolates
+    *range(0xFE00, 0xFE10),  # variation selectors
+    *range(0x0300, 0x0370),  # combining diacritics (decomposed accents)
+    *range(0x1AB0, 0x1B00),
+    *range(0x1DC0, 0x1E00),
+    *range(0x20D0, 0x2100),
+    *range(0xE0000, 0xE0080),  # tag characters (invisible ASCII)
+    *range(0xE0100, 0xE01F0),  # variation selectors supplement
+]
+_MARKDOWN = "*_~|`"  # Discord markers: ignorable, so **gr*a*tis** reads "gratis"
+
+
+def _fold(ch: str) -> str:
+    """One character of the original → exactly one character of the first pass."""
+    if ch in _LOOKALIKES:
+        return _LOOKALIKES[ch]
+    cp = ord(ch)
+    if cp in _INVISIBLE_SET or ch in _MARKDOWN:
+        return IGNORABLE
+    if ch == "\n":
+        return "\n"
+    decomposed = unicodedata.normalize("NFKD", ch)
+    base = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    if len(base) == 1 and base.isascii() and base.isalnum():
+        return base
+    if base in _LOOKALIKES:
+        return _LOOKALIKES[base]
+    if ch.isalnum():
+        lower = ch.lower()
+        return lower if len(lower) == 1 else ch
+    if ch in "$@":
+        return ch  # money; "@" is a letter in gr@tis (leetspeak)
+    return " "  # punctuation, symbols, emoji, whitespace: all separate words
+
+
+_INVISIBLE_SET = frozenset(_INVISIBLE)
+_ASCII_TABLE = {i: _fold(chr(i)) for i in range(128)}
+_ASCII_TABLE[0] = IGNORABLE  # NUL is invisible too (and the marker must survive a second fold)
+# Enclosed and negative-squared letters (🅶, 🄶) have no decomposition; they are evasion too.
+_EXTRA = {0x1F130 + i: chr(97 + i) for i in range(26)}
+_EXTRA.update({0x1F150 + i: chr(97 + i) for i in range(26)})
+_EXTRA.update({0x1F170 + i: chr(97 + i) for i in range(26)})
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+_FOLD_CACHE_MAX = 50_000
+
+
+@lru_cache(maxsize=_FOLD_CACHE_MAX)
+def _fold_non_ascii(ch: str) -> str:
+    extra = _EXTRA.get(ord(ch))
+    return extra if extra is not None else _fold(ch)
+
+
+def _fold_match(match: re.Match[str]) -> str:
+    return _fold_non_ascii(match.group())
+
+
+def first_pass(text: str) -> str:
+    """Fold every character to one character (same length as `text`): the offsets' anchor."""
+    if not text.isascii():
+        text = _NON_ASCII.sub(_fold_match, text)
+        if not text.isascii():  # letters of other scripts remain: fold the ASCII ones char by char
+            return "".join(_ASCII_TABLE.get(ord(c), c) for c in text)
+    return text.translate(_ASCII_TABLE)
+
+
+# --- words -----------------------------------------------------------------------------------
+
+# A word in the first pass, without the invisible characters at its edges (they are not shown).
+_WORD = re.compile(r"[^\s\x00](?:\S*[^\s\x00])?")
+_PLAIN_WORD = re.compile(r"\S+")
+_LETTER_OR_DIGIT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+_LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
+_SPACED_HINT = re.compile(" [^ ]  [^ ]  [^ ] ")
+
+
+def _spaced_runs(tokens: list[str]) -> list[tuple[int, int]]:
+    """Index ranges [i, j) of three or more one-letter words that spell one word (g r a t i s).
+
+    At least two of them must be letters, so "tra 1 e 2 giorni" stays as it is.
+    """
+    runs: list[tuple[int, int]] = []
+    start = -1
+    letters = 0
+    for i, token in enumerate([*tokens, ""]):
+        single = len(token) == 1 and token in _LETTER_OR_DIGIT
+        if single:
+            if start < 0:
+                start, letters = i, 0
+            letters += token in _LETTERS
+            continue
+        if start >= 0 and i - start >= 3 and letters >= 2:
+            runs.append((start, i))
+        start = -1
+    return runs
+
+
+def _merge(items: list[str], runs: list[tuple[int, int]]) -> list[str]:
+    out: list[str] = []
+    last = 0
+    for i, j in runs:
+        out.extend(items[last:i])
+        out.append("".join(items[i:j]))
+        last = j
+    out.extend(items[last:])
+    return out
+
+
+# Digits inside or at the end of a word are letters in disguise; a word of digits is a number.
+_LEET_TABLE = str.maketrans("0134578@", "oieastba")
+_LEET = re.compile(r"(?<=[a-z])[0134578@]+(?=[a-z])|(?<=[a-z][a-z])[013457]{1,2}(?= )")
+_NUMBER = re.compile(r"(?<= )[0-9]+(?= )")
+_MONEY = re.compile(r"(?<= )(?:[0-9#]+\$|\$[0-9#]+)(?= )")
+_ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
+_N_ELONGATION = 26
+_N_DIGITS = 11
+# One automaton pass tells which rare steps a message needs: elongation (three equal letters),
+# digits (leetspeak, numbers) and two one-character words in a row (maybe spaced letters).
+_DETECTOR = ahocorasick_rs.AhoCorasick(
+    [
+        *(c * 3 for c in _ALNUM[:26]),
+        *"0123456789@",
+        *(f" {a}  {b} " for a in _ALNUM for b in _ALNUM),
+    ],
+    implementation=ahocorasick_rs.Implementation.DFA,
+)
+_ELONGATED = re.compile(r"([a-z])\1\1+")
+
+
+def _leet(match: re.Match[str]) -> str:
+    return match.group().translate(_LEET_TABLE)
+
+
+def _digits_and_money(text: str) -> str:
+    text = _LEET.sub(_leet, text)
+    text = _NUMBER.sub("#", text)
+    # "500€" and "€500" are one word: both read "#$".
+    return _MONEY.sub("#$", text)
+
+
+SHORT_FORMS: dict[str, tuple[str, ...]] = {}
+for _short, _full in ABBREVIATIONS.items():
+    SHORT_FORMS[_full] = (*SHORT_FORMS.get(_full, ()), _short)
+
+
+def _join(tokens: list[str]) -> str:
+    return " " + "  ".join(tokens) + " "
+
+
+# --- quotations ------------------------------------------------------------------------------
+
+_SINGLE_OPEN = (" '", "\n'", "('", ":'", " ‘", "\n‘", " ’", ":‘")
+_DOUBLE = re.compile(r"[\"“”„]([^\"“”„\n]{1,600})[\"“”„]|«([^»\n]{1,600})»")
+_BLOCK = re.compile(r"(?m)^[ \t]*>>>[ \t](?s:.*)|^[ \t]*>[ \t].*$")
+_APOSTROPHES = "'‘’"
+
+
+# Words Italians write with an apostrophe for the accent (e', perche', cosi'): not a closing quote.
+_ACCENT_WORDS = frozenset(
+    {
+        "e", "perche", "poiche", "affinche", "benche", "cosi", "gia", "piu", "puo", "pero", "ce",
+        "sara", "fara", "avra", "potra", "dovra", "vorra", "verra", "andra", "dara", "stara",
+        "sapra", "la", "li", "si", "ne", "pie", "cioe", "caffe", "lunedi", "martedi",
+        "mercoledi", "giovedi", "venerdi", "po",
+    }
+)  # fmt: skip
+
+
+_LONGEST_ACCENT_WORD = 12
+_MARKS = re.compile("['‘’]")
+
+
+def _is_accent(text: str, j: int) -> bool:
+    start = j
+    while start > 0 and j - start < _LONGEST_ACCENT_WORD and text[start - 1].isalpha():
+        start -= 1
+    word = first_pass(text[start:j])
+    return word in _ACCENT_WORDS or word.endswith(("che", "ita"))
+
+
+def _single_quotes(text: str) -> list[tuple[int, int]]:
+    """Spans of '…' quotations, told apart from apostrophes (un'idea) and accents (e', perche').
+
+    An opening mark follows a space, the start, "(" or ":" and precedes a letter. It closes at
+    the first mark on the same line that ends a word which is not an accented word; failing
+    that, at the last mark on the line that ends a word. O(n log n) in the marks, whatever the
+    text: every mark is looked at once, each opening finds its closing with a bisection.
+    """
+    n = len(text)
+    openers: list[int] = []
+    closers: list[int] = []  # marks that end a word
+    for match in _MARKS.finditer(text):
+        i = match.start()
+        before = text[i - 1] if i else "\n"
+        after = text[i + 1] if i + 1 < n else " "
+        if before in " \t\n(:" and after.isalnum():
+            openers.append(i)
+        elif before.strip() and not after.isalnum():
+            closers.append(i)
+    if not openers or not closers:
+        return []
+    # For each closer, the first closer at or after it on the same line that is not an accent,
+    # and the last closer of its line.
+    line_of: list[int] = []
+    line, previous = 0, 0
+    for c in closers:
+        line += text.count("\n", previous, c)
+        previous = c
+        line_of.append(line)
+    strong_next = [-1] * len(closers)
+    last_on_line = [-1] * len(closers)
+    next_strong = -1
+    line_last = -1
+    for k in range(len(closers) - 1, -1, -1):
+        if k + 1 < len(closers) and line_of[k + 1] != line_of[k]:
+            next_strong = -1
+            line_last = -1
+        if line_last < 0:
+            line_last = closers[k]
+        if not _is_accent(text, closers[k]):
+            next_strong = closers[k]
+        strong_next[k] = next_strong
+        last_on_line[k] = line_last
+    spans: list[tuple[int, int]] = []
+    reached = -1
+    for i in openers:
+        if i < reached:
+            continue
+        k = bisect.bisect_left(closers, i + 2)
+        if k == len(closers):
+            break
+        line_end = text.find("\n", i)
+        if line_end >= 0 and closers[k] > line_end:
+            continue
+        close = strong_next[k] if strong_next[k] >= 0 else last_on_line[k]
+        spans.append((i, close + 1))
+        reached = close + 1
+    return spans
+
+
+def quoted_regions(text: str) -> list[tuple[int, int]]:
+    """Character spans of `text` quoted rather than written by its author (unsorted)."""
+    regions = [m.span() for m in _BLOCK.finditer(text)]
+    regions += [m.span() for m in _DOUBLE.finditer(text)]
+    if any(mark in text for mark in _SINGLE_OPEN) or text[:1] in _APOSTROPHES:
+        regions += _single_quotes(text)
+    return regions
+
+
+def _has_quote_hint(text: str) -> bool:
+    # Unrolled on purpose: this runs for every message.
+    return (
+        '"' in text
+        or ">" in text
+        or "“" in text
+        or "”" in text
+        or "«" in text
+        or "„" in text
+        or " '" in text
+        or "\n'" in text
+        or "('" in text
+        or ":'" in text
+        or "‘" in text
+        or " ’" in text
+        or text[:1] in _APOSTROPHES
+    )
+
+
+MIN_QUOTED_WORDS = 3  # a shorter quotation is a title or emphasis ("gratis"), not reported speech
+
+
+# --- the result ------------------------------------------------------------------------------
+
+
+class Normalized:
+    """A message made matchable, with the way back to the original's offsets."""
+
+    __slots__ = (
+        "_first",
+        "_own_spans",
+        "_runs",
+        "_segment_starts",
+        "n_words",
+        "original",
+        "quoted",
+        "text",
+    )
+
+    def __init__(
+        self,
+        original: str,
+        text: str,
+        n_words: int,
+        quoted: str,
+        first: str,
+        runs: list[tuple[int, int]],
+        own_spans: list[tuple[int, int]] | None,
+        segment_starts: tuple[int, ...],
+    ) -> None:
+        self.original = original
+        self.text = text  # " w1  w2 … " (and "|"-separated elongation variants)
+        self.n_words = n_words
+        self.quoted = quoted  # the quoted words, normalised; never matched
+        self._first = first
+        self._runs = runs
+        self._own_spans = own_spans
+        self._segment_starts = segment_starts
+
+    @property
+    def words(self) -> list[str]:
+        """The writer's own words, normalised (first segment)."""
+        end = self._segment_starts[1] - 1 if len(self._segment_starts) > 1 else len(self.text)
+        return self.text[:end].split()
+
+    def word_index(self, pos: int) -> int:
+        """Index of the word at (or right after) position `pos` of `text`."""
+        starts = self._segment_starts
+        if len(starts) == 1:
+            return self.text.count("  ", 0, pos + 1)
+        start = starts[bisect.bisect_right(starts, pos) - 1]
+        return self.text.count("  ", start, pos + 1)
+
+    def word_spans(self) -> list[tuple[int, int]]:
+        """[start, end) in the original for each of the writer's own words."""
+        if self._own_spans is None:
+            finder = _WORD if IGNORABLE in self._first else _PLAIN_WORD
+            spans = [m.span() for m in finder.finditer(self._first)]
+            if self._runs:
+                merged: list[tuple[int, int]] = []
+                last = 0
+                for i, j in self._runs:
+                    merged.extend(spans[last:i])
+                    merged.append((spans[i][0], spans[j - 1][1]))
+                    last = j
+                merged.extend(spans[last:])
+                spans = merged
+            self._own_spans = spans
+        return self._own_spans
+
+    def _fast(self) -> bool:
+        """Words of the first pass are the writer's words, one for one (no quotes, no merges)."""
+        return self._own_spans is None and not self._runs and IGNORABLE not in self._first
+
+    def _word_span(self, k: int, last: int) -> tuple[int, int]:
+        """Original [start, end) of own words `k` to `last`."""
+        if self._fast():
+            # split(None, k) leaves word k and what follows as the last piece, in C: the
+            # common case needs no Python loop over the words.
+            first = self._first
+            rest = first.split(None, k)[-1] if k else first.lstrip()
+            start = len(first) - len(rest)
+            if last > k:
+                tail = rest.split(None, last - k)[-1]
+                return start, len(first) - len(tail) + len(tail.split(None, 1)[0])
+            return start, start + len(rest.split(None, 1)[0])
+        spans = self.word_spans()
+        top = len(spans) - 1
+        return spans[min(k, top)][0], spans[min(last, top)][1]
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original [start, end) of the words matched at `text[start:end]`."""
+        first = self.word_index(start)
+        last = first + self.text.count("  ", start + 1, end - 1)
+        last = min(last, self.n_words - 1)
+        return self._word_span(min(first, last), last)
+
+    def __repr__(self) -> str:
+        return f"Normalized({self.text!r})"
+
+
+def _variants(text: str) -> tuple[str, tuple[int, ...]]:
+    """Append the elongation variants (runs to one letter, runs to two) after the text."""
+    one = _ELONGATED.sub(r"\1", text)
+    two = _ELONGATED.sub(r"\1\1", text)
+    starts = (0, len(text) + 1, len(text) + 1 + len(one) + 1)
+    return SEGMENT.join((text, one, two)), starts
+
+
+def normalize(text: str) -> Normalized:
+    """The matchable form of `text` (never raises; any string is fine)."""
+    first = first_pass(text)
+    runs: list[tuple[int, int]] = []
+    own_spans: list[tuple[int, int]] | None = None
+    quoted = ""
+    if _has_quote_hint(text) and (regions := quoted_regions(text)):
+        own_spans, tokens, quoted_tokens = _split_quoted(first, regions)
+        quoted = " ".join(quoted_tokens)
+    else:
+        tokens = (first.replace(IGNORABLE, "") if IGNORABLE in first else first).split()
+    joined = _join(tokens)
+    segments: tuple[int, ...] = (0,)
+    found = _DETECTOR.find_matches_as_indexes(joined)
+    if found:
+        kinds = {index for index, _, _ in found}
+        if max(kinds) >= _N_ELONGATION + _N_DIGITS and _SPACED_HINT.search(joined):
+            runs = _spaced_runs(tokens)
+            if runs:
+                tokens = _merge(tokens, runs)
+                if own_spans is not None:
+                    own_spans = _merge_spans(own_spans, runs)
+                    runs = []
+                joined = _join(tokens)
+        if any(_N_ELONGATION <= k < _N_ELONGATION + _N_DIGITS for k in kinds) or runs:
+            joined = _digits_and_money(joined)
+        if min(kinds) < _N_ELONGATION and _ELONGATED.search(joined):
+            joined, segments = _variants(joined)
+    return Normalized(text, joined, len(tokens), quoted, first, runs, own_spans, segments)
+
+
+def _split_quoted(
+    first: str, regions: list[tuple[int, int]]
+) -> tuple[list[tuple[int, int]], list[str], list[str]]:
+    regions.sort()
+    words = [(m.group().replace(IGNORABLE, ""), m.span()) for m in _WORD.finditer(first)]
+    starts = [r[0] for r in regions]
+    inside: list[int] = []
+    for _, (s, _e) in words:
+        r = bisect.bisect_right(starts, s) - 1
+        if r >= 0 and s < regions[r][1]:
+            inside.append(r)
+        else:
+            inside.append(-1)
+    counts: dict[int, int] = {}
+    for r in inside:
+        if r >= 0:
+            counts[r] = counts.get(r, 0) + 1
+    own_spans: list[tuple[int, int]] = []
+    tokens: list[str] = []
+    quoted: list[str] = []
+    for (word, span), r in zip(words, inside, strict=True):
+        if r >= 0 and counts[r] >= MIN_QUOTED_WORDS:
+            quoted.append(word)
+        else:
+            tokens.append(word)
+            own_spans.append(span)
+    return own_spans, tokens, quoted
+
+
+def _merge_spans(
+    spans: list[tuple[int, int]], runs: list[tuple[int, int]]
+) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    last = 0
+    for i, j in runs:
+        out.extend(spans[last:i])
+        out.append((spans[i][0], spans[j - 1][1]))
+        last = j
+    out.extend(spans[last:])
+    return out
+
+
+def normalize_words(text: str) -> list[str]:
+    """The normalised words of a keyword or phrase (quotes are not special in a keyword).
+
+    "#" in a keyword stands for any number, as numbers in messages all become "#".
+    """
+    first = first_pass(text.replace("#", "0"))
+    tokens = first.replace(IGNORABLE, "").split()
+    runs = _spaced_runs(tokens)
+    if runs:
+        tokens = _merge(tokens, runs)
+    joined = _join([ABBREVIATIONS.get(t, t) for t in tokens])
+    if any(c.isdigit() for c in joined):
+        joined = _digits_and_money(joined)
+    return joined.split()

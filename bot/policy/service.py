@@ -1,0 +1,337 @@
+"""PolicyService (core.policy): evaluate messages in memory; moderators' changes, recorded.
+
+The hot path (`evaluate`, `is_exempt`) reads only memory: a dict from guild to its compiled
+policy. Every change is validated first (all or nothing), written to SQLite in one transaction
+that bumps the version and records who, when and what, then compiled off the event loop and
+swapped in with one assignment, so a message is always evaluated by a whole policy.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bot import texts
+from bot.db import Database
+from bot.policy.matcher import CompiledPolicy, Verdict, compile_policy, evaluate, evaluate_with
+from bot.policy.model import (
+    PolicyError,
+    PolicySpec,
+    Rule,
+    WordList,
+    default_policy,
+    dump_policy,
+    load_policy_text,
+    parse_policy,
+    spec_to_data,
+)
+from bot.policy.store import PolicyChange, PolicyStore, VersionConflictError
+
+log = logging.getLogger(__name__)
+
+SYSTEM_ACTOR = 0  # the bot itself (seeding a new guild)
+EXEMPT_KINDS = ("role", "channel")
+_CACHE_SIZE = 32  # distinct compiled policies kept (guilds with the same rules share one)
+
+
+@dataclass(frozen=True)
+class _Loaded:
+    spec: PolicySpec
+    compiled: CompiledPolicy
+
+
+class PolicyService:
+    def __init__(self, db: Database) -> None:
+        self.store = PolicyStore(db)
+        self._guilds: dict[int, _Loaded] = {}
+        self._cache: OrderedDict[tuple[object, ...], CompiledPolicy] = OrderedDict()
+        self._locks: dict[int, asyncio.Lock] = {}
+        self._fallback: _Loaded | None = None
+
+    # --- loading ---------------------------------------------------------------------------
+
+    async def load(self) -> None:
+        """Compile every guild's policy (and the default, for guilds not seen yet)."""
+        specs = await self.store.load_all()
+        default = await asyncio.to_thread(default_policy)
+        self._fallback = _Loaded(default, await self._compile(default))
+        for guild_id, spec in specs.items():
+            self._guilds[guild_id] = _Loaded(spec, await self._compile(spec))
+        log.info("policies loaded for %d guilds", len(specs))
+
+    async def seed(self, guild_id: int) -> bool:
+        """Give a guild the default policy unless it has one; True when it was seeded."""
+        if guild_id in self._guilds:
+            return False
+        async with self._lock(guild_id):
+            if guild_id in self._guilds:
+                return False
+            spec = await self.store.load(guild_id)
+            seeded = spec is None
+            if spec is None:
+                spec = (
+                    self._fallback.spec
+                    if self._fallback
+                    else await asyncio.to_thread(default_policy)
+                )
+                try:
+                    version = await self.store.save(
+                        guild_id,
+                        spec,
+                        expected_version=None,
+                        actor_id=SYSTEM_ACTOR,
+                        action="seed",
+                        detail="policy predefinita",
+                    )
+                except VersionConflictError:
+                    spec = await self.store.load(guild_id) or spec
+                else:
+                    spec = spec.with_version(version)
+                    log.info("guild %s: default policy seeded (v%s)", guild_id, version)
+            self._guilds[guild_id] = _Loaded(spec, await self._compile(spec))
+            return seeded
+
+    async def _compile(self, spec: PolicySpec) -> CompiledPolicy:
+        key = spec.content_key()
+        compiled = self._cache.get(key)
+        if compiled is None:
+            compiled = await asyncio.to_thread(compile_policy, spec)
+            self._cache[key] = compiled
+            while len(self._cache) > _CACHE_SIZE:
+                self._cache.popitem(last=False)
+        else:
+            self._cache.move_to_end(key)
+        return compiled
+
+    def _lock(self, guild_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(guild_id, asyncio.Lock())
+
+    # --- the hot path ----------------------------------------------------------------------
+
+    async def evaluate(self, guild_id: int, text: str) -> Verdict:
+        """The verdict on one message: memory only, no database."""
+        return self.evaluate_now(guild_id, text)
+
+    def evaluate_now(self, guild_id: int, text: str) -> Verdict:
+        """`evaluate` for callers that are not coroutines (same result)."""
+        loaded = self._guilds.get(guild_id) or self._fallback
+        if loaded is None:
+            raise RuntimeError("PolicyService.load() has not run")
+        return evaluate(loaded.compiled, text, loaded.spec.version)
+
+    def is_exempt(self, guild_id: int, channel_id: int, role_ids: Iterable[int]) -> bool:
+        loaded = self._guilds.get(guild_id)
+        if loaded is None:
+            return False
+        spec = loaded.spec
+        if channel_id in spec.exempt_channels:
+            return True
+        return bool(spec.exempt_roles) and any(r in spec.exempt_roles for r in role_ids)
+
+    def spec(self, guild_id: int) -> PolicySpec | None:
+        loaded = self._guilds.get(guild_id)
+        return loaded.spec if loaded else None
+
+    def version(self, guild_id: int) -> int:
+        loaded = self._guilds.get(guild_id)
+        return loaded.spec.version if loaded else 0
+
+    def evaluate_texts(self, guild_id: int, texts_: Iterable[str]) -> list[Verdict]:
+        """The guild's current policy over many texts (for backtests)."""
+        return [self.evaluate_now(guild_id, t) for t in texts_]
+
+    @staticmethod
+    def backtest(policy_yaml: str, texts_: Iterable[str]) -> list[Verdict]:
+        """An uploaded policy (YAML) over many texts; PolicyError if it is invalid."""
+        return evaluate_with(policy_yaml, texts_)
+
+    # --- moderators' operations (each recorded, each bumps the version) -------------------
+
+    def rules(self, guild_id: int) -> tuple[Rule, ...]:
+        spec = self.spec(guild_id)
+        return spec.rules if spec else ()
+
+    async def history(self, guild_id: int, limit: int = 20) -> list[PolicyChange]:
+        return await self.store.history(guild_id, limit)
+
+    def export_yaml(self, guild_id: int) -> str:
+        spec = self.spec(guild_id) or (self._fallback.spec if self._fallback else None)
+        if spec is None:
+            raise RuntimeError("PolicyService.load() has not run")
+        return dump_policy(spec)
+
+    async def import_yaml(self, guild_id: int, text: str, actor_id: int) -> PolicySpec:
+        """Replace the whole policy with `text` (validated; all or nothing)."""
+        new = await asyncio.to_thread(load_policy_text, text)
+        return await self._change(
+            guild_id,
+            actor_id,
+            "import",
+            f"{len(new.rules)} regole, {len(new.lists)} liste",
+            lambda _current: new,
+        )
+
+    async def set_threshold(self, guild_id: int, threshold: float, actor_id: int) -> PolicySpec:
+        return await self._change(
+            guild_id,
+            actor_id,
+            "threshold",
+            f"{threshold:g}",
+            lambda spec: replace(spec, threshold=float(threshold)),
+        )
+
+    async def add_rule(self, guild_id: int, rule: Rule, actor_id: int) -> PolicySpec:
+        def mutate(spec: PolicySpec) -> PolicySpec:
+            if spec.rule(rule.name) is not None:
+                raise PolicyError([texts.POLICY_RULE_EXISTS.format(name=rule.name)])
+            return replace(spec, rules=(*spec.rules, rule))
+
+        return await self._change(guild_id, actor_id, "rule add", rule.name, mutate)
+
+    async def remove_rule(self, guild_id: int, name: str, actor_id: int) -> PolicySpec:
+        def mutate(spec: PolicySpec) -> PolicySpec:
+            _require_rule(spec, name)
+            for other in spec.rules:
+                if name in other.requires:
+                    raise PolicyError([texts.POLICY_RULE_IN_USE.format(name=name, by=other.name)])
+            return replace(spec, rules=tuple(r for r in spec.rules if r.name != name))
+
+        return await self._change(guild_id, actor_id, "rule remove", name, mutate)
+
+    async def update_rule(
+        self, guild_id: int, name: str, actor_id: int, **changes: Any
+    ) -> PolicySpec:
+        """Change fields of a rule (weight, description, groups, within, requires, shadow)."""
+        allowed = {"weight", "description", "groups", "within", "requires", "shadow"}
+        unknown = set(changes) - allowed
+        if unknown:
+            raise PolicyError([f"campi sconosciuti: {', '.join(sorted(unknown))}"])
+
+        def mutate(spec: PolicySpec) -> PolicySpec:
+            rule = replace(_require_rule(spec, name), **changes)
+            return replace(spec, rules=tuple(rule if r.name == name else r for r in spec.rules))
+
+        detail = name + ": " + ", ".join(f"{k}={v}" for k, v in sorted(changes.items()))
+        return await self._change(guild_id, actor_id, "rule change", detail[:300], mutate)
+
+    async def set_weight(
+        self, guild_id: int, name: str, weight: float, actor_id: int
+    ) -> PolicySpec:
+        return await self.update_rule(guild_id, name, actor_id, weight=float(weight))
+
+    async def set_shadow(self, guild_id: int, rule: str, on: bool, actor_id: int) -> PolicySpec:
+        return await self.update_rule(guild_id, rule, actor_id, shadow=bool(on))
+
+    async def set_list(self, guild_id: int, word_list: WordList, actor_id: int) -> PolicySpec:
+        """Add a word list, or replace the one with the same name."""
+
+        def mutate(spec: PolicySpec) -> PolicySpec:
+            if spec.word_list(word_list.name) is None:
+                return replace(spec, lists=(*spec.lists, word_list))
+            lists = tuple(word_list if w.name == word_list.name else w for w in spec.lists)
+            return replace(spec, lists=lists)
+
+        return await self._change(guild_id, actor_id, "list set", word_list.name, mutate)
+
+    async def remove_list(self, guild_id: int, name: str, actor_id: int) -> PolicySpec:
+        def mutate(spec: PolicySpec) -> PolicySpec:
+            if spec.word_list(name) is None:
+                raise PolicyError([texts.POLICY_NO_SUCH_LIST.format(name=name)])
+            for rule in spec.rules:
+                if any("@" + name in group for group in rule.groups):
+                    raise PolicyError([texts.POLICY_LIST_IN_USE.format(name=name, by=rule.name)])
+            return replace(spec, lists=tuple(w for w in spec.lists if w.name != name))
+
+        return await self._change(guild_id, actor_id, "list remove", name, mutate)
+
+    async def allow_add(self, guild_id: int, phrase: str, actor_id: int) -> PolicySpec:
+        phrase = phrase.strip()
+
+        def mutate(spec: PolicySpec) -> PolicySpec:
+            if phrase in spec.allow:
+                return spec
+            return replace(spec, allow=(*spec.allow, phrase))
+
+        return await self._change(guild_id, actor_id, "allow add", phrase, mutate)
+
+    async def allow_remove(self, guild_id: int, phrase: str, actor_id: int) -> PolicySpec:
+        phrase = phrase.strip()
+
+        def mutate(spec: PolicySpec) -> PolicySpec:
+            if phrase not in spec.allow:
+                raise PolicyError([texts.POLICY_NOT_ALLOWED.format(term=phrase)])
+            return replace(spec, allow=tuple(p for p in spec.allow if p != phrase))
+
+        return await self._change(guild_id, actor_id, "allow remove", phrase, mutate)
+
+    async def set_exempt(
+        self, guild_id: int, kind: str, target_id: int, exempt: bool, *, actor_id: int
+    ) -> PolicySpec:
+        """Exempt (or stop exempting) a role or a channel."""
+        if kind not in EXEMPT_KINDS:
+            raise PolicyError([f"kind deve essere uno tra {', '.join(EXEMPT_KINDS)}"])
+
+        def mutate(spec: PolicySpec) -> PolicySpec:
+            def change(ids: frozenset[int]) -> frozenset[int]:
+                return ids | {target_id} if exempt else ids - {target_id}
+
+            if kind == "role":
+                return replace(spec, exempt_roles=change(spec.exempt_roles))
+            return replace(spec, exempt_channels=change(spec.exempt_channels))
+
+        action = f"exempt {kind} {'add' if exempt else 'remove'}"
+        return await self._change(guild_id, actor_id, action, str(target_id), mutate)
+
+    async def exempt_role(self, guild_id: int, role_id: int, on: bool, actor_id: int) -> PolicySpec:
+        return await self.set_exempt(guild_id, "role", role_id, on, actor_id=actor_id)
+
+    async def exempt_channel(
+        self, guild_id: int, channel_id: int, on: bool, actor_id: int
+    ) -> PolicySpec:
+        return await self.set_exempt(guild_id, "channel", channel_id, on, actor_id=actor_id)
+
+    async def _change(
+        self,
+        guild_id: int,
+        actor_id: int,
+        action: str,
+        detail: str,
+        mutate: Callable[[PolicySpec], PolicySpec],
+    ) -> PolicySpec:
+        await self.seed(guild_id)
+        async with self._lock(guild_id):
+            current = self._guilds[guild_id].spec
+            proposed = mutate(current)
+            # Validate exactly as an import would, off the loop, before anything is written.
+            checked = await asyncio.to_thread(parse_policy, spec_to_data(proposed))
+            compiled = await self._compile(checked)
+            try:
+                version = await self.store.save(
+                    guild_id,
+                    checked,
+                    expected_version=current.version,
+                    actor_id=actor_id,
+                    action=action,
+                    detail=detail,
+                )
+            except VersionConflictError:
+                # Another process changed it: reload what is stored; the caller may retry.
+                stored = await self.store.load(guild_id)
+                if stored is not None:
+                    self._guilds[guild_id] = _Loaded(stored, await self._compile(stored))
+                raise
+            final = checked.with_version(version)
+            self._guilds[guild_id] = _Loaded(final, compiled)  # the atomic swap
+            log.info("guild %s: policy v%s (%s by %s)", guild_id, version, action, actor_id)
+            return final
+
+
+def _require_rule(spec: PolicySpec, name: str) -> Rule:
+    rule = spec.rule(name)
+    if rule is None:
+        raise PolicyError([texts.POLICY_NO_SUCH_RULE.format(name=name)])
+    return rule

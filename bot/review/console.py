@@ -1,0 +1,339 @@
+"""The review queue in `rete console`: chat flows through the pipeline; /review and /setup."""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from bot import texts
+from bot.console import CHANNELS, MEMBER, MODERATOR, ChatLine, Registry, Session
+from bot.pipeline import UPDATE, IncomingMessage, Outcome
+from bot.review import Case, Decision, DecisionResult
+from bot.review.render import duration, plain_highlight, rules_line, status_line
+from bot.store import NUDGE_MODES
+
+_NAMES = {MEMBER[0]: MEMBER[1], MODERATOR[0]: MODERATOR[1]}
+_DURATION = re.compile(r"^(\d+)\s*(m|min|h|ore?|d|g|giorni?|w|sett)?$")
+_UNITS = {"m": 60, "min": 60, "h": 3600, "o": 3600, "d": 86_400, "g": 86_400, "w": 604_800}
+PENDING_SHOWN = 20
+
+
+def _name(user_id: int | None) -> str:
+    if user_id is None:
+        return "Rete"
+    return "@" + _NAMES.get(user_id, str(user_id))
+
+
+def _channel(channel_id: int | None) -> str:
+    for name, cid in CHANNELS.items():
+        if cid == channel_id:
+            return name
+    return str(channel_id)
+
+
+def parse_duration(raw: str) -> int | None:
+    """'10m', '1h', '2ore', '1d', '1w', or plain minutes → seconds; None if unreadable."""
+    match = _DURATION.match(raw.strip().lower())
+    if not match:
+        return None
+    unit = (match.group(2) or "m")[0]
+    return int(match.group(1)) * _UNITS.get(unit, 60)
+
+
+def describe(outcome: Outcome) -> list[str]:
+    """What the bot would do in Discord, one line each."""
+    lines: list[str] = []
+    case = outcome.case
+    if case is not None and outcome.case_action is not None:
+        rules = rules_line(case.hits, plain=True)
+        if outcome.case_action == UPDATE:
+            lines.append(
+                texts.CONSOLE_CASE_UPDATED.format(
+                    case_id=case.case_id,
+                    status=status_line(case, _name(case.decided_by or case.claimed_by)),
+                )
+            )
+        elif outcome.review_channel_id is None:
+            lines.append(texts.CONSOLE_CASE_NOT_CONFIGURED.format(case_id=case.case_id))
+        else:
+            lines.append(
+                texts.CONSOLE_CASE_POSTED.format(
+                    case_id=case.case_id,
+                    channel=_channel(outcome.review_channel_id),
+                    score=case.score,
+                    threshold=case.threshold,
+                    rules=rules,
+                )
+            )
+    elif case is not None and not case.alerted:
+        lines.append(
+            texts.CONSOLE_CASE_SHADOW.format(
+                case_id=case.case_id, rules=rules_line(case.hits, plain=True)
+            )
+        )
+    if outcome.nudge is not None:
+        text = texts.NUDGE
+        norm = outcome.nudge.norm
+        if norm is not None:
+            if getattr(norm, "url", None):
+                text += " " + texts.NUDGE_NORM_LINK.format(title=norm.title, url=norm.url)
+            else:
+                text += " " + texts.NUDGE_NORM_TITLE.format(title=norm.title)
+        text += f" [{texts.BUTTON_APPEAL}: /appeal {outcome.nudge.case_id} NOTA]"
+        mode = texts.NUDGE_MODE_LABELS.get(outcome.nudge.mode, outcome.nudge.mode)
+        lines.append(
+            texts.CONSOLE_NUDGE.format(author=_name(outcome.nudge.author_id), mode=mode, text=text)
+        )
+    answer = outcome.answer
+    if answer is not None:
+        lines.append(
+            texts.CONSOLE_ANSWER.format(
+                title=getattr(answer, "title", ""),
+                text=getattr(answer, "text", ""),
+                source=getattr(answer, "url", None) or getattr(answer, "source", ""),
+            )
+        )
+    return lines
+
+
+def case_lines(case: Case) -> list[str]:
+    body = (
+        plain_highlight(case.text, case.spans)
+        if case.text is not None
+        else (
+            texts.REVIEW_TEXT_PURGED
+            if case.text_dropped == "retention"
+            else texts.REVIEW_TEXT_DELETED
+        )
+    )
+    score = texts.REVIEW_SCORE.format(score=case.score, threshold=case.threshold)
+    status = status_line(case, _name(case.decided_by or case.claimed_by))
+    lines = [
+        texts.REVIEW_TITLE.format(case_id=case.case_id),
+        f"  {texts.REVIEW_FIELD_AUTHOR}: {_name(case.author_id)} in #{_channel(case.channel_id)}",
+        f"  {body}",
+        f"  {texts.REVIEW_FIELD_SCORE}: {score}",
+        f"  {texts.REVIEW_FIELD_RULES}: {rules_line(case.hits, plain=True)}",
+        f"  {texts.REVIEW_FIELD_STATUS}: {status}",
+    ]
+    if case.appeal_note:
+        lines.append(f"  {texts.REVIEW_FIELD_APPEAL}: {case.appeal_note}")
+    return lines
+
+
+def _case_id(args: list[str]) -> int | None:
+    if not args:
+        return None
+    raw = args[0].lstrip("#")
+    return int(raw) if raw.isdigit() else None
+
+
+def _decided(result: DecisionResult) -> list[str]:
+    case = result.case
+    if not result.applied:
+        return [
+            texts.DECISION_TOO_LATE.format(
+                case_id=case.case_id, status=texts.STATUS_SHORT[case.status]
+            )
+        ]
+    return [
+        texts.CONSOLE_DECIDED.format(
+            case_id=case.case_id,
+            status=status_line(case, _name(case.decided_by or case.claimed_by)),
+        )
+    ]
+
+
+def register(registry: Registry) -> None:
+    @registry.chat
+    async def _flow(session: Session, chat: ChatLine) -> list[str]:
+        outcome = await session.core.pipeline.process(
+            IncomingMessage(
+                guild_id=chat.guild_id,
+                channel_id=chat.channel_id,
+                message_id=chat.message_id,
+                author_id=chat.author_id,
+                text=chat.text,
+                created_at=time.time(),
+            )
+        )
+        return describe(outcome)
+
+    @registry.command("review pending", "/review pending", "casi da rivedere", moderator_only=True)
+    async def _pending(session: Session, args: list[str], raw: str) -> list[str]:
+        review = session.core.review
+        cases = await review.pending(session.guild_id, limit=PENDING_SHOWN + 1)
+        lines = _not_configured(await _configured(session))
+        if not cases:
+            return [*lines, texts.REVIEW_PENDING_EMPTY]
+        lines.append(texts.REVIEW_PENDING_TITLE.format(count=len(cases[:PENDING_SHOWN])))
+        for case in cases[:PENDING_SHOWN]:
+            lines.append(
+                f"  #{case.case_id} · {texts.STATUS_SHORT[case.status]} · {_name(case.author_id)} "
+                f"in #{_channel(case.channel_id)} · {case.score:.2f} · {', '.join(case.rules)}"
+            )
+        return lines
+
+    @registry.command(
+        "review case", "/review case N", "un caso con il suo testo", moderator_only=True
+    )
+    async def _case(session: Session, args: list[str], raw: str) -> list[str]:
+        case_id = _case_id(args)
+        case = await session.core.review.get(session.guild_id, case_id) if case_id else None
+        if case is None:
+            return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
+        return case_lines(case)
+
+    @registry.command(
+        "review claim", "/review claim N", "prendi in carico un caso", moderator_only=True
+    )
+    async def _claim(session: Session, args: list[str], raw: str) -> list[str]:
+        case_id = _case_id(args)
+        if case_id is None or await session.core.review.get(session.guild_id, case_id) is None:
+            return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
+        return _decided(
+            await session.core.review.claim(session.guild_id, case_id, session.user[0], time.time())
+        )
+
+    @registry.command(
+        "review confirm",
+        "/review confirm N [cancella] [timeout 1h]",
+        "conferma (e cancella, e timeout)",
+        moderator_only=True,
+    )
+    async def _confirm(session: Session, args: list[str], raw: str) -> list[str]:
+        case_id = _case_id(args)
+        if case_id is None or await session.core.review.get(session.guild_id, case_id) is None:
+            return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
+        words = [a.lower() for a in args[1:]]
+        delete = any(w in ("cancella", "elimina") for w in words)
+        timeout = 0
+        if "timeout" in words:
+            position = words.index("timeout")
+            parsed = parse_duration(words[position + 1]) if position + 1 < len(words) else None
+            if parsed is None:
+                return ["Uso: /review confirm N [cancella] [timeout 10m|1h|1d|1w]"]
+            timeout = parsed
+        try:
+            decision = Decision(delete, timeout)
+        except ValueError as exc:
+            return [str(exc)]
+        result = await session.core.review.confirm(
+            session.guild_id, case_id, session.user[0], time.time(), decision
+        )
+        lines = _decided(result)
+        if result.applied and delete:
+            lines.append(f"  (in Discord: {texts.ACTION_DELETED})")
+        if result.applied and timeout:
+            lines.append(
+                f"  (in Discord: {texts.ACTION_TIMEOUT.format(duration=duration(timeout))})"
+            )
+        return lines
+
+    @registry.command(
+        "review dismiss", "/review dismiss N", "archivia come falso positivo", moderator_only=True
+    )
+    async def _dismiss(session: Session, args: list[str], raw: str) -> list[str]:
+        case_id = _case_id(args)
+        if case_id is None or await session.core.review.get(session.guild_id, case_id) is None:
+            return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
+        return _decided(
+            await session.core.review.dismiss(
+                session.guild_id, case_id, session.user[0], time.time()
+            )
+        )
+
+    @registry.command("review stats", "/review stats", "precisione per regola", moderator_only=True)
+    async def _stats(session: Session, args: list[str], raw: str) -> list[str]:
+        return stats_lines(await session.core.review.stats(session.guild_id))
+
+    @registry.command("appeal", "/appeal N NOTA", "«non era una richiesta gratuita»")
+    async def _appeal(session: Session, args: list[str], raw: str) -> list[str]:
+        case_id = _case_id(args)
+        note = raw.split(None, 1)[1] if len(raw.split(None, 1)) > 1 else ""
+        if case_id is None or not note.strip():
+            return ["Uso: /appeal N la tua nota per i moderatori"]
+        result = await session.core.review.appeal(case_id, session.user[0], note, time.time())
+        return [texts.APPEAL_REPLIES[result.outcome]]
+
+    @registry.command(
+        "setup",
+        "/setup [review-channel NOME|nudge MODO|retention GIORNI]",
+        "configura Rete",
+        moderator_only=True,
+    )
+    async def _setup(session: Session, args: list[str], raw: str) -> list[str]:
+        review = session.core.review
+        guild = session.guild_id
+        if len(args) >= 2:
+            key, value = args[0].lower(), args[1].lstrip("#").lower()
+            if key == "review-channel":
+                if value not in CHANNELS:
+                    return [f"Canali: {', '.join('#' + c for c in CHANNELS)}"]
+                await review.update_settings(guild, review_channel_id=CHANNELS[value])
+            elif key == "nudge":
+                if value not in NUDGE_MODES:
+                    return [f"Modi: {', '.join(NUDGE_MODES)}"]
+                await review.update_settings(guild, nudge_mode=value)
+            elif key == "retention":
+                if not value.isdigit() or not 1 <= int(value) <= 3650:
+                    return [texts.SETUP_RETENTION_RANGE]
+                await review.update_settings(guild, retention_days=int(value))
+            else:
+                return ["Uso: /setup [review-channel NOME|nudge off|reply|dm|retention GIORNI]"]
+        settings = await review.settings(guild)
+        channel = (
+            "#" + _channel(settings.review_channel_id)
+            if settings.review_channel_id
+            else texts.SETUP_NOT_SET
+        )
+        return [
+            texts.SETUP_TITLE,
+            "  " + texts.SETUP_REVIEW_CHANNEL.format(value=channel),
+            "  " + texts.SETUP_NUDGE.format(value=texts.NUDGE_MODE_LABELS[settings.nudge_mode]),
+            "  " + texts.SETUP_RETENTION.format(days=settings.retention_days),
+            *_not_configured(settings.configured),
+        ]
+
+
+async def _configured(session: Session) -> bool:
+    return (await session.core.review.settings(session.guild_id)).configured
+
+
+def _not_configured(configured: bool) -> list[str]:
+    return [] if configured else [texts.REVIEW_NOT_CONFIGURED]
+
+
+def stats_lines(stats: Any) -> list[str]:
+    counts = stats.by_status
+    lines = [
+        texts.REVIEW_STATS_TITLE,
+        "  "
+        + texts.REVIEW_STATS_STATUS.format(
+            open=sum(counts.get(s, 0) for s in ("pending", "claimed", "reopened")),
+            confirmed=counts.get("confirmed", 0),
+            dismissed=counts.get("dismissed", 0),
+        ),
+    ]
+    if not stats.rules:
+        return [*lines, "  " + texts.REVIEW_STATS_EMPTY]
+    lines.append(texts.REVIEW_STATS_RULES + ":")
+    for rule in stats.rules:
+        precision = "—" if rule.precision is None else f"{rule.precision:.0%}"
+        lines.append(
+            "  "
+            + texts.REVIEW_STATS_LINE.format(
+                rule=rule.rule,
+                cases=rule.cases,
+                confirmed=rule.confirmed,
+                dismissed=rule.dismissed,
+                precision=precision,
+            )
+        )
+    lines.append(texts.REVIEW_STATS_NOISIEST + ":")
+    noisy = stats.noisiest[:5]
+    lines.extend(f"  {r.rule}: {r.dismissed} falsi positivi" for r in noisy)
+    if not noisy:
+        lines.append("  " + texts.REVIEW_STATS_NO_NOISE)
+    return lines

@@ -1,0 +1,65 @@
+"""Glue between the moderators' screens (/setup, /policy) and the policy service.
+
+The policy service (bot.policy.PolicyService, on `core.policy`) owns rules and exemptions;
+these helpers translate what a slash command carries into its calls, and run backtests over
+the review queue's stored cases.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.errors import UserFacingError
+from bot.policy import compile_policy, evaluate_with
+from bot.policy.model import load_policy_text
+from bot.review.models import BacktestReport
+
+if TYPE_CHECKING:
+    from bot.core import Core
+
+GROUP_SEPARATOR = "+"
+ITEM_SEPARATOR = ","
+
+
+def exemptions(core: Core, guild_id: int) -> tuple[frozenset[int], frozenset[int]]:
+    """(exempt role ids, exempt channel ids) of the guild, from the policy's memory."""
+    spec = core.policy.spec(guild_id)
+    if spec is None:
+        return frozenset(), frozenset()
+    return frozenset(spec.exempt_roles), frozenset(spec.exempt_channels)
+
+
+async def set_exempt(
+    core: Core, guild_id: int, kind: str, target_id: int, exempt: bool, actor_id: int
+) -> int:
+    """Exempt (or stop exempting) a role or a channel; returns the new policy version."""
+    spec = await core.policy.set_exempt(guild_id, kind, target_id, exempt, actor_id=actor_id)
+    return spec.version
+
+
+def parse_groups(raw: str, syntax_help: str) -> tuple[tuple[str, ...], ...]:
+    """ "mi fai, fammi + logo, @consegne + gratis" → (("mi fai", "fammi"), ("logo", …), …).
+
+    Groups must all match (in any order); any word of a group is enough. The policy service
+    validates the words themselves (wildcards, lists, length) and names the problem.
+    """
+    groups = []
+    for part in raw.split(GROUP_SEPARATOR):
+        items = tuple(w.strip() for w in part.split(ITEM_SEPARATOR) if w.strip())
+        if not items:
+            raise UserFacingError(syntax_help)
+        groups.append(items)
+    return tuple(groups)
+
+
+async def backtest(core: Core, guild_id: int, policy_yaml: str | None) -> BacktestReport:
+    """Re-run the current policy (None) or an uploaded one over the stored cases.
+
+    An invalid upload raises the policy's own error, which names every problem.
+    """
+    if policy_yaml is None:
+        return await core.review.backtest(
+            guild_id, lambda texts: core.policy.evaluate_texts(guild_id, texts)
+        )
+    compiled = compile_policy(load_policy_text(policy_yaml))  # a bad file fails here, whole
+    return await core.review.backtest(guild_id, lambda texts: evaluate_with(compiled, texts))

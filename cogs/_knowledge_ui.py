@@ -1,0 +1,254 @@
+"""How answers and excerpts look in Discord, the persistent 👍/👎 feedback buttons, the FAQ modal.
+
+The feedback buttons are `DynamicItem`s whose custom_id carries the vote and the answer's
+source, registered once with `bot.add_dynamic_items` (cogs/knowledge.py's setup): a button
+under an answer posted before a restart still records its vote.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot import limits, texts
+from bot.knowledge import Answer, Excerpt, FaqEntry, KnowledgeError
+from bot.knowledge.models import FAQ_PREFIX
+from cogs._replies import reply
+
+if TYPE_CHECKING:
+    from bot.client import ReteBot
+
+log = logging.getLogger(__name__)
+
+FEEDBACK_PREFIX = "rete:fb:"
+# "dn", not "down": with an 80-character slug the custom_id stays within Discord's 100.
+FEEDBACK_TEMPLATE = r"rete:fb:(?P<vote>up|dn):(?P<source>(?:faq-|article:)[A-Za-z0-9._-]{1,84})"
+ANSWER_TEXT_MAX = 1800  # an answer embed stays readable; the link leads to the rest
+MODAL_TITLE_MAX = 45  # characters in a modal's title
+INPUT_LABEL_MAX = 45  # characters in a text input's label
+ANSWER_COLOUR = discord.Colour.teal()
+EXCERPT_COLOUR = discord.Colour.blurple()
+
+
+def _percent(score: float) -> int:
+    return round(max(0.0, min(1.0, score)) * 100)
+
+
+def answer_embed(answer: Answer) -> discord.Embed:
+    """An answer: the FAQ question or article title, the text, its source, author, date, link."""
+    is_faq = answer.source.startswith(FAQ_PREFIX)
+    embed = discord.Embed(
+        title=limits.embed_title(answer.title),
+        description=limits.embed_description(limits.clip_at_sentence(answer.text, ANSWER_TEXT_MAX)),
+        url=answer.url or None,
+        colour=ANSWER_COLOUR,
+    )
+    if answer.author:
+        embed.set_author(name=limits.clip(texts.KB_BY.format(author=answer.author), 256))
+    details = [texts.KB_CONFIDENCE.format(percent=_percent(answer.score))]
+    if answer.date:
+        details.insert(0, answer.date)
+    source = texts.KB_SOURCE_FAQ if is_faq else texts.KB_SOURCE_ARTICLE
+    embed.set_footer(
+        text=limits.clip(
+            texts.KB_FOOTER.format(source=source, details=" · ".join(details)),
+            limits.EMBED_FOOTER_MAX,
+        )
+    )
+    if answer.url:
+        embed.add_field(
+            name=texts.KB_READ_MORE if not is_faq else "Link",
+            value=limits.embed_field_value(answer.url),
+            inline=False,
+        )
+    return embed
+
+
+def excerpt_embed(excerpt: Excerpt) -> discord.Embed:
+    """An excerpt: the passage (already trimmed at a sentence), title, section, author, date."""
+    embed = discord.Embed(
+        title=limits.embed_title(excerpt.title),
+        description=limits.embed_description(excerpt.text),
+        url=excerpt.url or None,
+        colour=EXCERPT_COLOUR,
+    )
+    if excerpt.author:
+        embed.set_author(name=limits.clip(texts.KB_BY.format(author=excerpt.author), 256))
+    if excerpt.section:
+        embed.add_field(
+            name="Sezione", value=limits.embed_field_value(excerpt.section), inline=True
+        )
+    if excerpt.date:
+        embed.add_field(name="Data", value=limits.embed_field_value(excerpt.date), inline=True)
+    if excerpt.url:
+        embed.add_field(
+            name=texts.KB_READ_MORE, value=limits.embed_field_value(excerpt.url), inline=False
+        )
+    return embed
+
+
+def dont_know_text(closest: Answer | None) -> str:
+    """ "Non lo so", honestly, with the closest article when there is one."""
+    lines = [texts.KB_DONT_KNOW]
+    if closest is not None:
+        link = f" — {closest.url}" if closest.url else ""
+        lines.append(texts.KB_MAYBE.format(title=closest.title, link=link))
+    return limits.message_content("\n".join(lines))
+
+
+def feedback_custom_id(vote: str, source: str) -> str | None:
+    """The button's custom_id, or None when the source is too long to fit in one."""
+    value = f"{FEEDBACK_PREFIX}{vote}:{source}"
+    if len(value) > limits.CUSTOM_ID_MAX or not re.fullmatch(FEEDBACK_TEMPLATE, value):
+        return None
+    return limits.custom_id(value)
+
+
+class FeedbackButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=FEEDBACK_TEMPLATE
+):
+    """👍/👎 under an answer: records whether it helped (one vote per member, the last wins).
+
+    `vote` is "up" or "dn"."""
+
+    def __init__(self, vote: str, source: str) -> None:
+        custom_id = feedback_custom_id(vote, source)
+        if custom_id is None:
+            raise ValueError(f"source too long for a feedback button: {source[:40]}")
+        super().__init__(
+            discord.ui.Button(
+                emoji="👍" if vote == "up" else "👎",
+                label=texts.KB_FEEDBACK_UP_LABEL if vote == "up" else texts.KB_FEEDBACK_DOWN_LABEL,
+                style=discord.ButtonStyle.secondary,
+                custom_id=custom_id,
+            )
+        )
+        self.vote = vote
+        self.source = source
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> FeedbackButton:
+        return cls(match["vote"], match["source"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        bot: ReteBot = interaction.client
+        try:
+            await bot.core.knowledge.record_feedback(
+                interaction.guild_id or 0, self.source, interaction.user.id, self.vote == "up"
+            )
+        except Exception:  # a button's exception would be swallowed by discord.py: say it
+            log.exception("feedback on %s by user %s failed", self.source, interaction.user.id)
+            await reply(interaction, texts.GENERIC_ERROR)
+            return
+        log.info("feedback %s on %s in guild %s", self.vote, self.source, interaction.guild_id)
+        thanks = texts.KB_FEEDBACK_THANKS_UP if self.vote == "up" else texts.KB_FEEDBACK_THANKS_DOWN
+        await reply(interaction, thanks)
+
+
+def answer_view(answer: Answer) -> discord.ui.View | None:
+    """The 👍/👎 buttons for an answer (None if its source cannot fit in a custom_id)."""
+    if feedback_custom_id("dn", answer.source) is None:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(FeedbackButton("up", answer.source))
+    view.add_item(FeedbackButton("dn", answer.source))
+    view.stop()  # dispatched by custom_id (DynamicItem): no per-message timer needed
+    return view
+
+
+def _lines(value: str) -> list[str]:
+    return [line.strip() for line in value.splitlines() if line.strip()]
+
+
+class FaqModal(discord.ui.Modal):
+    """`/faq add` and `/faq edit`: question, variants, answer, links."""
+
+    def __init__(self, guild_id: int, entry: FaqEntry | None = None) -> None:
+        title = texts.KB_FAQ_EDIT_MODAL_TITLE if entry else texts.KB_FAQ_MODAL_TITLE
+        super().__init__(title=limits.clip(title, MODAL_TITLE_MAX), timeout=900)
+        self.guild_id = guild_id
+        self.entry = entry
+        self.question: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
+            custom_id="question",
+            label=limits.clip(texts.KB_FAQ_FIELD_QUESTION, INPUT_LABEL_MAX),
+            default=entry.question if entry else None,
+            max_length=300,
+            min_length=5,
+        )
+        self.variants: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
+            custom_id="variants",
+            label=limits.clip(texts.KB_FAQ_FIELD_VARIANTS, INPUT_LABEL_MAX),
+            style=discord.TextStyle.paragraph,
+            default="\n".join(entry.variants) if entry else None,
+            required=False,
+            max_length=1500,
+        )
+        self.answer: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
+            custom_id="answer",
+            label=limits.clip(texts.KB_FAQ_FIELD_ANSWER, INPUT_LABEL_MAX),
+            style=discord.TextStyle.paragraph,
+            default=entry.answer if entry else None,
+            max_length=limits.MODAL_INPUT_MAX,
+            min_length=5,
+        )
+        self.links: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
+            custom_id="links",
+            label=limits.clip(texts.KB_FAQ_FIELD_LINKS, INPUT_LABEL_MAX),
+            style=discord.TextStyle.paragraph,
+            default="\n".join(entry.links) if entry else None,
+            required=False,
+            max_length=1000,
+        )
+        for item in (self.question, self.variants, self.answer, self.links):
+            self.add_item(item)
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        bot: ReteBot = interaction.client
+        knowledge = bot.core.knowledge
+        try:
+            if self.entry is None:
+                entry = await knowledge.add_faq(
+                    self.guild_id,
+                    self.question.value,
+                    self.answer.value,
+                    variants=_lines(self.variants.value),
+                    links=_lines(self.links.value),
+                    author_id=interaction.user.id,
+                )
+                message = texts.KB_FAQ_ADDED
+            else:
+                entry = await knowledge.edit_faq(
+                    self.guild_id,
+                    self.entry.key,
+                    question=self.question.value,
+                    answer=self.answer.value,
+                    variants=_lines(self.variants.value),
+                    links=_lines(self.links.value),
+                    author_id=interaction.user.id,
+                )
+                message = texts.KB_FAQ_EDITED
+        except KnowledgeError as exc:
+            await reply(interaction, str(exc))
+            return
+        log.info(
+            "FAQ %s saved in guild %s by user %s", entry.key, self.guild_id, interaction.user.id
+        )
+        await reply(interaction, message.format(key=entry.key, question=entry.question))
+
+    async def on_error(  # type: ignore[override]  # Modal's own signature, narrower than View's
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
+        log.error("FAQ modal failed in guild %s", self.guild_id, exc_info=error)
+        await reply(interaction, texts.GENERIC_ERROR)
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (FeedbackButton,)

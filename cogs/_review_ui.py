@@ -1,0 +1,405 @@
+"""The review post and its persistent buttons, the nudge's appeal button and modal.
+
+Every component is a `DynamicItem` whose custom_id carries the case number, registered once
+with `bot.add_dynamic_items`, so a post made before a restart keeps working. The clicker's
+permission is read from the interaction at click time; decisions go through the core, whose
+conditional UPDATE lets exactly one of two simultaneous clicks win.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+import discord
+
+from bot import limits, texts
+from bot.client import send_error
+from bot.errors import UserFacingError
+from bot.review import CLAIMED, Case, Decision, DecisionResult
+from bot.review.models import OPEN_STATUSES, TIMEOUT_CHOICES_S
+from bot.review.render import case_body, duration, neutralise, rules_line, status_line
+from cogs._checks import is_moderator, moderator_only
+from cogs._replies import reply
+
+if TYPE_CHECKING:
+    from bot.client import ReteBot
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+REVIEW_TEMPLATE = r"rete:review:(?P<action>claim|confirm|dismiss):(?P<case>[0-9]+)"
+CONFIRM_WITH_TEMPLATE = r"rete:review:act:(?P<case>[0-9]+)"
+APPEAL_TEMPLATE = r"rete:appeal:(?P<case>[0-9]+)"
+# The embed body leaves room for the fields: all text of one embed must fit in 6,000 characters.
+BODY_MAX = 3000
+COLOURS = {
+    "pending": discord.Colour.orange(),
+    "claimed": discord.Colour.gold(),
+    "reopened": discord.Colour.purple(),
+    "confirmed": discord.Colour.red(),
+    "dismissed": discord.Colour.green(),
+}
+
+
+def moderators_only() -> Callable[[T], T]:
+    """`cogs._checks.moderator_only()` with a type mypy --strict accepts as a decorator."""
+    check: Callable[[T], T] = moderator_only()
+    return check
+
+
+def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def review_embed(case: Case) -> discord.Embed:
+    """The moderators' view of a case: the message with its flagged words, score, rules, status."""
+    title = texts.REVIEW_TITLE if case.alerted else texts.REVIEW_TITLE_SHADOW
+    embed = discord.Embed(
+        title=limits.embed_title(title.format(case_id=case.case_id)),
+        description=limits.embed_description(case_body(case, BODY_MAX)),
+        colour=COLOURS.get(case.status, discord.Colour.greyple()),
+        timestamp=dt.datetime.fromtimestamp(case.created_at, tz=dt.UTC),
+    )
+    # Mentions in an embed never ping; the message is sent with AllowedMentions.none() anyway.
+    embed.add_field(name=texts.REVIEW_FIELD_AUTHOR, value=f"<@{case.author_id}>", inline=True)
+    embed.add_field(name=texts.REVIEW_FIELD_CHANNEL, value=f"<#{case.channel_id}>", inline=True)
+    url = jump_url(case.guild_id, case.channel_id, case.message_id)
+    embed.add_field(name=texts.REVIEW_FIELD_LINK, value=texts.REVIEW_JUMP.format(url=url))
+    score = texts.REVIEW_SCORE.format(score=case.score, threshold=case.threshold)
+    embed.add_field(name=texts.REVIEW_FIELD_SCORE, value=score, inline=True)
+    embed.add_field(name=texts.REVIEW_FIELD_RULES, value=rules_line(case.hits), inline=False)
+    embed.add_field(
+        name=texts.REVIEW_FIELD_STATUS, value=limits.embed_field_value(status_line(case))
+    )
+    if case.appeal_note:
+        embed.add_field(
+            name=texts.REVIEW_FIELD_APPEAL,
+            value=limits.embed_field_value(neutralise(case.appeal_note)),
+            inline=False,
+        )
+    embed.set_footer(
+        text=texts.REVIEW_FOOTER.format(version=case.policy_version, case_id=case.case_id)
+    )
+    return embed
+
+
+def review_view(case: Case) -> discord.ui.View | None:
+    """Buttons while the case is open; none once decided (the post then shows the outcome)."""
+    if case.status not in OPEN_STATUSES:
+        return None
+    view = discord.ui.View(timeout=None)
+    view.add_item(ReviewButton("claim", case.case_id, disabled=case.status == CLAIMED))
+    view.add_item(ReviewButton("confirm", case.case_id))
+    view.add_item(ReviewButton("dismiss", case.case_id))
+    view.add_item(ConfirmWithSelect(case.case_id))
+    return view
+
+
+def appeal_view(case_id: int) -> discord.ui.View:
+    view = discord.ui.View(timeout=None)
+    view.add_item(AppealButton(case_id))
+    return view
+
+
+def _core(interaction: discord.Interaction[Any]) -> Any:
+    bot: ReteBot = interaction.client
+    return bot.core
+
+
+async def guarded(interaction: discord.Interaction[Any], work: Awaitable[None]) -> None:
+    """Run a component's work; errors reach the user as they do for commands (the tree's
+    on_error does not see components, and discord.py would only log them)."""
+    try:
+        await work
+    except UserFacingError as exc:
+        await send_error(interaction, str(exc))
+    except Exception:
+        log.exception("component interaction %s failed", interaction.id)
+        await send_error(interaction, texts.GENERIC_ERROR)
+
+
+async def refuse(interaction: discord.Interaction[Any], what: str) -> None:
+    """An ephemeral refusal, logged; nothing else happens."""
+    log.info("refused %s to user %s in guild %s", what, interaction.user.id, interaction.guild_id)
+    await reply(interaction, texts.NOT_MODERATOR)
+
+
+async def moderator_check(interaction: discord.Interaction[Any], what: str) -> bool:
+    if interaction.guild_id is not None and is_moderator(interaction):
+        return True
+    await refuse(interaction, what)
+    return False
+
+
+async def refresh_post(bot: ReteBot, case: Case) -> None:
+    """Edit the case's review post to show its current state (best effort)."""
+    if case.review_channel_id is None or case.review_message_id is None:
+        return
+    channel = bot.get_partial_messageable(case.review_channel_id, guild_id=case.guild_id)
+    try:
+        await channel.get_partial_message(case.review_message_id).edit(
+            embed=review_embed(case), view=review_view(case)
+        )
+    except discord.HTTPException as exc:
+        log.warning("could not edit the review post of case %s: %s", case.case_id, exc.status)
+
+
+async def decide(
+    interaction: discord.Interaction[ReteBot],
+    action: str,
+    case_id: int,
+    decision: Decision | None = None,
+) -> None:
+    """Claim, confirm or dismiss from a button; the post shows who decided."""
+    core = _core(interaction)
+    guild_id = interaction.guild_id
+    assert guild_id is not None
+    case = await core.review.get(guild_id, case_id)
+    if case is None:
+        await reply(interaction, texts.CASE_NOT_FOUND.format(case_id=case_id))
+        return
+    now = time.time()
+    actor = interaction.user.id
+    result: DecisionResult
+    if action == "claim":
+        result = await core.review.claim(guild_id, case_id, actor, now)
+    elif action == "confirm":
+        result = await core.review.confirm(guild_id, case_id, actor, now, decision)
+    else:
+        result = await core.review.dismiss(guild_id, case_id, actor, now)
+    case = result.case
+    if not result.applied:
+        status = texts.STATUS_SHORT.get(case.status, case.status)
+        await reply(interaction, texts.DECISION_TOO_LATE.format(case_id=case_id, status=status))
+        return
+    on_post = interaction.message is not None and interaction.message.id == case.review_message_id
+    if on_post:
+        await interaction.response.edit_message(embed=review_embed(case), view=review_view(case))
+    else:
+        status = status_line(case)
+        await reply(interaction, texts.DECISION_DONE.format(case_id=case_id, status=status))
+        await refresh_post(interaction.client, case)
+    if action == "confirm" and decision is not None:
+        await carry_out(interaction, case, decision)
+
+
+async def carry_out(
+    interaction: discord.Interaction[ReteBot], case: Case, decision: Decision
+) -> None:
+    """Carry out what the moderator chose (remove the message, time the member out)."""
+    core = _core(interaction)
+    failures: list[str] = []
+    reason = f"Rete: caso #{case.case_id}"
+    if decision.delete_message and not case.message_deleted:
+        channel = interaction.client.get_partial_messageable(
+            case.channel_id, guild_id=case.guild_id
+        )
+        try:
+            await channel.get_partial_message(case.message_id).delete()
+            ok = True
+        except discord.NotFound:
+            ok = True  # already gone
+        except discord.HTTPException as exc:
+            ok = False
+            failures.append(texts.ACTION_DELETED)
+            log.warning("case %s: could not delete the message: %s", case.case_id, exc.status)
+        await core.review.record_action(
+            case.case_id, "delete_message", interaction.user.id, time.time(), ok=ok
+        )
+    if decision.timeout_s and interaction.guild is not None:
+        try:
+            member = interaction.guild.get_member(
+                case.author_id
+            ) or await interaction.guild.fetch_member(case.author_id)
+            await member.timeout(dt.timedelta(seconds=decision.timeout_s), reason=reason)
+            ok = True
+        except discord.HTTPException as exc:
+            ok = False
+            failures.append(texts.ACTION_TIMEOUT.format(duration=duration(decision.timeout_s)))
+            log.warning("case %s: could not time the member out: %s", case.case_id, exc.status)
+        await core.review.record_action(
+            case.case_id,
+            "timeout",
+            interaction.user.id,
+            time.time(),
+            ok=ok,
+            seconds=decision.timeout_s,
+        )
+    if failures:
+        await reply(interaction, texts.ACTION_FAILED.format(what=", ".join(failures)))
+
+
+class ReviewButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=REVIEW_TEMPLATE
+):
+    """Claim / Confirm / Dismiss on a review post; re-checks the clicker's permission."""
+
+    STYLES: ClassVar[dict[str, tuple[str, discord.ButtonStyle]]] = {
+        "claim": (texts.BUTTON_CLAIM, discord.ButtonStyle.secondary),
+        "confirm": (texts.BUTTON_CONFIRM, discord.ButtonStyle.danger),
+        "dismiss": (texts.BUTTON_DISMISS, discord.ButtonStyle.success),
+    }
+
+    def __init__(self, action: str, case_id: int, *, disabled: bool = False) -> None:
+        label, style = self.STYLES[action]
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=style,
+                disabled=disabled,
+                custom_id=limits.custom_id(f"rete:review:{action}:{case_id}"),
+            )
+        )
+        self.action = action
+        self.case_id = case_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: Any,
+        /,
+    ) -> ReviewButton:
+        return cls(match["action"], int(match["case"]))
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await moderator_check(interaction, f"review {self.action} #{self.case_id}")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        decision = Decision() if self.action == "confirm" else None
+        await guarded(interaction, decide(interaction, self.action, self.case_id, decision))
+
+
+def _confirm_options() -> list[discord.SelectOption]:
+    options = [discord.SelectOption(label=texts.SELECT_DELETE, value="remove:0")]
+    for seconds in TIMEOUT_CHOICES_S:
+        if seconds:
+            label = texts.SELECT_DELETE_TIMEOUT.format(duration=duration(seconds))
+            options.append(discord.SelectOption(label=label, value=f"remove:{seconds}"))
+    return options
+
+
+class ConfirmWithSelect(
+    discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]], template=CONFIRM_WITH_TEMPLATE
+):
+    """Confirm and act in one choice: delete the message, optionally with a timeout."""
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__(
+            discord.ui.Select(
+                placeholder=texts.SELECT_CONFIRM_PLACEHOLDER,
+                options=_confirm_options(),
+                custom_id=limits.custom_id(f"rete:review:act:{case_id}"),
+            )
+        )
+        self.case_id = case_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: Any,
+        /,
+    ) -> ConfirmWithSelect:
+        return cls(int(match["case"]))
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await moderator_check(interaction, f"review confirm-with #{self.case_id}")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        choice = self.item.values[0] if self.item.values else "remove:0"
+        what, _, seconds = choice.partition(":")
+        try:
+            decision = Decision(delete_message=what == "remove", timeout_s=int(seconds or 0))
+        except ValueError:
+            log.warning("case %s: unreadable confirm choice", self.case_id)
+            return
+        await guarded(interaction, decide(interaction, "confirm", self.case_id, decision))
+
+
+class AppealButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=APPEAL_TEMPLATE
+):
+    """On the nudge: the author says it was not a free-work request, in a short note."""
+
+    def __init__(self, case_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=texts.BUTTON_APPEAL,
+                style=discord.ButtonStyle.secondary,
+                custom_id=limits.custom_id(f"rete:appeal:{case_id}"),
+            )
+        )
+        self.case_id = case_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: Any,
+        /,
+    ) -> AppealButton:
+        return cls(int(match["case"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._open_modal(interaction))
+
+    async def _open_modal(self, interaction: discord.Interaction[Any]) -> None:
+        case = await _core(interaction).review.store.get(self.case_id)
+        if case is None:
+            await reply(interaction, texts.APPEAL_NOT_FOUND)
+        elif case.author_id != interaction.user.id:
+            log.info("refused appeal of case %s to user %s", self.case_id, interaction.user.id)
+            await reply(interaction, texts.APPEAL_NOT_AUTHOR)
+        elif case.appeal_note:
+            await reply(interaction, texts.APPEAL_ALREADY)
+        else:
+            await interaction.response.send_modal(AppealModal(self.case_id))
+
+
+class AppealModal(discord.ui.Modal):
+    def __init__(self, case_id: int) -> None:
+        super().__init__(
+            title=limits.clip(texts.APPEAL_MODAL_TITLE, 45),  # a modal title is 45 characters
+            custom_id=limits.custom_id(f"rete:appeal-note:{case_id}"),
+            timeout=600,
+        )
+        self.case_id = case_id
+        self.note: discord.ui.TextInput[AppealModal] = discord.ui.TextInput(
+            custom_id="note",
+            label=limits.clip(texts.APPEAL_LABEL, 45),
+            placeholder=limits.clip(texts.APPEAL_PLACEHOLDER, 100),
+            style=discord.TextStyle.paragraph,
+            max_length=1000,
+            min_length=3,
+        )
+        self.add_item(self.note)
+
+    async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
+        core = _core(interaction)
+        result = await core.review.appeal(
+            self.case_id, interaction.user.id, self.note.value, time.time()
+        )
+        await reply(interaction, texts.APPEAL_REPLIES[result.outcome])
+        if result.applied and result.case is not None:
+            await refresh_post(interaction.client, result.case)
+
+    async def on_error(  # type: ignore[override]  # Modal's own signature, narrower than View's
+        self, interaction: discord.Interaction[Any], error: Exception, /
+    ) -> None:
+        log.error("appeal of case %s failed", self.case_id, exc_info=error)
+        await reply(interaction, texts.GENERIC_ERROR)
+
+
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (
+    ReviewButton,
+    ConfirmWithSelect,
+    AppealButton,
+)

@@ -1,0 +1,360 @@
+"""/policy: moderators test, read and change the keyword policy, import/export it, backtest it."""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import limits, texts
+from bot.errors import UserFacingError
+from bot.policy import Rule
+from bot.policy.explain import explain
+from bot.review import BacktestReport
+from bot.review.policy_link import backtest, parse_groups, set_exempt
+from bot.review.render import highlight, neutralise
+from cogs._replies import reply
+from cogs._review_ui import moderators_only
+
+if TYPE_CHECKING:
+    from bot.client import ReteBot
+
+log = logging.getLogger(__name__)
+
+POLICY_FILE_MAX = 256 * 1024  # a policy is a readable YAML file, not a data dump
+BACKTEST_LINES = 15
+HISTORY_SHOWN = 15
+
+
+async def _read_policy_file(attachment: discord.Attachment) -> str:
+    if attachment.size > POLICY_FILE_MAX:
+        raise UserFacingError(texts.POLCMD_FILE_TOO_BIG.format(kb=POLICY_FILE_MAX // 1024))
+    data = await attachment.read()
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UserFacingError(texts.POLCMD_FILE_NOT_TEXT) from None
+
+
+def _rule_words(rule: Rule) -> str:
+    return " + ".join(", ".join(group) for group in rule.groups)
+
+
+def backtest_embed(report: BacktestReport, source: str) -> discord.Embed:
+    summary = texts.POLCMD_BACKTEST_SUMMARY.format(
+        total=len(report.rows),
+        skipped=report.skipped_without_text,
+        changed=len(report.changed),
+        stop=len(report.would_stop_alerting),
+        fixed=report.false_positives_fixed,
+        lost=report.confirmed_lost,
+        start=len(report.would_start_alerting),
+    )
+    lines = []
+    for row in report.changed[:BACKTEST_LINES]:
+        before = texts.POLCMD_ALERT if row.was_alert else texts.POLCMD_NO_ALERT
+        after = texts.POLCMD_ALERT if row.now_alert else texts.POLCMD_NO_ALERT
+        if before == after:
+            before = ", ".join(row.rules_before) or "—"
+            after = ", ".join(row.rules_after) or "—"
+        lines.append(
+            texts.POLCMD_BACKTEST_LINE.format(
+                case_id=row.case_id,
+                status=texts.STATUS_SHORT.get(row.status, row.status),
+                before=neutralise(before),
+                after=neutralise(after),
+            )
+        )
+    body = summary if report.rows else texts.POLCMD_BACKTEST_EMPTY
+    if lines:
+        body += "\n\n" + "\n".join(lines)
+    return discord.Embed(
+        title=limits.embed_title(texts.POLCMD_BACKTEST_TITLE.format(source=source)),
+        description=limits.embed_description(body),
+        colour=discord.Colour.blurple(),
+    )
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_messages=True)
+class Policy(
+    commands.GroupCog, group_name="policy", group_description="La policy sul lavoro gratis"
+):
+    def __init__(self, bot: ReteBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def rule_names(
+        self, interaction: discord.Interaction[ReteBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        needle = current.lower()
+        names = [r.name for r in self.bot.core.policy.rules(interaction.guild_id)]
+        return [
+            app_commands.Choice(name=limits.choice_name(n), value=n)
+            for n in limits.autocomplete_choices([n for n in names if needle in n.lower()])
+        ]
+
+    @app_commands.command(name="test", description="Come Rete giudica un testo, regola per regola")
+    @app_commands.describe(text="Il messaggio da provare")
+    @moderators_only()
+    async def test(self, interaction: discord.Interaction[ReteBot], text: str) -> None:
+        """Come Rete giudica un testo, regola per regola."""
+        assert interaction.guild_id is not None
+        verdict = await self.bot.core.policy.evaluate(interaction.guild_id, text)
+        spans = [span for hit in verdict.hits for span in hit.spans]
+        body = (
+            highlight(text, spans, 1500)
+            + "\n\n"
+            + "\n".join(neutralise(line) for line in explain(verdict, text))
+        )
+        embed = discord.Embed(
+            title=texts.POLCMD_TEST_TITLE,
+            description=limits.embed_description(body),
+            colour=discord.Colour.red() if verdict.alert else discord.Colour.green(),
+        )
+        await reply(interaction, embed=embed)
+
+    @app_commands.command(name="rules", description="Le regole della policy, con pesi e parole")
+    @moderators_only()
+    async def rules(self, interaction: discord.Interaction[ReteBot]) -> None:
+        """Le regole della policy, con pesi e parole."""
+        assert interaction.guild_id is not None
+        policy = self.bot.core.policy
+        spec = policy.spec(interaction.guild_id)
+        threshold = spec.threshold if spec else 1.0
+        lines = [
+            texts.POLICY_RULES_HEADER.format(
+                threshold=threshold, version=policy.version(interaction.guild_id)
+            )
+        ]
+        for rule in policy.rules(interaction.guild_id):
+            lines.append(
+                texts.POLICY_RULE_LINE.format(
+                    weight=rule.weight,
+                    name=neutralise(rule.name),
+                    shadow=texts.POLICY_SHADOW_MARK if rule.shadow else "",
+                    description=neutralise(rule.description or limits.clip(_rule_words(rule), 90)),
+                )
+            )
+        if spec is not None and spec.allow:
+            allow = neutralise(", ".join(spec.allow))
+            lines.append(texts.POLICY_ALLOW_HEADER.format(terms=allow))
+        embed = discord.Embed(
+            description=limits.embed_description("\n".join(lines)), colour=discord.Colour.blurple()
+        )
+        await reply(interaction, embed=embed)
+
+    @app_commands.command(name="add", description="Aggiungi una regola")
+    @app_commands.describe(
+        name="Nome (minuscolo, senza spazi)",
+        weight="Peso: positivo spinge verso la segnalazione, negativo la evita",
+        words="Gruppi separati da +, parole da virgole: «mi fai, fammi + logo + gratis»",
+        within="Le parole dei gruppi al massimo a queste parole di distanza",
+        description="Perché esiste la regola",
+        shadow="In prova: registra i casi senza avvisare né rispondere",
+    )
+    @moderators_only()
+    async def add(
+        self,
+        interaction: discord.Interaction[ReteBot],
+        name: str,
+        weight: float,
+        words: str,
+        within: app_commands.Range[int, 1, 50] | None = None,
+        description: str = "",
+        shadow: bool = False,
+    ) -> None:
+        """Aggiungi una regola."""
+        assert interaction.guild_id is not None
+        rule = Rule(
+            name=name.strip(),
+            weight=weight,
+            groups=parse_groups(words, texts.POLCMD_RULE_SYNTAX),
+            description=description.strip(),
+            within=within,
+            shadow=shadow,
+        )
+        spec = await self.bot.core.policy.add_rule(interaction.guild_id, rule, interaction.user.id)
+        await reply(
+            interaction, texts.POLICY_RULE_ADDED.format(name=rule.name, version=spec.version)
+        )
+
+    @app_commands.command(name="remove", description="Togli una regola")
+    @app_commands.describe(name="La regola")
+    @app_commands.autocomplete(name=rule_names)
+    @moderators_only()
+    async def remove(self, interaction: discord.Interaction[ReteBot], name: str) -> None:
+        """Togli una regola."""
+        assert interaction.guild_id is not None
+        spec = await self.bot.core.policy.remove_rule(
+            interaction.guild_id, name, interaction.user.id
+        )
+        await reply(interaction, texts.POLICY_RULE_REMOVED.format(name=name, version=spec.version))
+
+    @app_commands.command(
+        name="threshold", description="La soglia oltre cui un messaggio è segnalato"
+    )
+    @app_commands.describe(value="Per esempio 1.0")
+    @moderators_only()
+    async def threshold(
+        self,
+        interaction: discord.Interaction[ReteBot],
+        value: app_commands.Range[float, 0.05, 100.0],
+    ) -> None:
+        """La soglia oltre cui un messaggio è segnalato."""
+        assert interaction.guild_id is not None
+        spec = await self.bot.core.policy.set_threshold(
+            interaction.guild_id, value, interaction.user.id
+        )
+        await reply(
+            interaction,
+            texts.POLICY_THRESHOLD_SET.format(threshold=spec.threshold, version=spec.version),
+        )
+
+    @app_commands.command(name="allow", description="Frasi mai segnalate (allow-list)")
+    @app_commands.describe(phrase="La frase", add="Aggiungi (sì) o togli (no)")
+    @moderators_only()
+    async def allow(
+        self, interaction: discord.Interaction[ReteBot], phrase: str, add: bool = True
+    ) -> None:
+        """Frasi mai segnalate (allow-list)."""
+        assert interaction.guild_id is not None
+        policy = self.bot.core.policy
+        actor = interaction.user.id
+        if add:
+            spec = await policy.allow_add(interaction.guild_id, phrase, actor)
+            message = texts.POLICY_ALLOW_ADDED
+        else:
+            spec = await policy.allow_remove(interaction.guild_id, phrase, actor)
+            message = texts.POLICY_ALLOW_REMOVED
+        await reply(interaction, message.format(term=neutralise(phrase), version=spec.version))
+
+    @app_commands.command(name="exempt", description="Ruoli o canali che Rete non controlla")
+    @app_commands.describe(role="Un ruolo", channel="Un canale", exempt="Esente (sì) o no")
+    @moderators_only()
+    async def exempt(
+        self,
+        interaction: discord.Interaction[ReteBot],
+        role: discord.Role | None = None,
+        channel: discord.TextChannel | None = None,
+        exempt: bool = True,
+    ) -> None:
+        """Ruoli o canali che Rete non controlla."""
+        assert interaction.guild_id is not None
+        if role is None and channel is None:
+            raise UserFacingError(texts.POLCMD_EXEMPT_TARGET)
+        state = texts.POLCMD_EXEMPT_ON if exempt else texts.POLCMD_EXEMPT_OFF
+        lines = []
+        for kind, target in (("role", role), ("channel", channel)):
+            if target is None:
+                continue
+            version = await set_exempt(
+                self.bot.core, interaction.guild_id, kind, target.id, exempt, interaction.user.id
+            )
+            lines.append(
+                texts.POLICY_EXEMPT_SET.format(
+                    kind=kind, target=target.mention, state=state, version=version
+                )
+            )
+        await reply(interaction, "\n".join(lines))
+
+    @app_commands.command(name="shadow", description="Una regola in prova: registra senza avvisare")
+    @app_commands.describe(name="La regola", on="In prova (sì) o attiva (no)")
+    @app_commands.autocomplete(name=rule_names)
+    @moderators_only()
+    async def shadow(
+        self, interaction: discord.Interaction[ReteBot], name: str, on: bool = True
+    ) -> None:
+        """Una regola in prova: registra senza avvisare."""
+        assert interaction.guild_id is not None
+        spec = await self.bot.core.policy.set_shadow(
+            interaction.guild_id, name, on, interaction.user.id
+        )
+        state = texts.POLCMD_SHADOW_ON if on else texts.POLCMD_SHADOW_OFF
+        await reply(
+            interaction,
+            texts.POLICY_SHADOW_SET.format(name=name, state=state, version=spec.version),
+        )
+
+    @app_commands.command(name="import", description="Sostituisci la policy con un file YAML")
+    @app_commands.describe(file="Il file esportato con /policy export, modificato")
+    @moderators_only()
+    async def import_(
+        self, interaction: discord.Interaction[ReteBot], file: discord.Attachment
+    ) -> None:
+        """Sostituisci la policy con un file YAML."""
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        text = await _read_policy_file(file)
+        spec = await self.bot.core.policy.import_yaml(
+            interaction.guild_id, text, interaction.user.id
+        )
+        await reply(
+            interaction,
+            texts.POLICY_IMPORTED.format(
+                rules=len(spec.rules), lists=len(spec.lists), version=spec.version
+            ),
+        )
+
+    @app_commands.command(name="export", description="La policy come file YAML")
+    @moderators_only()
+    async def export(self, interaction: discord.Interaction[ReteBot]) -> None:
+        """La policy come file YAML."""
+        assert interaction.guild_id is not None
+        policy = self.bot.core.policy
+        version = policy.version(interaction.guild_id)
+        data = policy.export_yaml(interaction.guild_id).encode("utf-8")
+        file = discord.File(io.BytesIO(data), filename=f"rete-policy-v{version}.yaml")
+        await reply(interaction, texts.POLCMD_EXPORTED.format(version=version), file=file)
+
+    @app_commands.command(name="backtest", description="Cosa cambierebbe sui casi registrati")
+    @app_commands.describe(file="Una policy YAML da provare (senza: quella attuale)")
+    @moderators_only()
+    async def backtest(
+        self, interaction: discord.Interaction[ReteBot], file: discord.Attachment | None = None
+    ) -> None:
+        """Cosa cambierebbe sui casi registrati."""
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        policy_yaml = await _read_policy_file(file) if file is not None else None
+        report = await backtest(self.bot.core, interaction.guild_id, policy_yaml)
+        if policy_yaml is None:
+            version = self.bot.core.policy.version(interaction.guild_id)
+            source = texts.POLCMD_BACKTEST_CURRENT.format(version=version)
+        else:
+            source = texts.POLCMD_BACKTEST_UPLOADED
+        await reply(interaction, embed=backtest_embed(report, source))
+
+    @app_commands.command(name="history", description="Le ultime modifiche alla policy")
+    @moderators_only()
+    async def history(self, interaction: discord.Interaction[ReteBot]) -> None:
+        """Le ultime modifiche alla policy."""
+        assert interaction.guild_id is not None
+        changes = await self.bot.core.policy.history(interaction.guild_id, HISTORY_SHOWN)
+        if not changes:
+            await reply(interaction, texts.POLICY_HISTORY_EMPTY)
+            return
+        lines = [texts.POLICY_HISTORY_HEADER]
+        for change in changes:
+            lines.append(
+                texts.POLICY_HISTORY_LINE.format(
+                    version=change.version,
+                    at=change.at[:16].replace("T", " "),
+                    actor=f"<@{change.actor_id}>" if change.actor_id else "Rete",
+                    action=neutralise(change.action),
+                    detail=neutralise(limits.clip(change.detail, 120)),
+                )
+            )
+        await reply(
+            interaction, embed=discord.Embed(description=limits.embed_description("\n".join(lines)))
+        )
+
+
+async def setup(bot: ReteBot) -> None:
+    await bot.add_cog(Policy(bot))

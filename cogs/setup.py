@@ -1,0 +1,154 @@
+"""/setup: where cases go, how members are nudged, who is exempt, how long case text is kept."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Literal
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import texts
+from bot.errors import UserFacingError
+from bot.review.policy_link import exemptions, set_exempt
+from cogs._replies import reply
+from cogs._review_ui import moderators_only
+
+if TYPE_CHECKING:
+    from bot.client import ReteBot
+
+log = logging.getLogger(__name__)
+
+
+def _mentions(ids: frozenset[int], sigil: str) -> str:
+    if not ids:
+        return texts.SETUP_NONE
+    return ", ".join(f"<{sigil}{i}>" for i in sorted(ids))
+
+
+@app_commands.guild_only()
+@app_commands.default_permissions(manage_messages=True)
+class Setup(commands.GroupCog, group_name="setup", group_description="Configura Rete"):
+    def __init__(self, bot: ReteBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    async def _summary(self, guild_id: int) -> str:
+        core = self.bot.core
+        settings = await core.review.settings(guild_id)
+        channel = (
+            f"<#{settings.review_channel_id}>"
+            if settings.review_channel_id
+            else "**" + texts.SETUP_NOT_SET + "**"
+        )
+        roles, channels = exemptions(core, guild_id)
+        lines = [
+            f"**{texts.SETUP_TITLE}**",
+            texts.SETUP_REVIEW_CHANNEL.format(value=channel),
+            texts.SETUP_NUDGE.format(value=texts.NUDGE_MODE_LABELS[settings.nudge_mode]),
+            texts.SETUP_RETENTION.format(days=settings.retention_days),
+            texts.SETUP_EXEMPT_ROLES.format(value=_mentions(roles, "@&")),
+            texts.SETUP_EXEMPT_CHANNELS.format(value=_mentions(channels, "#")),
+        ]
+        if not settings.configured:
+            lines.append("")
+            lines.append(texts.REVIEW_NOT_CONFIGURED)
+        return "\n".join(lines)
+
+    @app_commands.command(name="show", description="La configurazione attuale di Rete")
+    @moderators_only()
+    async def show(self, interaction: discord.Interaction[ReteBot]) -> None:
+        """La configurazione attuale di Rete."""
+        assert interaction.guild_id is not None
+        await reply(interaction, await self._summary(interaction.guild_id))
+
+    @app_commands.command(name="review-channel", description="Dove Rete manda i casi da rivedere")
+    @app_commands.describe(channel="Un canale visibile solo ai moderatori")
+    @moderators_only()
+    async def review_channel(
+        self, interaction: discord.Interaction[ReteBot], channel: discord.TextChannel
+    ) -> None:
+        """Dove Rete manda i casi da rivedere."""
+        assert interaction.guild is not None
+        me = interaction.guild.me
+        if me is not None:
+            perms = channel.permissions_for(me)
+            if not (perms.view_channel and perms.send_messages and perms.embed_links):
+                raise UserFacingError(texts.SETUP_CHANNEL_NOT_TEXT)
+        await self.bot.core.review.update_settings(
+            interaction.guild.id, review_channel_id=channel.id
+        )
+        log.info("guild %s: review channel set by %s", interaction.guild.id, interaction.user.id)
+        await reply(interaction, texts.SETUP_CONFIGURED_HINT.format(channel=channel.mention))
+
+    @app_commands.command(name="nudge", description="Come Rete ricorda la regola ai membri")
+    @app_commands.describe(mode="off: mai; reply: risposta sotto il messaggio; dm: in privato")
+    @moderators_only()
+    async def nudge(
+        self, interaction: discord.Interaction[ReteBot], mode: Literal["off", "reply", "dm"]
+    ) -> None:
+        """Come Rete ricorda la regola ai membri."""
+        assert interaction.guild_id is not None
+        await self.bot.core.review.update_settings(interaction.guild_id, nudge_mode=mode)
+        log.info(
+            "guild %s: nudge mode %s set by %s", interaction.guild_id, mode, interaction.user.id
+        )
+        what = texts.SETUP_NUDGE.format(value=texts.NUDGE_MODE_LABELS[mode])
+        await reply(interaction, texts.SETUP_SAVED.format(what=what))
+
+    @app_commands.command(
+        name="retention", description="Per quanti giorni tenere il testo dei casi chiusi"
+    )
+    @app_commands.describe(days="Da 1 a 3650 giorni (predefinito 90)")
+    @moderators_only()
+    async def retention(
+        self,
+        interaction: discord.Interaction[ReteBot],
+        days: app_commands.Range[int, 1, 3650],
+    ) -> None:
+        """Per quanti giorni tenere il testo dei casi chiusi."""
+        assert interaction.guild_id is not None
+        await self.bot.core.review.update_settings(interaction.guild_id, retention_days=days)
+        log.info(
+            "guild %s: retention %s days set by %s", interaction.guild_id, days, interaction.user.id
+        )
+        what = texts.SETUP_RETENTION.format(days=days)
+        await reply(interaction, texts.SETUP_SAVED.format(what=what))
+
+    @app_commands.command(name="exempt-role", description="Un ruolo che Rete non segnala mai")
+    @app_commands.describe(role="Il ruolo", exempt="Esente (sì) o di nuovo controllato (no)")
+    @moderators_only()
+    async def exempt_role(
+        self, interaction: discord.Interaction[ReteBot], role: discord.Role, exempt: bool = True
+    ) -> None:
+        """Un ruolo che Rete non segnala mai."""
+        assert interaction.guild_id is not None
+        await set_exempt(
+            self.bot.core, interaction.guild_id, "role", role.id, exempt, interaction.user.id
+        )
+        roles, _ = exemptions(self.bot.core, interaction.guild_id)
+        what = texts.SETUP_EXEMPT_ROLES.format(value=_mentions(roles, "@&"))
+        await reply(interaction, texts.SETUP_SAVED.format(what=what))
+
+    @app_commands.command(name="exempt-channel", description="Un canale in cui Rete non segnala")
+    @app_commands.describe(channel="Il canale", exempt="Esente (sì) o di nuovo controllato (no)")
+    @moderators_only()
+    async def exempt_channel(
+        self,
+        interaction: discord.Interaction[ReteBot],
+        channel: discord.TextChannel,
+        exempt: bool = True,
+    ) -> None:
+        """Un canale in cui Rete non segnala."""
+        assert interaction.guild_id is not None
+        await set_exempt(
+            self.bot.core, interaction.guild_id, "channel", channel.id, exempt, interaction.user.id
+        )
+        _, channels = exemptions(self.bot.core, interaction.guild_id)
+        what = texts.SETUP_EXEMPT_CHANNELS.format(value=_mentions(channels, "#"))
+        await reply(interaction, texts.SETUP_SAVED.format(what=what))
+
+
+async def setup(bot: ReteBot) -> None:
+    await bot.add_cog(Setup(bot))

@@ -1,0 +1,208 @@
+"""The knowledge base end to end: /ask, /excerpt with autocomplete, feedback buttons, the FAQ
+modal and auto-answers with their cooldown, through the real bot and the fake Discord."""
+
+from __future__ import annotations
+
+import asyncio
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import limits, texts
+from tests.e2e.harness import ReteHarness, eventually
+from tests.fakediscord import FakeDiscord, routes
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is missing")
+
+
+@pytest.fixture
+def rete_settings() -> dict[str, Any]:
+    # What an operator sets in RETE_KNOWLEDGE_SOURCES: imported when the core starts.
+    return {"knowledge_sources": (CORPUS,)}
+
+
+def feedback_ids(message: Any) -> list[str]:
+    return [c for c in message.custom_ids() if c.startswith("rete:fb:")]
+
+
+async def votes(rete: ReteHarness, source: str) -> tuple[int, int]:
+    return await rete.core.knowledge.feedback(rete.core.settings.dev_guild_id or 0, source)
+
+
+async def test_ask_answers_publicly_with_source_and_feedback(
+    rete: ReteHarness, fake: FakeDiscord
+) -> None:
+    it = await fake.slash(fake.regular, "ask", {"question": "quanto costa il percorso completo?"})
+    reply = await it.reply()
+    assert not reply.ephemeral
+    (embed,) = reply.embeds
+    assert embed["title"] == "Quanto costano i corsi della Blog Academy?"
+    assert "590 euro" in embed["description"]
+    assert texts.KB_SOURCE_FAQ in embed["footer"]["text"]
+    ids = feedback_ids(reply)
+    assert ids == ["rete:fb:up:faq-costi-corsi", "rete:fb:dn:faq-costi-corsi"]
+    assert all(len(i) <= limits.CUSTOM_ID_MAX for i in ids)
+    assert fake.pinged() == []
+
+    click = await fake.click(fake.regular, reply.id, ids[0])
+    thanks = await click.reply()
+    assert thanks.ephemeral
+    assert thanks.content == texts.KB_FEEDBACK_THANKS_UP
+    other = await fake.click(fake.moderator, reply.id, ids[1])
+    await other.reply()
+    guild = fake.guild.id
+    assert await rete.core.knowledge.feedback(guild, "faq-costi-corsi") == (1, 1)
+
+
+async def test_feedback_buttons_survive_a_restart(rete: ReteHarness, fake: FakeDiscord) -> None:
+    it = await fake.slash(fake.regular, "ask", {"question": "quanti hashtag usare su instagram?"})
+    reply = await it.reply()
+    (down,) = [i for i in feedback_ids(reply) if ":dn:" in i]
+    await rete.restart()
+    click = await fake.click(fake.regular, reply.id, down)
+    assert (await click.reply()).content == texts.KB_FEEDBACK_THANKS_DOWN
+    assert await rete.core.knowledge.feedback(
+        fake.guild.id, "article:instagram-algoritmo-reels"
+    ) == (0, 1)
+
+
+async def test_ask_says_it_does_not_know(rete: ReteHarness, fake: FakeDiscord) -> None:
+    it = await fake.slash(fake.regular, "ask", {"question": "chi ha vinto ieri sera il derby?"})
+    reply = await it.reply()
+    assert reply.ephemeral
+    assert reply.content.startswith("Non lo so")
+    assert not reply.embeds
+
+
+async def test_excerpt_with_article_autocomplete(rete: ReteHarness, fake: FakeDiscord) -> None:
+    typed = await fake.autocomplete(
+        fake.regular, "excerpt", {"query": "immagini", "article": "veloc"}, focused="article"
+    )
+    choices = await typed.choices()
+    assert choices == [
+        {
+            "name": "Velocità del sito: perché il tuo blog è lento e come sistemarlo",
+            "value": "velocita-del-sito",
+        }
+    ]
+    everything = await fake.autocomplete(
+        fake.regular, "excerpt", {"query": "x", "article": ""}, focused="article"
+    )
+    assert len(await everything.choices()) == limits.AUTOCOMPLETE_CHOICES_MAX
+
+    it = await fake.slash(
+        fake.regular, "excerpt", {"query": "peso delle immagini", "article": "velocita-del-sito"}
+    )
+    reply = await it.reply()
+    (embed,) = reply.embeds
+    assert embed["title"].startswith("Velocità del sito")
+    assert "200 KB" in embed["description"]
+    assert len(embed["description"]) <= limits.EMBED_DESCRIPTION_MAX
+    assert embed["url"] == "https://blog.example.it/velocita-del-sito/"
+    assert embed["author"]["name"] == texts.KB_BY.format(author="Elena Marchetti")
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert fields["Data"] == "2024-06-11"
+
+
+async def test_excerpt_of_an_unknown_article(rete: ReteHarness, fake: FakeDiscord) -> None:
+    it = await fake.slash(fake.regular, "excerpt", {"query": "x", "article": "non-esiste"})
+    reply = await it.reply()
+    assert reply.ephemeral
+    assert "non-esiste" in reply.content
+
+
+async def test_auto_answer_in_a_chosen_channel_with_cooldown(
+    rete: ReteHarness, fake: FakeDiscord
+) -> None:
+    it = await fake.slash(
+        fake.moderator,
+        "answers",
+        {"channel": fake.channel("domande"), "state": "on"},
+        subcommand="channel",
+    )
+    assert (await it.reply()).ephemeral
+
+    await fake.send_message("generale", fake.regular, "quanto costa il percorso completo?")
+    await fake.send_message("domande", fake.regular, "quanto costa il percorso completo?")
+    post = await fake.wait_for(*routes.SEND_MESSAGE)
+    assert post.param("channel_id") == fake.channel("domande").id
+    (answer,) = fake.bot_messages("domande")
+    assert answer.embeds[0]["title"] == "Quanto costano i corsi della Blog Academy?"
+    assert not post.pings.any
+    assert fake.bot_messages("generale") == []
+
+    # The cooldown: a second question right away gets no answer.
+    await fake.send_message("domande", fake.regular, "a che ora sono le live del martedì?")
+    await asyncio.sleep(0.3)
+    assert len(fake.bot_messages("domande")) == 1
+
+    # A vote on the unasked-for answer is recorded like any other.
+    up = next(i for i in feedback_ids(answer) if ":up:" in i)
+    await (await fake.click(fake.moderator, answer.id, up)).reply()
+    assert await eventually(lambda: votes_of(rete, fake.guild.id)) == (1, 0)
+
+
+async def votes_of(rete: ReteHarness, guild_id: int) -> tuple[int, int] | None:
+    found = await rete.core.knowledge.feedback(guild_id, "faq-costi-corsi")
+    return found if found != (0, 0) else None
+
+
+async def test_faq_commands_are_for_moderators(rete: ReteHarness, fake: FakeDiscord) -> None:
+    it = await fake.slash(fake.regular, "faq", subcommand="list")
+    reply = await it.reply()
+    assert reply.ephemeral
+    assert reply.content == texts.NOT_MODERATOR
+
+
+async def test_faq_add_with_the_modal_then_ask(rete: ReteHarness, fake: FakeDiscord) -> None:
+    opened = await fake.slash(fake.moderator, "faq", subcommand="add")
+    modal = await opened.modal()
+    assert len(modal["title"]) <= 45
+    submitted = await fake.submit_modal(
+        fake.moderator,
+        opened,
+        {
+            "question": "Dove si parcheggia per il meetup di primavera?",
+            "variants": "C'è un parcheggio vicino alla sede?",
+            "answer": "Nel cortile interno della sede, gratis per chi partecipa.",
+            "links": "",
+        },
+    )
+    done = await submitted.reply()
+    assert done.ephemeral
+    assert "faq-dove-si-parcheggia" in done.content
+
+    it = await fake.slash(fake.regular, "ask", {"question": "c'è un parcheggio per il meetup?"})
+    reply = await it.reply()
+    assert "cortile interno" in reply.embeds[0]["description"]
+
+    listed = await (await fake.slash(fake.moderator, "faq", subcommand="list")).reply()
+    assert "faq-dove-si-parcheggia" in listed.embeds[0]["description"]
+
+    exported = await (await fake.slash(fake.moderator, "faq", subcommand="export")).reply()
+    assert exported.attachments
+    assert exported.attachments[0]["filename"] == "faq.yaml"
+
+
+async def test_faq_import_attachment(rete: ReteHarness, fake: FakeDiscord) -> None:
+    data = (
+        "- id: faq-wifi-aula\n  question: C'è il wifi in aula?\n"
+        "  answer: Sì, la password è scritta sulla lavagna.\n"
+    ).encode()
+    it = await fake.slash(
+        fake.moderator, "faq", {"file": fake.upload("faq.yaml", data)}, subcommand="import"
+    )
+    reply = await it.reply()
+    assert "FAQ 1 nuove" in reply.content
+    answer = await rete.core.knowledge.ask("c'è il wifi in aula?", fake.guild.id)
+    assert answer is not None
+    assert answer.source == "faq-wifi-aula"
+    broken = await fake.slash(
+        fake.moderator,
+        "faq",
+        {"file": fake.upload("faq.yaml", b"- id: x\n  question: senza risposta?\n")},
+        subcommand="import",
+    )
+    assert "'answer' is missing" in (await broken.reply()).content

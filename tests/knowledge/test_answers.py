@@ -1,0 +1,273 @@
+"""Answering over the academy's corpus: ranking, abstention, excerpts, auto-answers, the FAQ.
+
+The ranking cases are our own questions (tests/knowledge/data/questions.jsonl), written from
+the corpus, never from ../shared/eval: that set measures the engine, this one guards it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot import limits
+from bot.knowledge import KnowledgeError, KnowledgeService
+from bot.knowledge.text import analyse_query, fold, index_terms, looks_like_question
+from tests.knowledge.conftest import DATA, Clock
+
+OWN = [json.loads(line) for line in (DATA / "questions.jsonl").read_text("utf-8").splitlines()]
+ANSWERABLE = [q for q in OWN if q["expect"]]
+UNANSWERABLE = [q for q in OWN if not q["expect"]]
+
+
+async def test_our_questions_top1_and_abstention(corpus: KnowledgeService) -> None:
+    right = [
+        q["id"]
+        for q in ANSWERABLE
+        if (a := await corpus.ask(q["text"])) and a.source in q["expect"]
+    ]
+    abstained = [q["id"] for q in UNANSWERABLE if await corpus.ask(q["text"]) is None]
+    assert len(right) / len(ANSWERABLE) >= 0.85
+    assert len(abstained) / len(UNANSWERABLE) >= 0.75
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        ("quanto costa il percorso completo?", "faq-costi-corsi"),
+        ("Quanto costa il Percorso Completo???", "faq-costi-corsi"),  # case, punctuation
+        ("quanto costa il percorso completo", "faq-costi-corsi"),
+        ("perche non vedo tutti i canali", "faq-verifica-accesso-discord"),  # no accent
+        ("cos'è il metodo pomodoro?", "article:blocco-dello-scrittore"),
+        ("quali sono le 3 angolazioni per fotografare il cibo?", "article:fotografia-food-blogger"),
+        (
+            "tre angolazioni per fotografare il cibo",
+            "article:fotografia-food-blogger",
+        ),  # number word
+        ("where can I watch the live recordings?", "faq-registrazioni-live"),  # English
+        ("cosa sono i core web vitals?", "article:velocita-del-sito"),
+        ("come si fa la keyword research gratis?", "article:keyword-research-guida-pratica"),
+    ],
+)
+async def test_ranking_cases(corpus: KnowledgeService, question: str, source: str) -> None:
+    answer = await corpus.ask(question)
+    assert answer is not None, question
+    assert answer.source == source
+    assert 0.5 <= answer.score <= 1.0
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "qual è la formazione della juventus stasera?",
+        "mi passi la ricetta della lasagna?",
+        "come si ripara una lavatrice che perde acqua?",
+        "what's the weather like in Rome?",
+        "",
+        "???",
+    ],
+)
+async def test_abstains_off_topic(corpus: KnowledgeService, question: str) -> None:
+    assert await corpus.ask(question) is None
+
+
+async def test_lookup_keeps_the_best_candidate_when_abstaining(corpus: KnowledgeService) -> None:
+    found = await corpus.lookup("come si ripara una lavatrice che perde acqua?")
+    assert found.answer() is None
+    assert found.best is None or found.best.score < 0.5
+
+
+async def test_answer_carries_article_metadata(corpus: KnowledgeService) -> None:
+    answer = await corpus.ask("quanti hashtag usare su instagram?")
+    assert answer is not None
+    assert answer.source == "article:instagram-algoritmo-reels"
+    assert answer.title.startswith("Instagram nel 2023")
+    assert " — " in answer.title
+    assert answer.url == "https://blog.example.it/instagram-algoritmo-reels/"
+    assert answer.author
+    assert answer.date
+    assert len(answer.date) == 10
+    assert not answer.text.lstrip().startswith("#")
+
+
+async def test_closest_article_for_a_question_it_cannot_answer(corpus: KnowledgeService) -> None:
+    question = "come faccio il piano editoriale per tiktok e pinterest insieme a mio cugino"
+    closest = await corpus.closest_article(question)
+    assert closest is not None
+    assert closest.source.startswith("article:")
+    assert await corpus.closest_article("qual è la capitale dell'australia?") is None
+
+
+async def test_norm_entry_is_the_free_consultancy_faq(corpus: KnowledgeService) -> None:
+    entry = await corpus.norm_entry(123)
+    assert entry is not None
+    assert entry.source in {"faq-richiesta-consulenza-gratuita", "faq-perche-niente-lavoro-gratis"}
+
+
+# --- excerpts -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("max_chars", [120, 300, 700, limits.EMBED_DESCRIPTION_MAX])
+async def test_excerpt_is_trimmed_at_a_sentence_within_the_limit(
+    corpus: KnowledgeService, max_chars: int
+) -> None:
+    excerpt = await corpus.excerpt(
+        "sette tecniche contro il blocco dello scrittore", max_chars=max_chars
+    )
+    assert excerpt is not None
+    assert excerpt.source == "article:blocco-dello-scrittore"
+    assert len(excerpt.text) <= max_chars
+    assert excerpt.text.endswith((".", "!", "?", "…", "»", ":", ";"))
+    assert excerpt.author == "Chiara Locatelli"
+    assert excerpt.date == "2023-01-17"
+    assert excerpt.url == "https://blog.example.it/blocco-dello-scrittore/"
+
+
+async def test_excerpt_in_a_chosen_article(corpus: KnowledgeService) -> None:
+    excerpt = await corpus.excerpt("hashtag", "instagram-algoritmo-reels")
+    assert excerpt is not None
+    assert "hashtag" in excerpt.text.lower()
+    by_title = await corpus.excerpt(
+        "", "Velocità del sito: perché il tuo blog è lento e come sistemarlo"
+    )
+    assert by_title is not None
+    assert by_title.slug == "velocita-del-sito"
+    assert by_title.section is None  # no query: the article's opening
+    with pytest.raises(KnowledgeError):
+        await corpus.excerpt("x", "un-articolo-che-non-esiste")
+
+
+async def test_excerpt_of_nothing_relevant(corpus: KnowledgeService) -> None:
+    assert await corpus.excerpt("formazione della juventus") is None
+
+
+async def test_title_choices(corpus: KnowledgeService) -> None:
+    choices = await corpus.title_choices("")
+    assert len(choices) == limits.AUTOCOMPLETE_CHOICES_MAX
+    assert await corpus.title_choices("VELOCITA") == [
+        ("velocita-del-sito", "Velocità del sito: perché il tuo blog è lento e come sistemarlo")
+    ]
+    assert await corpus.title_choices("zzzz") == []
+    assert await corpus.title_choices("100%_") == []  # LIKE wildcards are escaped
+
+
+# --- auto-answer ----------------------------------------------------------------------------
+
+
+async def test_auto_answer_channel_question_cooldown(
+    corpus: KnowledgeService, clock: Clock
+) -> None:
+    question = "quanto costa il percorso completo?"
+    assert await corpus.auto_answer(1, 10, question, now=0.0) is None  # not an answer channel
+    await corpus.set_answer_channel(1, 10, enabled=True)
+    assert await corpus.auto_answer(1, 11, question, now=0.0) is None  # another channel
+    assert await corpus.auto_answer(1, 10, "grazie a tutti, ottimo corso", now=0.0) is None
+    first = await corpus.auto_answer(1, 10, question, now=1000.0)
+    assert first is not None
+    assert first.source == "faq-costi-corsi"
+    cooldown = corpus.auto_answer_cooldown_s
+    assert await corpus.auto_answer(1, 10, question, now=1000.0 + cooldown - 1) is None
+    assert await corpus.auto_answer(1, 10, question, now=1000.0 + cooldown + 1) is not None
+    await corpus.set_answer_channel(1, 10, enabled=False)  # the cache follows
+    assert await corpus.auto_answer(1, 10, question, now=1e9) is None
+
+
+async def test_auto_answer_stays_quiet_when_unsure(corpus: KnowledgeService) -> None:
+    await corpus.set_answer_channel(1, 10, enabled=True)
+    assert await corpus.auto_answer(1, 10, "chi ha vinto ieri sera il derby?", now=0.0) is None
+    # An unsure answer does not start the cooldown.
+    assert (
+        await corpus.auto_answer(1, 10, "quanto costa il percorso completo?", now=1.0) is not None
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("quanto costa il corso?", True),
+        ("come si fa a entrare nel canale live", True),
+        ("qualcuno sa dove trovo le registrazioni", True),
+        ("how do I get a refund", True),
+        ("grazie mille a tutti!", False),
+        ("ok", False),
+        ("ciao?", False),
+        ("oggi ho pubblicato il mio primo articolo", False),
+    ],
+)
+def test_looks_like_question(text: str, expected: bool) -> None:
+    assert looks_like_question(text) is expected
+
+
+# --- text analysis --------------------------------------------------------------------------
+
+
+def test_analysis_folds_stems_and_drops_stop_words() -> None:
+    assert fold("Perché CITTÀ ﬁne") == "perche citta fine"
+    assert index_terms("Le registrazioni delle dirette") == index_terms("registrazione diretta")
+    assert index_terms("quattro dimensioni") == index_terms("4 dimensioni")
+    assert index_terms("il e di che") == []
+
+
+def test_query_concepts_and_language() -> None:
+    english = analyse_query("where can I watch the recording?")
+    assert english.english
+    recording = next(c for c in english.concepts if c.word == "recording")
+    assert set(index_terms("registrazione")) <= recording.stems
+    italian = analyse_query("la newsletter settimanale")
+    assert not italian.english
+    newsletter = next(c for c in italian.concepts if c.word == "newsletter")
+    assert set(index_terms("email")) <= newsletter.stems
+    assert analyse_query("il e di che").empty
+
+
+# --- FAQ management and feedback ------------------------------------------------------------
+
+
+async def test_faq_add_edit_remove_in_a_guild(corpus: KnowledgeService) -> None:
+    entry = await corpus.add_faq(
+        9,
+        "Dove si parcheggia per il meetup?",
+        "Nel cortile interno.",
+        variants=["C'è un parcheggio?"],
+    )
+    assert entry.key == "faq-dove-si-parcheggia-per-il-meetup"
+    assert entry.guild_id == 9
+    again = await corpus.add_faq(9, "Dove si parcheggia per il meetup?", "Altra risposta.")
+    assert again.key == entry.key + "-2"
+    edited = await corpus.edit_faq(9, entry.key, answer="In via Roma, davanti all'aula.")
+    assert edited.answer == "In via Roma, davanti all'aula."
+    answer = await corpus.ask("dove parcheggio per il meetup?", 9)
+    assert answer is not None
+    assert "via Roma" in answer.text
+    await corpus.remove_faq(9, entry.key)
+    await corpus.remove_faq(9, again.key)
+    after = await corpus.ask("dove parcheggio per il meetup?", 9)
+    assert after is None or not after.source.startswith("faq-dove-si-parcheggia")  # unindexed
+    with pytest.raises(KnowledgeError, match="condivise"):
+        await corpus.edit_faq(9, "faq-costi-corsi", answer="gratis!")
+    with pytest.raises(KnowledgeError):
+        await corpus.remove_faq(9, "faq-inesistente")
+    with pytest.raises(KnowledgeError, match="link"):
+        await corpus.add_faq(9, "Domanda valida?", "Risposta.", links=["non-un-link"])
+
+
+async def test_faq_export_then_import_round_trip(service: KnowledgeService, tmp_path: Path) -> None:
+    await service.add_faq(
+        3, "C'è il wifi in aula?", "Sì, la password è sulla lavagna.", links=["https://x.it/a"]
+    )
+    exported = await service.export_faq(3)
+    report = await service.import_file("faq.yaml", exported.encode(), 4)
+    assert report.faqs_added == 1
+    (copy,) = await service.faq_entries(4, include_shared=False)
+    assert (copy.question, copy.links) == ("C'è il wifi in aula?", ("https://x.it/a",))
+    with pytest.raises(KnowledgeError, match=r"faq\.yaml"):
+        await service.import_file("faq.yaml", b"- id: x\n  question: q?\n", 4)
+
+
+async def test_feedback_one_vote_per_member(service: KnowledgeService) -> None:
+    await service.record_feedback(1, "faq-x", 100, True)
+    await service.record_feedback(1, "faq-x", 101, False)
+    await service.record_feedback(1, "faq-x", 100, False)  # changed their mind
+    assert await service.feedback(1, "faq-x") == (0, 2)
+    assert await service.feedback(2, "faq-x") == (0, 0)

@@ -1,0 +1,56 @@
+"""The glue from /policy and /setup to the policy service."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core import Core
+from bot.errors import UserFacingError
+from bot.review.policy_link import backtest, exemptions, parse_groups, set_exempt
+from tests.review.helpers import GUILD, MODERATOR, message
+
+
+@pytest.mark.parametrize(
+    ("raw", "groups"),
+    [
+        ("gratis", (("gratis",),)),
+        (
+            "mi fai, fammi + logo, @consegne + gratis",
+            (("mi fai", "fammi"), ("logo", "@consegne"), ("gratis",)),
+        ),
+        (" a ,, b +c ", (("a", "b"), ("c",))),
+    ],
+)
+def test_parse_groups(raw: str, groups: tuple[tuple[str, ...], ...]) -> None:
+    assert parse_groups(raw, "help") == groups
+
+
+@pytest.mark.parametrize("raw", ["", "a + ", "+ b", " , "])
+def test_parse_groups_refuses_empty_groups(raw: str) -> None:
+    with pytest.raises(UserFacingError, match="help"):
+        parse_groups(raw, "help")
+
+
+async def test_exemptions_go_through_the_policy(core: Core) -> None:
+    before = core.policy.version(GUILD)
+    version = await set_exempt(core, GUILD, "role", 77, True, MODERATOR)
+    await set_exempt(core, GUILD, "channel", 88, True, MODERATOR)
+    assert version > before
+    assert exemptions(core, GUILD) == (frozenset({77}), frozenset({88}))
+    assert core.policy.is_exempt(GUILD, 1, [77])
+    await set_exempt(core, GUILD, "role", 77, False, MODERATOR)
+    assert exemptions(core, GUILD) == (frozenset(), frozenset({88}))
+
+
+async def test_backtest_with_the_current_and_an_uploaded_policy(core: Core) -> None:
+    outcome = await core.pipeline.process(message("mi fai il logo gratis?"))
+    assert outcome.case is not None
+    current = await backtest(core, GUILD, None)
+    assert [r.case_id for r in current.rows] == [outcome.case.case_id]
+    assert current.changed == ()
+    stricter = core.policy.export_yaml(GUILD).replace("threshold: 1.0", "threshold: 50.0", 1)
+    assert stricter != core.policy.export_yaml(GUILD)
+    report = await backtest(core, GUILD, stricter)
+    assert [r.case_id for r in report.would_stop_alerting] == [outcome.case.case_id]
+    with pytest.raises(UserFacingError):
+        await backtest(core, GUILD, "rules: [ {name: X} ]")
