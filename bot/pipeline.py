@@ -8,6 +8,7 @@ are in memory.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
@@ -76,6 +77,7 @@ class Pipeline:
     def __init__(self, core: Core) -> None:
         self.core = core
         self._norms: dict[int, tuple[float, Answer | None]] = {}
+        self._norms_loading: dict[int, asyncio.Future[Answer | None]] = {}
 
     async def process(self, msg: IncomingMessage, *, now: float | None = None) -> Outcome:
         now = time.time() if now is None else now
@@ -172,13 +174,24 @@ class Pipeline:
         cached = self._norms.get(msg.guild_id)
         if cached is not None and now - cached[0] < NORM_TTL_S:
             return cached[1]
+        # One search for every nudge that needs it at once (a burst right after a start).
+        loading = self._norms_loading.get(msg.guild_id)
+        if loading is None:
+            loading = asyncio.ensure_future(self.core.knowledge.norm_entry(msg.guild_id))
+            self._norms_loading[msg.guild_id] = loading
+            try:
+                norm = await loading
+            except Exception:  # the nudge goes out without its link rather than not at all
+                log.exception("norm_entry failed for guild %s", msg.guild_id)
+                return None
+            finally:
+                self._norms_loading.pop(msg.guild_id, None)
+            self._norms[msg.guild_id] = (now, norm)
+            return norm
         try:
-            norm = await self.core.knowledge.norm_entry(msg.guild_id)
-        except Exception:  # the nudge goes out without its link rather than not at all
-            log.exception("norm_entry failed for guild %s", msg.guild_id)
+            return await asyncio.shield(loading)
+        except Exception:
             return None
-        self._norms[msg.guild_id] = (now, norm)
-        return norm
 
     async def message_deleted(
         self, guild_id: int | None, message_id: int, *, now: float | None = None

@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
+import secrets
 import time
-from collections.abc import Awaitable, Callable
+import weakref
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import discord
@@ -22,6 +25,7 @@ from bot.errors import UserFacingError
 from bot.review import CLAIMED, Case, Decision, DecisionResult
 from bot.review.models import OPEN_STATUSES, TIMEOUT_CHOICES_S
 from bot.review.render import case_body, duration, neutralise, rules_line, status_line
+from bot.review.service import APPEAL_NOTE_MAX
 from cogs._checks import is_moderator, moderator_only
 from cogs._replies import reply
 
@@ -31,9 +35,27 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-REVIEW_TEMPLATE = r"rete:review:(?P<action>claim|confirm|dismiss):(?P<case>[0-9]+)"
-CONFIRM_WITH_TEMPLATE = r"rete:review:act:(?P<case>[0-9]+)"
+REVIEW_TEMPLATE = r"rete:review:(?P<action>claim|confirm|act|dismiss):(?P<case>[0-9]+)"
+CONFIRM_WITH_TEMPLATE = r"rete:review:choose:(?P<case>[0-9]+)"
+# One row of buttons per case, and a message has at most 5 rows: a burst of cases is posted
+# up to 5 per message (Discord also limits a channel to about 5 messages per 5 seconds).
+CASES_PER_POST = 5
+EMBEDS_TEXT_MAX = limits.EMBED_TOTAL_MAX - 100  # margin for what discord.py adds (timestamps…)
+BODY_STEPS = (3000, 1500, 900, 600, 400, 250)
 APPEAL_TEMPLATE = r"rete:appeal:(?P<case>[0-9]+)"
+APPEAL_NOTE_TEMPLATE = r"rete:appeal-note:(?P<case>[0-9]+):(?P<boot>[0-9a-f]+)"
+# Tells a running bot's appeal modals from those opened before its restart: one token per
+# client object (one per process in production; tests restart the bot in one process).
+_BOOTS: weakref.WeakKeyDictionary[discord.Client, str] = weakref.WeakKeyDictionary()
+
+
+def boot_token(client: discord.Client) -> str:
+    token = _BOOTS.get(client)
+    if token is None:
+        token = _BOOTS[client] = secrets.token_hex(4)
+    return token
+
+
 # The embed body leaves room for the fields: all text of one embed must fit in 6,000 characters.
 BODY_MAX = 3000
 COLOURS = {
@@ -55,12 +77,14 @@ def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
     return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
 
 
-def review_embed(case: Case) -> discord.Embed:
+def review_embed(
+    case: Case, *, body_max: int = BODY_MAX, field_max: int = limits.EMBED_FIELD_VALUE_MAX
+) -> discord.Embed:
     """The moderators' view of a case: the message with its flagged words, score, rules, status."""
     title = texts.REVIEW_TITLE if case.alerted else texts.REVIEW_TITLE_SHADOW
     embed = discord.Embed(
         title=limits.embed_title(title.format(case_id=case.case_id)),
-        description=limits.embed_description(case_body(case, BODY_MAX)),
+        description=limits.embed_description(case_body(case, body_max)),
         colour=COLOURS.get(case.status, discord.Colour.greyple()),
         timestamp=dt.datetime.fromtimestamp(case.created_at, tz=dt.UTC),
     )
@@ -71,14 +95,16 @@ def review_embed(case: Case) -> discord.Embed:
     embed.add_field(name=texts.REVIEW_FIELD_LINK, value=texts.REVIEW_JUMP.format(url=url))
     score = texts.REVIEW_SCORE.format(score=case.score, threshold=case.threshold)
     embed.add_field(name=texts.REVIEW_FIELD_SCORE, value=score, inline=True)
-    embed.add_field(name=texts.REVIEW_FIELD_RULES, value=rules_line(case.hits), inline=False)
+    embed.add_field(
+        name=texts.REVIEW_FIELD_RULES, value=rules_line(case.hits, field_max), inline=False
+    )
     embed.add_field(
         name=texts.REVIEW_FIELD_STATUS, value=limits.embed_field_value(status_line(case))
     )
     if case.appeal_note:
         embed.add_field(
             name=texts.REVIEW_FIELD_APPEAL,
-            value=limits.embed_field_value(neutralise(case.appeal_note)),
+            value=limits.clip(neutralise(case.appeal_note), field_max) or "—",
             inline=False,
         )
     embed.set_footer(
@@ -87,15 +113,39 @@ def review_embed(case: Case) -> discord.Embed:
     return embed
 
 
-def review_view(case: Case) -> discord.ui.View | None:
-    """Buttons while the case is open; none once decided (the post then shows the outcome)."""
-    if case.status not in OPEN_STATUSES:
-        return None
+def post_embeds(cases: Sequence[Case]) -> list[discord.Embed]:
+    """One embed per case, shortened together until all fit in one message's 6,000 characters."""
+    embeds: list[discord.Embed] = []
+    for body_max in BODY_STEPS:
+        field_max = min(limits.EMBED_FIELD_VALUE_MAX, body_max // 2)
+        embeds = [review_embed(c, body_max=body_max, field_max=field_max) for c in cases]
+        if sum(len(e) for e in embeds) <= EMBEDS_TEXT_MAX:
+            break
+    return embeds
+
+
+def post_view(cases: Sequence[Case]) -> discord.ui.View | None:
+    """A row of buttons per open case; none once all are decided (the post shows outcomes)."""
     view = discord.ui.View(timeout=None)
-    view.add_item(ReviewButton("claim", case.case_id, disabled=case.status == CLAIMED))
-    view.add_item(ReviewButton("confirm", case.case_id))
-    view.add_item(ReviewButton("dismiss", case.case_id))
-    view.add_item(ConfirmWithSelect(case.case_id))
+    for row, case in enumerate(cases[:CASES_PER_POST]):
+        if case.status not in OPEN_STATUSES:
+            continue
+        claimed = case.status == CLAIMED
+        for action in ("claim", "confirm", "act", "dismiss"):
+            disabled = action == "claim" and claimed
+            view.add_item(ReviewButton(action, case.case_id, disabled=disabled, row=row))
+    return view if view.children else None
+
+
+def review_view(case: Case) -> discord.ui.View | None:
+    """The buttons of one case while it is open."""
+    return post_view([case])
+
+
+def choose_view(case_id: int) -> discord.ui.View:
+    """The follow-up choice of "Conferma e…": delete the message, with or without a timeout."""
+    view = discord.ui.View(timeout=None)
+    view.add_item(ConfirmWithSelect(case_id))
     return view
 
 
@@ -136,13 +186,14 @@ async def moderator_check(interaction: discord.Interaction[Any], what: str) -> b
 
 
 async def refresh_post(bot: ReteBot, case: Case) -> None:
-    """Edit the case's review post to show its current state (best effort)."""
+    """Edit the case's review post (with the other cases it shows) to its current state."""
     if case.review_channel_id is None or case.review_message_id is None:
         return
+    cases = await bot.core.review.cases_on_post(case.review_message_id) or [case]
     channel = bot.get_partial_messageable(case.review_channel_id, guild_id=case.guild_id)
     try:
         await channel.get_partial_message(case.review_message_id).edit(
-            embed=review_embed(case), view=review_view(case)
+            embeds=post_embeds(cases), view=post_view(cases)
         )
     except discord.HTTPException as exc:
         log.warning("could not edit the review post of case %s: %s", case.case_id, exc.status)
@@ -178,7 +229,8 @@ async def decide(
         return
     on_post = interaction.message is not None and interaction.message.id == case.review_message_id
     if on_post:
-        await interaction.response.edit_message(embed=review_embed(case), view=review_view(case))
+        cases = await core.review.cases_on_post(case.review_message_id) or [case]
+        await interaction.response.edit_message(embeds=post_embeds(cases), view=post_view(cases))
     else:
         status = status_line(case)
         await reply(interaction, texts.DECISION_DONE.format(case_id=case_id, status=status))
@@ -241,18 +293,22 @@ class ReviewButton(
     STYLES: ClassVar[dict[str, tuple[str, discord.ButtonStyle]]] = {
         "claim": (texts.BUTTON_CLAIM, discord.ButtonStyle.secondary),
         "confirm": (texts.BUTTON_CONFIRM, discord.ButtonStyle.danger),
+        "act": (texts.BUTTON_CONFIRM_WITH, discord.ButtonStyle.danger),
         "dismiss": (texts.BUTTON_DISMISS, discord.ButtonStyle.success),
     }
 
-    def __init__(self, action: str, case_id: int, *, disabled: bool = False) -> None:
+    def __init__(
+        self, action: str, case_id: int, *, disabled: bool = False, row: int | None = None
+    ) -> None:
         label, style = self.STYLES[action]
         super().__init__(
             discord.ui.Button(
-                label=label,
+                label=limits.clip(f"#{case_id} {label}", 80),  # a button label is 80 characters
                 style=style,
                 disabled=disabled,
                 custom_id=limits.custom_id(f"rete:review:{action}:{case_id}"),
-            )
+            ),
+            row=row,
         )
         self.action = action
         self.case_id = case_id
@@ -271,8 +327,28 @@ class ReviewButton(
         return await moderator_check(interaction, f"review {self.action} #{self.case_id}")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        if self.action == "act":
+            await guarded(interaction, self._choose(interaction))
+            return
         decision = Decision() if self.action == "confirm" else None
         await guarded(interaction, decide(interaction, self.action, self.case_id, decision))
+
+    async def _choose(self, interaction: discord.Interaction[Any]) -> None:
+        """Ask (ephemerally) what to do besides confirming: delete, delete and time out."""
+        assert interaction.guild_id is not None
+        case = await _core(interaction).review.get(interaction.guild_id, self.case_id)
+        if case is None:
+            await reply(interaction, texts.CASE_NOT_FOUND.format(case_id=self.case_id))
+            return
+        if not case.is_open:
+            status = texts.STATUS_SHORT.get(case.status, case.status)
+            await reply(
+                interaction, texts.DECISION_TOO_LATE.format(case_id=case.case_id, status=status)
+            )
+            return
+        view = choose_view(case.case_id)
+        await reply(interaction, texts.CHOOSE_ACTION.format(case_id=case.case_id), view=view)
+        view.stop()  # dispatched by custom_id (DynamicItem): no 15-minute ephemeral timer
 
 
 def _confirm_options() -> list[discord.SelectOption]:
@@ -294,7 +370,7 @@ class ConfirmWithSelect(
             discord.ui.Select(
                 placeholder=texts.SELECT_CONFIRM_PLACEHOLDER,
                 options=_confirm_options(),
-                custom_id=limits.custom_id(f"rete:review:act:{case_id}"),
+                custom_id=limits.custom_id(f"rete:review:choose:{case_id}"),
             )
         )
         self.case_id = case_id
@@ -361,15 +437,56 @@ class AppealButton(
         elif case.appeal_note:
             await reply(interaction, texts.APPEAL_ALREADY)
         else:
-            await interaction.response.send_modal(AppealModal(self.case_id))
+            boot = boot_token(interaction.client)
+            await interaction.response.send_modal(AppealModal(self.case_id, boot))
+
+
+def _appeal_note_id(case_id: int, boot: str) -> str:
+    return limits.custom_id(f"rete:appeal-note:{case_id}:{boot}")
+
+
+async def submit_appeal(interaction: discord.Interaction[Any], case_id: int, note: str) -> None:
+    """The author's note reopens (or joins) the case; the review post shows it."""
+    result = await _core(interaction).review.appeal(case_id, interaction.user.id, note, time.time())
+    await reply(interaction, texts.APPEAL_REPLIES[result.outcome])
+    if result.applied and result.case is not None:
+        await refresh_post(interaction.client, result.case)
+
+
+def _text_values(components: Any) -> dict[str, str]:
+    """custom_id → value of the text inputs in a modal submission (rows or labels)."""
+    found: dict[str, str] = {}
+    for component in components or ():
+        if not isinstance(component, dict):
+            continue
+        if "value" in component and "custom_id" in component:
+            found[str(component["custom_id"])] = str(component["value"])
+        found.update(_text_values(component.get("components")))
+        if isinstance(component.get("component"), dict):
+            found.update(_text_values([component["component"]]))
+    return found
+
+
+def stale_appeal(interaction: discord.Interaction[Any]) -> tuple[int, str] | None:
+    """(case, note) of an appeal modal opened before a restart, which discord.py's modal store
+    no longer knows (it would drop the submission); None for anything else."""
+    if interaction.type is not discord.InteractionType.modal_submit:
+        return None
+    data: Any = interaction.data or {}
+    match = re.fullmatch(APPEAL_NOTE_TEMPLATE, str(data.get("custom_id", "")))
+    if match is None or match["boot"] == boot_token(interaction.client):
+        return None
+    return int(match["case"]), _text_values(data.get("components")).get("note", "")
 
 
 class AppealModal(discord.ui.Modal):
-    def __init__(self, case_id: int) -> None:
+    def __init__(self, case_id: int, boot: str) -> None:
         super().__init__(
             title=limits.clip(texts.APPEAL_MODAL_TITLE, 45),  # a modal title is 45 characters
-            custom_id=limits.custom_id(f"rete:appeal-note:{case_id}"),
-            timeout=600,
+            custom_id=_appeal_note_id(case_id, boot),
+            # No timer: a stale modal is answered by `stale_appeal` after a restart, and one
+            # left open is replaced when its author opens it again (same custom_id).
+            timeout=None,
         )
         self.case_id = case_id
         self.note: discord.ui.TextInput[AppealModal] = discord.ui.TextInput(
@@ -377,25 +494,19 @@ class AppealModal(discord.ui.Modal):
             label=limits.clip(texts.APPEAL_LABEL, 45),
             placeholder=limits.clip(texts.APPEAL_PLACEHOLDER, 100),
             style=discord.TextStyle.paragraph,
-            max_length=1000,
+            max_length=APPEAL_NOTE_MAX,
             min_length=3,
         )
         self.add_item(self.note)
 
     async def on_submit(self, interaction: discord.Interaction[Any], /) -> None:
-        core = _core(interaction)
-        result = await core.review.appeal(
-            self.case_id, interaction.user.id, self.note.value, time.time()
-        )
-        await reply(interaction, texts.APPEAL_REPLIES[result.outcome])
-        if result.applied and result.case is not None:
-            await refresh_post(interaction.client, result.case)
+        await submit_appeal(interaction, self.case_id, self.note.value)
 
     async def on_error(  # type: ignore[override]  # Modal's own signature, narrower than View's
         self, interaction: discord.Interaction[Any], error: Exception, /
     ) -> None:
         log.error("appeal of case %s failed", self.case_id, exc_info=error)
-        await reply(interaction, texts.GENERIC_ERROR)
+        await send_error(interaction, texts.GENERIC_ERROR)
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (

@@ -21,12 +21,16 @@ from bot.pipeline import POST, IncomingMessage, Nudge, Outcome
 from bot.review import Case
 from cogs._knowledge_ui import answer_embed, answer_view
 from cogs._review_ui import (
+    CASES_PER_POST,
     DYNAMIC_ITEMS,
     appeal_view,
+    guarded,
     jump_url,
+    post_embeds,
+    post_view,
     refresh_post,
-    review_embed,
-    review_view,
+    stale_appeal,
+    submit_appeal,
 )
 
 if TYPE_CHECKING:
@@ -64,6 +68,9 @@ class Moderation(commands.Cog):
         self._locks: OrderedDict[int, asyncio.Lock] = OrderedDict()
         self._posted: OrderedDict[int, tuple[int, int]] = OrderedDict()
         self._warned_unconfigured: set[int] = set()
+        # Review posts waiting per review channel, and the task posting them.
+        self._queues: dict[int, list[tuple[Case, asyncio.Future[None]]]] = {}
+        self._posters: dict[int, asyncio.Task[None]] = {}
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
@@ -72,6 +79,13 @@ class Moderation(commands.Cog):
     async def cog_unload(self) -> None:
         self.purge.cancel()
         self.bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+        for poster in self._posters.values():
+            poster.cancel()
+        for queue in self._queues.values():
+            for _, done in queue:
+                if not done.done():
+                    done.cancel()
+            queue.clear()
 
     # --- listeners ---------------------------------------------------------------------------
 
@@ -130,6 +144,12 @@ class Moderation(commands.Cog):
             if case is not None:
                 await refresh_post(self.bot, case)
 
+    @commands.Cog.listener()
+    async def on_interaction(self, interaction: discord.Interaction[ReteBot]) -> None:
+        stale = stale_appeal(interaction)
+        if stale is not None:
+            await guarded(interaction, submit_appeal(interaction, *stale))
+
     # --- doing what the pipeline decided -----------------------------------------------------
 
     async def act(self, outcome: Outcome, author: discord.User | discord.Member | None) -> None:
@@ -170,25 +190,58 @@ class Moderation(commands.Cog):
                     )
                 return
             self._warned_unconfigured.discard(case.guild_id)
-            channel = self.bot.get_partial_messageable(review_channel_id, guild_id=case.guild_id)
+            await self._post(case, review_channel_id)
+
+    async def _post(self, case: Case, channel_id: int) -> None:
+        """Queue the case for its review channel and wait until it is posted.
+
+        The first case goes out at once; cases that arrive while a post is on its way go out
+        together in the next one (up to CASES_PER_POST), so a burst costs a few messages, not
+        one each: Discord allows a channel only a handful of messages per second.
+        """
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._queues.setdefault(channel_id, []).append((case, done))
+        poster = self._posters.get(channel_id)
+        if poster is None or poster.done():
+            self._posters[channel_id] = asyncio.create_task(
+                self._drain(channel_id), name=f"rete-review-poster-{channel_id}"
+            )
+        await done
+
+    async def _drain(self, channel_id: int) -> None:
+        queue = self._queues.setdefault(channel_id, [])
+        while queue:
+            batch = queue[:CASES_PER_POST]
+            del queue[:CASES_PER_POST]
             try:
-                message = await channel.send(
-                    embed=review_embed(case),
-                    view=review_view(case) or discord.utils.MISSING,
-                    allowed_mentions=discord.AllowedMentions.none(),
-                )
-            except discord.HTTPException as exc:
-                log.error(
-                    "could not post case %s in channel %s: %s",
-                    case.case_id,
-                    review_channel_id,
-                    exc.status,
-                )
-                return
-            self._posted[case.case_id] = (review_channel_id, message.id)
-            while len(self._posted) > _REMEMBERED_MAX:
-                self._posted.popitem(last=False)
-            await self.bot.core.review.set_review_post(case.case_id, review_channel_id, message.id)
+                await self._send_batch(channel_id, [case for case, _ in batch])
+            finally:
+                for _, done in batch:
+                    if not done.done():
+                        done.set_result(None)
+
+    async def _send_batch(self, channel_id: int, cases: list[Case]) -> None:
+        channel = self.bot.get_partial_messageable(channel_id, guild_id=cases[0].guild_id)
+        try:
+            message = await channel.send(
+                embeds=post_embeds(cases),
+                view=post_view(cases) or discord.utils.MISSING,
+                allowed_mentions=discord.AllowedMentions.none(),
+            )
+        except discord.HTTPException as exc:
+            log.error(
+                "could not post cases %s in channel %s: %s",
+                [c.case_id for c in cases],
+                channel_id,
+                exc.status,
+            )
+            return
+        for case in cases:
+            self._posted[case.case_id] = (channel_id, message.id)
+        while len(self._posted) > _REMEMBERED_MAX:
+            self._posted.popitem(last=False)
+        case_ids = [case.case_id for case in cases]
+        await self.bot.core.review.set_review_post(case_ids, channel_id, message.id)
 
     async def send_nudge(
         self, outcome: Outcome, author: discord.User | discord.Member | None
@@ -244,7 +297,9 @@ class Moderation(commands.Cog):
     async def purge_once(self, now: float) -> int:
         """Forget expired case text, then take it off their review posts too."""
         purged = await self.bot.core.review.purge_expired(now)
-        for case in purged[:REFRESH_AFTER_PURGE_MAX]:
+        # One edit per review post, however many of its cases were purged.
+        posts = {case.review_message_id: case for case in purged if case.review_message_id}
+        for case in list(posts.values())[:REFRESH_AFTER_PURGE_MAX]:
             await refresh_post(self.bot, case)
         return len(purged)
 

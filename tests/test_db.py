@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -121,3 +122,46 @@ def test_split_sql_keeps_triggers_whole() -> None:
     statements = _split_sql(script)
     assert len(statements) == 2
     assert statements[1].startswith("CREATE TRIGGER")
+
+
+async def test_run_sync_is_one_transaction(tmp_path: Path) -> None:
+    async with Database(tmp_path / "r.db") as db:
+
+        def add(conn: sqlite3.Connection) -> int:
+            conn.execute("INSERT INTO guilds (guild_id) VALUES (7)")
+            return int(conn.execute("INSERT INTO guild_settings (guild_id) VALUES (7)").rowcount)
+
+        assert await db.run_sync(add) == 1
+
+        def fail(conn: sqlite3.Connection) -> None:
+            conn.execute("INSERT INTO guilds (guild_id) VALUES (8)")
+            raise ValueError("boom")
+
+        with pytest.raises(ValueError, match="boom"):
+            await db.run_sync(fail)
+        rows = await db.fetchall("SELECT guild_id FROM guilds ORDER BY guild_id")
+        assert [r["guild_id"] for r in rows] == [7]  # 8 rolled back, 7 kept
+
+
+async def test_run_sync_and_transactions_do_not_interleave(tmp_path: Path) -> None:
+    async with Database(tmp_path / "r.db") as db:
+
+        def add(i: int) -> Callable[[sqlite3.Connection], None]:
+            def go(conn: sqlite3.Connection) -> None:
+                conn.execute("INSERT INTO guilds (guild_id) VALUES (?)", (i,))
+                conn.execute("INSERT INTO guild_settings (guild_id) VALUES (?)", (i,))
+
+            return go
+
+        async def add_async(i: int) -> None:
+            async with db.transaction() as conn:
+                await conn.execute("INSERT INTO guilds (guild_id) VALUES (?)", (i,))
+                await asyncio.sleep(0)
+                await conn.execute("INSERT INTO guild_settings (guild_id) VALUES (?)", (i,))
+
+        await asyncio.gather(
+            *(db.run_sync(add(i)) for i in range(1, 11)), *(add_async(i) for i in range(11, 21))
+        )
+        row = await db.fetchone("SELECT count(*) FROM guild_settings")
+        assert row is not None
+        assert row[0] == 20

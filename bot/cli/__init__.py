@@ -9,6 +9,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from dotenv import load_dotenv
@@ -62,8 +63,6 @@ def settings_for(args: argparse.Namespace, settings: Settings) -> Settings:
     db = getattr(args, "db", None)
     if db is None:
         return settings
-    from dataclasses import replace
-
     return replace(settings, db_path=db)
 
 
@@ -89,7 +88,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"rete: {exc}", file=sys.stderr)
         return 2
-    setup_logging(settings)
     func: Handler | None = getattr(args, "func", None)
     if func is None:
         if settings.has_token:
@@ -97,6 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(texts.OFFLINE_HINT, file=sys.stderr)
             func = _cmd_console
+    if func is not _cmd_run and "RETE_LOG_LEVEL" not in os.environ:
+        # At the console and in one-shot commands, log lines would drown what Rete says.
+        settings = replace(settings, log_level="WARNING")
+    setup_logging(settings)
     try:
         return func(args, settings)
     except UserFacingError as exc:

@@ -28,6 +28,8 @@ CREATE TABLE review_cases (
     decision_json     TEXT,
     appeal_note       TEXT,
     appealed_at       REAL,
+    -- 1 when the author was nudged for this case (see the trigger below).
+    nudged            INTEGER NOT NULL DEFAULT 0 CHECK (nudged IN (0, 1)),
     edited            INTEGER NOT NULL DEFAULT 0,
     message_deleted   INTEGER NOT NULL DEFAULT 0,
     review_channel_id INTEGER,
@@ -40,6 +42,16 @@ CREATE TABLE review_cases (
 
 CREATE INDEX review_cases_guild_status ON review_cases (guild_id, status, case_id);
 CREATE INDEX review_cases_closed ON review_cases (closed_at) WHERE text IS NOT NULL;
+-- Several cases may share one review post (a burst is posted in batches).
+CREATE INDEX review_cases_post ON review_cases (review_message_id)
+    WHERE review_message_id IS NOT NULL;
+
+-- Opening a case is one INSERT: these triggers do the rest in the same statement, so the
+-- message path pays one database round trip per flagged message, not one per table.
+CREATE TRIGGER review_cases_guild BEFORE INSERT ON review_cases
+BEGIN
+    INSERT OR IGNORE INTO guilds (guild_id) VALUES (NEW.guild_id);
+END;
 
 -- The rules that fired for a case, for per-rule precision without parsing JSON.
 CREATE TABLE review_case_rules (
@@ -71,3 +83,18 @@ CREATE TABLE review_nudges (
     last_at   REAL NOT NULL,
     PRIMARY KEY (guild_id, member_id)
 );
+
+CREATE TRIGGER review_cases_opened AFTER INSERT ON review_cases
+BEGIN
+    INSERT OR IGNORE INTO review_case_rules (case_id, guild_id, rule, shadow)
+        SELECT NEW.case_id, NEW.guild_id, json_extract(value, '$.rule'),
+               CASE WHEN json_extract(value, '$.shadow') THEN 1 ELSE 0 END
+        FROM json_each(NEW.hits_json);
+    INSERT INTO review_audit (case_id, action, actor_id, at, detail)
+        VALUES (NEW.case_id, 'opened', NULL, NEW.created_at,
+                json_object('policy_version', NEW.policy_version, 'score', NEW.score));
+    INSERT OR REPLACE INTO review_nudges (guild_id, member_id, last_at)
+        SELECT NEW.guild_id, NEW.author_id, NEW.created_at WHERE NEW.nudged = 1;
+    INSERT INTO review_audit (case_id, action, actor_id, at, detail)
+        SELECT NEW.case_id, 'nudged', NULL, NEW.created_at, '{}' WHERE NEW.nudged = 1;
+END;

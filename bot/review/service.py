@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 from collections.abc import Callable, Sequence
@@ -77,15 +78,16 @@ class ReviewService:
         self.nudge_cooldown_s = nudge_cooldown_s
         self._known: dict[tuple[int, int], Known] = {}
         self._settings: dict[int, tuple[float, GuildSettings]] = {}
+        self._settings_loading: dict[int, asyncio.Future[GuildSettings]] = {}
         self._last_nudge: dict[tuple[int, int], float] = {}
-        self._guilds_seen: set[int] = set()  # guilds whose row is known to exist
 
     async def load(self) -> None:
         self._known = {
             (guild, message): Known(case_id, sig)
             for guild, message, case_id, sig in await self.store.signatures()
         }
-        self._last_nudge = await self.store.nudges()
+        # Only nudges still within their cooldown matter (the clock is the wall clock here).
+        self._last_nudge = await self.store.nudges(since=time.time() - self.nudge_cooldown_s)
         log.info(
             "review: %d cases indexed, %d nudges remembered",
             len(self._known),
@@ -99,12 +101,23 @@ class ReviewService:
         seconds, in case another path (a CLI, a script) configured it behind this cache."""
         cached = self._settings.get(guild_id)
         now = time.monotonic()
-        if cached is None or (
-            not cached[1].configured and now - cached[0] > UNCONFIGURED_RECHECK_S
+        if cached is not None and (
+            cached[1].configured or now - cached[0] <= UNCONFIGURED_RECHECK_S
         ):
-            cached = (now, await self.guilds.settings(guild_id))
-            self._settings[guild_id] = cached
-        return cached[1]
+            return cached[1]
+        # One read for every message that asks at once (a busy channel right after a start).
+        loading = self._settings_loading.get(guild_id)
+        if loading is None:
+            loading = asyncio.ensure_future(self.guilds.settings(guild_id))
+            self._settings_loading[guild_id] = loading
+            try:
+                settings = await loading
+            finally:
+                self._settings_loading.pop(guild_id, None)
+            if guild_id not in self._settings or self._settings[guild_id][0] < now:
+                self._settings[guild_id] = (now, settings)
+            return settings
+        return await asyncio.shield(loading)
 
     async def update_settings(self, guild_id: int, **changes: object) -> GuildSettings:
         try:
@@ -133,10 +146,7 @@ class ReviewService:
         if nudged:
             self._last_nudge[key] = now  # claimed before the write: concurrent messages see it
         try:
-            case, created = await self.store.open_case(
-                new, now, nudge=nudged, known_guild=new.guild_id in self._guilds_seen
-            )
-            self._guilds_seen.add(new.guild_id)
+            case, created = await self.store.open_case(new, now, nudge=nudged)
         except BaseException:
             if nudged:
                 self._restore_nudge(key, previous, now)
@@ -180,8 +190,14 @@ class ReviewService:
             log.info("case %s: message deleted by its author, text dropped", case.case_id)
         return case
 
-    async def set_review_post(self, case_id: int, channel_id: int, message_id: int) -> None:
-        await self.store.set_review_post(case_id, channel_id, message_id)
+    async def set_review_post(
+        self, case_ids: Sequence[int], channel_id: int, message_id: int
+    ) -> None:
+        await self.store.set_review_post(case_ids, channel_id, message_id)
+
+    async def cases_on_post(self, message_id: int) -> list[Case]:
+        """Every case a review post shows, oldest first."""
+        return await self.store.cases_on_post(message_id)
 
     # --- moderators --------------------------------------------------------------------------
 

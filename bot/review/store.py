@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import sqlite3
 from collections.abc import Sequence
@@ -32,6 +33,7 @@ _CASE_COLUMNS = (
 )
 _SELECT_CASE = f"SELECT {_CASE_COLUMNS} FROM review_cases"  # noqa: S608 (fixed column list)
 DAY_S = 86_400
+_INSERT_BATCH_MAX = 200  # 14 parameters a row, far below SQLite's 32,766
 
 
 def _case(row: sqlite3.Row) -> Case:
@@ -122,75 +124,88 @@ async def _fetch_case(conn: aiosqlite.Connection, case_id: int) -> Case | None:
 class ReviewStore:
     def __init__(self, db: Database) -> None:
         self.db = db
+        self._pending: list[tuple[NewCase, float, bool, asyncio.Future[tuple[Case, bool]]]] = []
+        self._writer: asyncio.Task[None] | None = None
 
     # --- cases -------------------------------------------------------------------------------
 
     async def open_case(
-        self, new: NewCase, now: float, *, nudge: bool = False, known_guild: bool = False
+        self, new: NewCase, now: float, *, nudge: bool = False
     ) -> tuple[Case, bool]:
         """Insert the case for a flagged message; returns (case, created).
 
-        One case per (guild, message): a replayed gateway event or a race between create and
-        edit finds the existing case instead of opening a second one. With `nudge`, the
-        member's nudge is recorded in the same transaction (only when the case is new).
-        `known_guild` skips making sure the guild's row exists (the caller saw it already).
+        The migration's triggers record the guild, the rules, the audit entry and (with
+        `nudge`) the member's nudge with the row, atomically. One case per (guild, message): a
+        replayed gateway event or a create/edit race finds the existing case instead of
+        opening a second one. Cases opened at the same moment share one INSERT (a group
+        commit): under a burst, the database lock is taken once per batch, not per message.
         """
-        async with self.db.transaction() as conn:
-            if not known_guild:
-                await conn.execute(
-                    "INSERT INTO guilds (guild_id) VALUES (?) ON CONFLICT DO NOTHING",
-                    (new.guild_id,),
-                )
-            cur = await conn.execute(
-                "INSERT INTO review_cases (guild_id, channel_id, message_id, author_id, text, "
-                "score, threshold, hits_json, policy_version, signature, alerted, created_at, "
-                "updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (guild_id, message_id) DO NOTHING",
-                (
-                    new.guild_id,
-                    new.channel_id,
-                    new.message_id,
-                    new.author_id,
-                    new.text,
-                    new.score,
-                    new.threshold,
-                    hits_to_json(new.hits),
-                    new.policy_version,
-                    new.signature,
-                    int(new.alerted),
-                    now,
-                    now,
-                ),
+        done: asyncio.Future[tuple[Case, bool]] = asyncio.get_running_loop().create_future()
+        self._pending.append((new, now, nudge, done))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_pending(), name="rete-review-cases")
+        return await done
+
+    async def _write_pending(self) -> None:
+        while self._pending:
+            batch = self._pending[:_INSERT_BATCH_MAX]
+            del self._pending[:_INSERT_BATCH_MAX]
+            try:
+                results = await self._insert(batch)
+            except asyncio.CancelledError:
+                for *_, done in batch:
+                    done.cancel()
+                raise
+            except Exception as exc:  # every waiter of the batch sees the error
+                for *_, done in batch:
+                    if not done.done():
+                        done.set_exception(exc)
+                continue
+            for (*_, done), result in zip(batch, results, strict=True):
+                if not done.done():
+                    done.set_result(result)
+
+    async def _insert(
+        self, batch: list[tuple[NewCase, float, bool, asyncio.Future[tuple[Case, bool]]]]
+    ) -> list[tuple[Case, bool]]:
+        rows = ", ".join("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" for _ in batch)
+        params: list[object] = []
+        for new, now, nudge, _ in batch:
+            params += (
+                new.guild_id,
+                new.channel_id,
+                new.message_id,
+                new.author_id,
+                new.text,
+                new.score,
+                new.threshold,
+                hits_to_json(new.hits),
+                new.policy_version,
+                new.signature,
+                int(new.alerted),
+                int(nudge),
+                now,
+                now,
             )
-            if cur.rowcount != 1:
-                async with conn.execute(
-                    _SELECT_CASE + " WHERE guild_id = ? AND message_id = ?",
-                    (new.guild_id, new.message_id),
-                ) as c:
-                    row = await c.fetchone()
-                assert row is not None
-                return _case(row), False
-            case_id = int(cur.lastrowid or 0)
-            await conn.executemany(
-                "INSERT INTO review_case_rules (case_id, guild_id, rule, shadow) "
-                "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                [(case_id, new.guild_id, h.rule, int(h.shadow)) for h in new.hits],
-            )
-            opened = json.dumps({"score": new.score, "policy_version": new.policy_version})
-            entries = [(case_id, "opened", None, now, opened)]
-            if nudge:
-                entries.append((case_id, "nudged", None, now, "{}"))
-                await conn.execute(
-                    "INSERT INTO review_nudges (guild_id, member_id, last_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT (guild_id, member_id) DO UPDATE SET last_at = excluded.last_at",
-                    (new.guild_id, new.author_id, now),
-                )
-            await conn.executemany(
-                "INSERT INTO review_audit (case_id, action, actor_id, at, detail) "
-                "VALUES (?, ?, ?, ?, ?)",
-                entries,
-            )
-        return _new_case(case_id, new, now), True
+        inserted = await self.db.fetchall(
+            "INSERT INTO review_cases (guild_id, channel_id, message_id, author_id, text, "  # noqa: S608
+            "score, threshold, hits_json, policy_version, signature, alerted, nudged, "
+            f"created_at, updated_at) VALUES {rows} "
+            "ON CONFLICT (guild_id, message_id) DO NOTHING "
+            "RETURNING case_id, guild_id, message_id",
+            params,
+        )
+        ids = {(r["guild_id"], r["message_id"]): int(r["case_id"]) for r in inserted}
+        results: list[tuple[Case, bool]] = []
+        for new, now, _, _ in batch:
+            case_id = ids.pop((new.guild_id, new.message_id), None)
+            if case_id is not None:  # the first of the batch for this message created it
+                results.append((_new_case(case_id, new, now), True))
+                continue
+            existing = await self.by_message(new.guild_id, new.message_id)
+            assert existing is not None
+            results.append((existing, False))
+        return results
 
     async def update_verdict(
         self, case_id: int, new: NewCase, now: float, *, reopen: bool
@@ -251,12 +266,22 @@ class ReviewStore:
         )
         return [(r["guild_id"], r["message_id"], r["case_id"], r["signature"]) for r in rows]
 
-    async def set_review_post(self, case_id: int, channel_id: int, message_id: int) -> None:
+    async def set_review_post(
+        self, case_ids: Sequence[int], channel_id: int, message_id: int
+    ) -> None:
+        """Record the review post that shows these cases (one post may show several)."""
+        marks = ", ".join("?" for _ in case_ids)  # only "?" marks are interpolated
         await self.db.execute(
-            "UPDATE review_cases SET review_channel_id = ?, review_message_id = ? "
-            "WHERE case_id = ?",
-            (channel_id, message_id, case_id),
+            "UPDATE review_cases SET review_channel_id = ?, review_message_id = ? "  # noqa: S608
+            f"WHERE case_id IN ({marks})",
+            (channel_id, message_id, *case_ids),
         )
+
+    async def cases_on_post(self, message_id: int) -> list[Case]:
+        rows = await self.db.fetchall(
+            _SELECT_CASE + " WHERE review_message_id = ? ORDER BY case_id", (message_id,)
+        )
+        return [_case(r) for r in rows]
 
     async def list_cases(
         self,
@@ -457,7 +482,9 @@ class ReviewStore:
 
     # --- nudges ------------------------------------------------------------------------------
 
-    async def nudges(self) -> dict[tuple[int, int], float]:
-        """When each member was last nudged, per guild: the cooldown's memory at start."""
-        rows = await self.db.fetchall("SELECT guild_id, member_id, last_at FROM review_nudges")
+    async def nudges(self, *, since: float) -> dict[tuple[int, int], float]:
+        """When each member nudged after `since` was last nudged: the cooldown's memory."""
+        rows = await self.db.fetchall(
+            "SELECT guild_id, member_id, last_at FROM review_nudges WHERE last_at > ?", (since,)
+        )
         return {(r["guild_id"], r["member_id"]): float(r["last_at"]) for r in rows}

@@ -17,6 +17,9 @@ from cogs._review_ui import (
     CONFIRM_WITH_TEMPLATE,
     REVIEW_TEMPLATE,
     appeal_view,
+    choose_view,
+    post_embeds,
+    post_view,
     review_embed,
     review_view,
 )
@@ -129,11 +132,10 @@ def test_open_cases_have_persistent_buttons_closed_ones_none() -> None:
     assert ids == [
         "rete:review:claim:42",
         "rete:review:confirm:42",
-        "rete:review:dismiss:42",
         "rete:review:act:42",
+        "rete:review:dismiss:42",
     ]
-    templates = [REVIEW_TEMPLATE] * 3 + [CONFIRM_WITH_TEMPLATE]
-    assert all(re.fullmatch(t, i) for t, i in zip(templates, ids, strict=True))
+    assert all(re.fullmatch(REVIEW_TEMPLATE, i) for i in ids)
     assert all(len(i) <= limits.CUSTOM_ID_MAX for i in ids)
     claimed = review_view(make_case(status="claimed", claimed_by=200))
     assert claimed is not None
@@ -141,6 +143,30 @@ def test_open_cases_have_persistent_buttons_closed_ones_none() -> None:
     assert review_view(make_case(status=CONFIRMED, decided_by=1)) is None
     assert review_view(make_case(status=DISMISSED, decided_by=1)) is None
     assert review_view(make_case(status=REOPENED)) is not None
+
+
+def test_the_follow_up_choice_offers_delete_and_timeouts() -> None:
+    (select,) = choose_view(42).children
+    assert select.custom_id == "rete:review:choose:42"  # type: ignore[attr-defined]
+    assert re.fullmatch(CONFIRM_WITH_TEMPLATE, select.custom_id)  # type: ignore[attr-defined]
+    values = [o.value for o in select.item.options]  # type: ignore[attr-defined]
+    assert values == ["remove:0", "remove:600", "remove:3600", "remove:86400", "remove:604800"]
+
+
+def test_a_burst_shares_one_post_within_discord_limits() -> None:
+    long_text = "fammi il logo gratis " * 200
+    cases = [make_case(case_id=40 + i, text=long_text, appeal_note="n" * 900) for i in range(5)]
+    cases[2] = replace(cases[2], status=DISMISSED, decided_by=7)
+    embeds = post_embeds(cases)
+    assert len(embeds) == 5
+    assert sum(len(e) for e in embeds) <= limits.EMBED_TOTAL_MAX
+    assert all(len(e.description or "") <= limits.EMBED_DESCRIPTION_MAX for e in embeds)
+    view = post_view(cases)
+    assert view is not None
+    rows = {item.row for item in view.children}  # type: ignore[attr-defined]
+    assert rows == {0, 1, 3, 4}  # the decided case has no buttons
+    assert len(view.children) == 16
+    assert "rete:review:dismiss:42" not in [i.custom_id for i in view.children]  # type: ignore[attr-defined]
 
 
 def test_the_appeal_button() -> None:

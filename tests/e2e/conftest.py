@@ -7,7 +7,8 @@ FIXTURES
                     test called `fake.expect_violations()`, or a task/non-daemon thread was left.
   rete              ReteHarness: the real bot in process, logged in and ready (on_ready fired).
                     `rete.bot` (ReteBot), `rete.core` (Core), `await rete.restart()` (same DB,
-                    same fake: what a deploy does), `await rete.stop()`, `rete.db_path`. The
+                    same fake: what a deploy does), `await rete.stop()`, `rete.db_path`,
+                    `await rete.idle()` (until no discord.py event handler is running). The
                     bot's command tree is installed in the fake as if synced.
   rete_extensions   Extra extensions for `rete` (default none). Override in a test module:
                         @pytest.fixture
@@ -52,6 +53,15 @@ THE FAKE (see tests/fakediscord/server.py for every signature)
   await fake.request_reconnect() (op 7), fake.interaction_deadline = 0.2 (seconds),
   await fake.wait_gateway("RESUMED", since=fake.gateway_mark()).
   Waiting on state: `await eventually(lambda: ..., timeout=5)` from tests.e2e.harness.
+
+GOTCHAS
+  - `wait_for` looks from the last event the test sent: when two events each expect a call,
+    pass `since=fake.mark()` taken before each, or a `where=` predicate.
+  - The fake sends generous rate-limit headers by default (without any, discord.py sends one
+    request at a time per route); `fake.rate_limit(...)` emulates Discord's real buckets.
+  - `bot.is_ready()` stays True across a re-IDENTIFY: to see a new on_ready, take
+    `waiter = rete.bot.wait_for("ready", timeout=5)` before the fault and `await waiter`.
+  - `rete_process.start(wait="connected")` skips the product's 2 s guild_ready_timeout.
 """
 
 from __future__ import annotations
@@ -63,7 +73,13 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.harness import ReteHarness, ReteProcess, assert_nothing_left, harness_settings, pointed_at
+from tests.e2e.harness import (
+    ReteHarness,
+    ReteProcess,
+    assert_nothing_left,
+    harness_settings,
+    pointed_at,
+)
 from tests.fakediscord import FakeDiscord
 
 HERE = Path(__file__).parent
@@ -90,7 +106,7 @@ async def fake() -> AsyncIterator[FakeDiscord]:
     await server.stop()
     assert not server.errors, "the fake Discord crashed:\n" + "\n".join(server.errors)
     assert not server.unmatched, (
-        "the bot called routes the fake does not implement (add them to tests/fakediscord/rest.py): "
+        "the bot called routes the fake lacks (add them to tests/fakediscord/rest.py): "
         + ", ".join(f"{c.method} {c.path}" for c in server.unmatched)
     )
     if not server.violations_expected:

@@ -152,6 +152,15 @@ class ReteHarness:
             if scoped:
                 self.fake.install_commands((c.to_dict(tree) for c in scoped), guild_id=guild_id)
 
+    async def idle(self, timeout: float = 5.0) -> None:
+        """Wait until no event handler of the bot is running (discord.py names their tasks
+        "discord.py: on_…"): everything dispatched so far has been handled."""
+
+        def busy() -> list[asyncio.Task[Any]]:
+            return [t for t in foreign_tasks() if t.get_name().startswith("discord.py: on_")]
+
+        await eventually(lambda: not busy(), timeout=timeout)
+
     async def stop(self) -> None:
         """Close the bot as discord.py does on shutdown; the database must end up closed."""
         bot, task = self._bot, self._task
@@ -175,7 +184,7 @@ class ReteHarness:
 class ReteProcess:
     """`python -m bot run` in a subprocess, pointed at the fake through the environment.
 
-    `start()` waits for the bot's "ready as" log line; `terminate()` sends SIGTERM and returns
+    `start()` waits for on_ready (its "ready as" log line); `terminate()` sends SIGTERM and returns
     the exit code; `kill()` is kill -9. stderr is collected in `logs` (drained continuously).
     """
 
@@ -224,11 +233,14 @@ class ReteProcess:
         env.update(self.extra_env)
         return env
 
-    async def start(self, *, wait_ready: bool = True, timeout: float = 30.0) -> None:
+    async def start(self, *, wait: str | None = "ready", timeout: float = 30.0) -> None:
+        """Spawn the bot; `wait="ready"`: until on_ready (its "ready as" log line);
+        `wait="connected"`: until the fake sent READY to a new session (no guild_ready wait)."""
         if self.process is not None and self.process.returncode is None:
             raise RuntimeError("already running")
         self.cwd.mkdir(parents=True, exist_ok=True)
         since = len(self.lines)
+        gateway_mark = self.fake.gateway_mark()
         self.process = await asyncio.create_subprocess_exec(
             sys.executable,
             *self.args,
@@ -240,8 +252,10 @@ class ReteProcess:
         )
         self._reader = asyncio.create_task(self._read(self.process), name="rete-stderr")
         self.starts += 1
-        if wait_ready:
+        if wait == "ready":
             await self.wait_for_line(READY_LINE, since=since, timeout=timeout)
+        elif wait == "connected":
+            await self.fake.wait_gateway("READY", since=gateway_mark, timeout=timeout)
 
     async def _read(self, process: asyncio.subprocess.Process) -> None:
         assert process.stderr is not None
@@ -323,8 +337,8 @@ async def assert_nothing_left(threads_before: set[int], *, grace: float = 2.0) -
             if t.ident not in threads_before and not t.daemon and t.is_alive() and t not in pooled
         ]
 
-    while (foreign_tasks() or leftover_threads()) and loop.time() < deadline:
-        await asyncio.sleep(0.02)
+    while (foreign_tasks() or leftover_threads()) and loop.time() < deadline:  # noqa: ASYNC110
+        await asyncio.sleep(0.02)  # polling: there is no event for "a thread ended"
     tasks = [t.get_coro() for t in foreign_tasks()]
     threads = [t.name for t in leftover_threads()]
     assert not tasks, f"tasks still pending after shutdown: {tasks}"

@@ -55,7 +55,9 @@ class Harness(commands.Cog):
     def __init__(self, bot: ReteBot) -> None:
         self.bot = bot
 
-    @app_commands.command(name="harness-button", description="Harness: posta un bottone persistente")
+    @app_commands.command(
+        name="harness-button", description="Harness: posta un bottone persistente"
+    )
     async def post_button(self, interaction: discord.Interaction[ReteBot], n: int) -> None:
         view = discord.ui.View(timeout=None)
         view.add_item(HarnessButton(n))

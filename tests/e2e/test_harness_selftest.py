@@ -41,14 +41,16 @@ async def send_echoes(fake: FakeDiscord, count: int, label: str) -> list[int]:
 async def test_member_message_gets_the_bots_reaction(rete: ReteHarness, fake: FakeDiscord) -> None:
     message_id = await fake.send_message("generale", fake.regular, f"{ECHO_PREFIX} ciao")
     call = await fake.wait_for(*routes.ADD_REACTION)
-    assert call.status == 204 and call.param("message_id") == message_id
+    assert call.status == 204
+    assert call.param("message_id") == message_id
     assert fake.messages[message_id].reactions[ECHO_EMOJI] == {fake.bot_user.id}
 
 
 async def post_button(fake: FakeDiscord, n: int) -> int:
     it = await fake.slash(fake.moderator, "harness-button", {"n": n})
     message = await it.reply()
-    assert not message.ephemeral and message.custom_ids() == [f"rete:harness:{n}"]
+    assert not message.ephemeral
+    assert message.custom_ids() == [f"rete:harness:{n}"]
     return message.id
 
 
@@ -66,7 +68,8 @@ async def test_persistent_button_still_works_after_a_restart(
     message_id = await post_button(fake, 42)
     first_bot = rete.bot
     await rete.restart()
-    assert rete.bot is not first_bot and rete.starts == 2
+    assert rete.bot is not first_bot
+    assert rete.starts == 2
     click = await fake.click(fake.admin, message_id, "rete:harness:42")
     assert (await click.reply()).content == f"bottone 42 premuto da {fake.admin.id}"
     rows = await rete.core.db.fetchall("SELECT guild_id FROM guilds")
@@ -91,15 +94,17 @@ async def test_dropped_gateway_resumes_with_nothing_lost_or_doubled(
     assert set(counts) == set(expected)
     assert set(counts.values()) == {1}
     kinds = [e.kind for e in fake.gateway.log[mark:]]
-    assert "RESUME" in kinds and "IDENTIFY" not in kinds
+    assert "RESUME" in kinds
+    assert "IDENTIFY" not in kinds
     assert resumed.detail["replayed"] >= len(during)
 
 
 async def test_invalidated_session_identifies_afresh(rete: ReteHarness, fake: FakeDiscord) -> None:
     mark = fake.gateway_mark()
+    # is_ready() stays True across a re-IDENTIFY: wait for the new on_ready itself.
+    ready_again = rete.bot.wait_for("ready", timeout=5)
     await fake.invalidate_session()
-    await fake.wait_gateway("READY", since=mark)
-    await eventually(lambda: rete.bot.is_ready())
+    await ready_again
     message_id = await fake.send_message("generale", fake.regular, f"{ECHO_PREFIX} di nuovo")
     assert (await fake.wait_for(*routes.ADD_REACTION)).param("message_id") == message_id
     assert [e.kind for e in fake.gateway.log[mark:]].count("IDENTIFY") == 1
@@ -125,7 +130,7 @@ async def test_late_first_response_gets_unknown_interaction(
 
     refused = await fake.wait_for(*routes.CALLBACK, where=late)
     assert refused.response["code"] == 10062
-    assert [v.rule for v in fake.violations][0] == "first response deadline"
+    assert next(v.rule for v in fake.violations) == "first response deadline"
     assert not it.responded
     fake.interaction_deadline = 3.0  # the bot keeps working
     assert (await (await fake.slash(fake.regular, "help")).reply()).ephemeral

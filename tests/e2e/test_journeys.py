@@ -18,11 +18,13 @@ async def guild_row(rete: ReteHarness, guild_id: int) -> str | None:
 
 async def test_login_ready_and_guild_recorded(rete: ReteHarness, fake: FakeDiscord) -> None:
     assert rete.bot.is_ready()
-    assert rete.bot.user is not None and rete.bot.user.id == fake.bot_user.id
+    assert rete.bot.user is not None
+    assert rete.bot.user.id == fake.bot_user.id
     assert [g.id for g in rete.bot.guilds] == [fake.guild.id]
     assert await eventually(lambda: guild_row(rete, fake.guild.id)) == fake.guild.name
     kinds = [e.kind for e in fake.gateway.log]
-    assert kinds.count("IDENTIFY") == 1 and "READY" in kinds
+    assert kinds.count("IDENTIFY") == 1
+    assert "READY" in kinds
     assert [c.route for c in fake.calls[:2]] == ["/users/@me", "/oauth2/applications/@me"]
 
 
@@ -38,7 +40,8 @@ async def test_help_answers_ephemerally(rete: ReteHarness, fake: FakeDiscord) ->
 async def test_owner_syncs_commands_to_the_guild(rete: ReteHarness, fake: FakeDiscord) -> None:
     await fake.send_message("generale", fake.owner, f"{fake.bot_user.mention} sync")
     put = await fake.wait_for(*routes.SYNC_GUILD)
-    assert put.status == 200 and put.param("guild_id") == fake.guild.id
+    assert put.status == 200
+    assert put.param("guild_id") == fake.guild.id
     published = {c["name"] for c in put.json}
     assert published == {c.name for c in rete.bot.tree.get_commands()}
     reply = await fake.wait_for(*routes.SEND_MESSAGE)

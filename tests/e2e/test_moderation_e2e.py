@@ -98,8 +98,8 @@ async def test_a_flagged_message_reaches_the_review_channel_with_buttons(
     assert review.custom_ids() == [
         f"rete:review:claim:{case_id}",
         f"rete:review:confirm:{case_id}",
-        f"rete:review:dismiss:{case_id}",
         f"rete:review:act:{case_id}",
+        f"rete:review:dismiss:{case_id}",
     ]
     assert fake.pinged() == []  # the post mentions the author but notifies nobody
     case = await stored_case(rete, fake, case_id)
@@ -134,9 +134,7 @@ async def test_a_members_click_is_refused_and_changes_nothing(
         reply = await it.reply()
         assert reply.ephemeral
         assert reply.content == texts.NOT_MODERATOR
-    it = await fake.click(
-        fake.regular, review_id, f"rete:review:act:{case_id}", values=["remove:3600"]
-    )
+    it = await fake.click(fake.regular, review_id, f"rete:review:act:{case_id}")
     assert (await it.reply()).content == texts.NOT_MODERATOR
     assert fake.calls_to(*routes.EDIT_MESSAGE, since=mark) == []
     assert fake.calls_to(*routes.DELETE_MESSAGE, since=mark) == []
@@ -183,15 +181,20 @@ async def test_confirm_with_delete_and_timeout(rete: ReteHarness, fake: FakeDisc
     message_id, post = await flag(fake, fake.regular)
     review_id = post_id(post)
     case_id = case_of(fake, review_id)
+    asked = await fake.click(fake.moderator, review_id, f"rete:review:act:{case_id}")
+    choice = await asked.reply()
+    assert choice.ephemeral
+    assert (await stored_case(rete, fake, case_id)).status == PENDING  # nothing decided yet
     it = await fake.click(
-        fake.moderator, review_id, f"rete:review:act:{case_id}", values=["remove:3600"]
+        fake.moderator, choice.id, f"rete:review:choose:{case_id}", values=["remove:3600"]
     )
-    assert (await it.response()).json["type"] == UPDATE_MESSAGE
+    assert "Confermato" in (await it.reply()).content
     deleted = await fake.wait_for(*routes.DELETE_MESSAGE)
     assert deleted.param("message_id") == message_id
     timeout = await fake.wait_for(*routes.EDIT_MEMBER)
     assert timeout.param("user_id") == fake.regular.id
     assert timeout.json["communication_disabled_until"]
+    await fake.wait_for(*routes.EDIT_MESSAGE, where=lambda c: c.param("message_id") == review_id)
     assert "1 ora" in status_field(fake.messages[review_id].payload)
     # The bot's own deletion arrives as MESSAGE_DELETE: the stored text goes too.
     await fake.delete_message(message_id)
@@ -578,3 +581,71 @@ async def test_policy_add_remove_allow(rete: ReteHarness, fake: FakeDiscord) -> 
         fake.moderator, "policy", {"name": "x", "weight": 1.0, "words": "a + "}, subcommand="add"
     )
     assert (await it.reply()).content == texts.POLCMD_RULE_SYNTAX
+
+
+async def test_an_appeal_opened_before_a_restart_is_still_received(
+    rete: ReteHarness, fake: FakeDiscord
+) -> None:
+    await configure(fake)
+    _, post = await flag(fake, fake.regular)
+    case_id = case_of(fake, post_id(post))
+    nudge = await fake.wait_for(*routes.SEND_MESSAGE, where=in_channel(fake, "generale"))
+    opened = await fake.click(fake.regular, post_id(nudge), f"rete:appeal:{case_id}")
+    await opened.modal()
+    await rete.restart()
+    submitted = await fake.submit_modal(fake.regular, opened, {"note": "Era un'offerta pagata"})
+    assert (await submitted.reply()).content == texts.APPEAL_DONE
+    case = await stored_case(rete, fake, case_id)
+    assert case.appeal_note == "Era un'offerta pagata"
+    assert case.status == PENDING  # still open: the note joins it
+
+
+async def test_a_burst_is_posted_in_batches_each_case_once(
+    rete: ReteHarness, fake: FakeDiscord
+) -> None:
+    await configure(fake, nudge="off")
+    review = fake.channel("moderazione").id
+    # Discord makes the first post wait (429): the cases flagged meanwhile go out together.
+    fake.fail_next(
+        *routes.SEND_MESSAGE, retry_after=0.3, where=lambda c: c.param("channel_id") == review
+    )
+    authors = [fake.member(f"autore{i}") for i in range(8)]
+    sent = [await fake.send_message("generale", a, FLAGGED) for a in authors]
+    cases = await eventually(lambda: _all_posted(rete, fake, len(sent)), timeout=10)
+    posts = [
+        c
+        for c in fake.calls_to(*routes.SEND_MESSAGE)
+        if c.param("channel_id") == review and c.status == 200
+    ]
+    shown = [case_of_embed(e) for c in posts for e in c.json["embeds"]]
+    assert sorted(shown) == sorted(c.case_id for c in cases)  # each case exactly once
+    assert len(posts) < len(sent)
+    assert max(len(c.json["embeds"]) for c in posts) <= 5
+
+    batch = next(c for c in posts if len(c.json["embeds"]) > 1)
+    batch_id = post_id(batch)
+    first, second = (case_of_embed(e) for e in batch.json["embeds"][:2])
+    it = await fake.click(fake.moderator, batch_id, f"rete:review:dismiss:{first}")
+    assert (await it.response()).json["type"] == UPDATE_MESSAGE
+    after = fake.messages[batch_id]
+    assert f"rete:review:dismiss:{first}" not in after.custom_ids()
+    assert f"rete:review:dismiss:{second}" in after.custom_ids()
+    statuses = {
+        case_of_embed(e): next(
+            f["value"] for f in e["fields"] if f["name"] == texts.REVIEW_FIELD_STATUS
+        )
+        for e in after.embeds
+    }
+    assert f"<@{fake.moderator.id}>" in statuses[first]
+    assert statuses[second] == texts.STATUS_PENDING
+
+
+def case_of_embed(embed: dict[str, Any]) -> int:
+    return int(embed["footer"]["text"].rsplit("#", 1)[1])
+
+
+async def _all_posted(rete: ReteHarness, fake: FakeDiscord, count: int) -> list[Case] | None:
+    cases = await rete.core.review.pending(fake.guild.id, limit=50)
+    if len(cases) == count and all(c.review_message_id for c in cases):
+        return cases
+    return None

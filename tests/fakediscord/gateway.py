@@ -151,7 +151,10 @@ class Session:
         """Queue `event` for this session; send it now if connected. Returns True if sent."""
         if not wanted(self.intents, event, data):
             return False
-        if not self.intents & m.INTENT_MESSAGE_CONTENT and event in ("MESSAGE_CREATE", "MESSAGE_UPDATE"):
+        if not self.intents & m.INTENT_MESSAGE_CONTENT and event in (
+            "MESSAGE_CREATE",
+            "MESSAGE_UPDATE",
+        ):
             data = _without_content(data, self.user_id)
         async with self.lock:
             text = self.frame(event, data)
@@ -220,12 +223,12 @@ class Gateway:
     # -- bookkeeping -----------------------------------------------------------------------
 
     def _note(self, kind: str, session: Session | None, **detail: Any) -> None:
-        self.log.append(GatewayEvent(kind, session.id if session else None, time.perf_counter(), detail))
+        self.log.append(
+            GatewayEvent(kind, session.id if session else None, time.perf_counter(), detail)
+        )
         self._changed.set()
 
-    async def wait_for(
-        self, kind: str, *, since: int = 0, timeout: float = 5.0
-    ) -> GatewayEvent:
+    async def wait_for(self, kind: str, *, since: int = 0, timeout: float = 5.0) -> GatewayEvent:
         """The first gateway log entry of `kind` at index ≥ `since`."""
         deadline = asyncio.get_running_loop().time() + timeout
         while True:

@@ -37,7 +37,9 @@ LAUNCH_ACTIVITY = 12
 # Which callbacks Discord accepts for which interaction.
 ALLOWED_CALLBACKS: dict[int, frozenset[int]] = {
     PING: frozenset({PONG}),
-    APPLICATION_COMMAND: frozenset({CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, MODAL, LAUNCH_ACTIVITY}),
+    APPLICATION_COMMAND: frozenset(
+        {CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, MODAL, LAUNCH_ACTIVITY}
+    ),
     MESSAGE_COMPONENT: frozenset(
         {CHANNEL_MESSAGE, DEFERRED_CHANNEL_MESSAGE, DEFERRED_UPDATE_MESSAGE, UPDATE_MESSAGE, MODAL}
     ),
@@ -166,7 +168,11 @@ def find_subcommand(
     chain: list[tuple[str, int]] = []
     for part in (path or "").split():
         found = next(
-            (o for o in options if o["name"] == part and o["type"] in (SUB_COMMAND, SUB_COMMAND_GROUP)),
+            (
+                o
+                for o in options
+                if o["name"] == part and o["type"] in (SUB_COMMAND, SUB_COMMAND_GROUP)
+            ),
             None,
         )
         if found is None:

@@ -195,7 +195,12 @@ class FakeChannel:
             recipients = []
             if users is not None and self.recipient_id in users:
                 recipients = [users[self.recipient_id].payload()]
-            return {"id": str(self.id), "type": DM, "last_message_id": None, "recipients": recipients}
+            return {
+                "id": str(self.id),
+                "type": DM,
+                "last_message_id": None,
+                "recipients": recipients,
+            }
         data: dict[str, Any] = {
             "id": str(self.id),
             "type": self.type,

@@ -90,7 +90,10 @@ class Rest:
         add("GET", "/guilds/{guild_id}/members/{user_id}", self.get_member)
         add("PATCH", "/guilds/{guild_id}/members/{user_id}", self.edit_member)
 
-        for scope in ("/applications/{application_id}", "/applications/{application_id}/guilds/{guild_id}"):
+        for scope in (
+            "/applications/{application_id}",
+            "/applications/{application_id}/guilds/{guild_id}",
+        ):
             add("GET", scope + "/commands", self.list_commands)
             add("PUT", scope + "/commands", self.put_commands)
             add("POST", scope + "/commands", self.upsert_command)
@@ -130,7 +133,9 @@ class Rest:
             return None
         return message
 
-    def _refuse(self, call: Call, body: dict[str, Any], *, files: bool, new: bool) -> web.Response | None:
+    def _refuse(
+        self, call: Call, body: dict[str, Any], *, files: bool, new: bool
+    ) -> web.Response | None:
         """Discord's 400 for a message breaking its limits, recorded as a violation."""
         problems = rules.check_message(body)
         if problems:
@@ -170,7 +175,9 @@ class Rest:
                 result.append(self._store_upload(upload, channel_id, {}))
         return result
 
-    def _store_upload(self, upload: Upload, channel_id: int, entry: dict[str, Any]) -> dict[str, Any]:
+    def _store_upload(
+        self, upload: Upload, channel_id: int, entry: dict[str, Any]
+    ) -> dict[str, Any]:
         attachment_id = self.fake.ids.next()
         self.fake.uploads[attachment_id] = upload
         payload = self.fake.attachment_payload(attachment_id, channel_id)
@@ -355,7 +362,9 @@ class Rest:
                 reference = None
                 if ref.get("fail_if_not_exists", True):
                     problem = Problem(
-                        ("message_reference",), "MESSAGE_REFERENCE_UNKNOWN_MESSAGE", "Unknown message"
+                        ("message_reference",),
+                        "MESSAGE_REFERENCE_UNKNOWN_MESSAGE",
+                        "Unknown message",
                     )
                     return json_response(400, rules.form_error([problem]))
         flags = int(body.get("flags") or 0) & _SETTABLE_FLAGS & ~m.FLAG_EPHEMERAL
@@ -403,9 +412,9 @@ class Rest:
         message = self._visible(call.param("message_id"), channel.id)
         if message is None:
             return fail(UNKNOWN_MESSAGE)
-        if message.author_id != self.fake.bot_user.id and channel.guild_id:
-            if not self.fake.bot_permissions(channel) & m.MANAGE_MESSAGES:
-                return fail(MISSING_PERMISSIONS)
+        others = message.author_id != self.fake.bot_user.id and channel.guild_id
+        if others and not self.fake.bot_permissions(channel) & m.MANAGE_MESSAGES:
+            return fail(MISSING_PERMISSIONS)
         message.deleted = True
         await self._echo("MESSAGE_DELETE", message)
         return json_response(204)
@@ -418,7 +427,9 @@ class Rest:
             return fail(MISSING_PERMISSIONS)
         ids = [int(i) for i in call.body.get("messages") or []]
         if not 2 <= len(ids) <= 100:
-            problem = Problem(("messages",), "BASE_TYPE_BAD_LENGTH", "Must be between 2 and 100 in length.")
+            problem = Problem(
+                ("messages",), "BASE_TYPE_BAD_LENGTH", "Must be between 2 and 100 in length."
+            )
             return json_response(400, rules.form_error([problem]))
         deleted = []
         for message_id in ids:
@@ -434,7 +445,9 @@ class Rest:
 
     # -- reactions -------------------------------------------------------------------------
 
-    def _reaction_target(self, call: Call) -> tuple[FakeChannel | None, StoredMessage | web.Response]:
+    def _reaction_target(
+        self, call: Call
+    ) -> tuple[FakeChannel | None, StoredMessage | web.Response]:
         channel = self._channel(call)
         if channel is None:
             return None, fail(UNKNOWN_CHANNEL)
@@ -473,9 +486,9 @@ class Rest:
         if not isinstance(message, StoredMessage) or channel is None:
             return message  # type: ignore[return-value]
         user_id = int(call.params.get("user_id") or self.fake.bot_user.id)
-        if user_id != self.fake.bot_user.id and channel.guild_id:
-            if not self.fake.bot_permissions(channel) & m.MANAGE_MESSAGES:
-                return fail(MISSING_PERMISSIONS)
+        others = user_id != self.fake.bot_user.id and channel.guild_id
+        if others and not self.fake.bot_permissions(channel) & m.MANAGE_MESSAGES:
+            return fail(MISSING_PERMISSIONS)
         users = message.reactions.get(call.params["emoji"], set())
         users.discard(user_id)
         if not users:
@@ -483,11 +496,13 @@ class Rest:
         return json_response(204)
 
     async def get_reactions(self, call: Call) -> web.Response:
-        channel, message = self._reaction_target(call)
+        _channel, message = self._reaction_target(call)
         if not isinstance(message, StoredMessage):
             return message
         users = sorted(message.reactions.get(call.params["emoji"], set()))
-        return json_response(200, [self.fake.users[u].payload() for u in users if u in self.fake.users])
+        return json_response(
+            200, [self.fake.users[u].payload() for u in users if u in self.fake.users]
+        )
 
     async def clear_reactions(self, call: Call) -> web.Response:
         channel, message = self._reaction_target(call)
@@ -607,7 +622,9 @@ class Rest:
         problems = rules.check_commands(commands)
         if problems:
             call.problems = problems
-            self.fake.violation("command sync", call, "; ".join(f"{p.where}: {p.message}" for p in problems))
+            self.fake.violation(
+                "command sync", call, "; ".join(f"{p.where}: {p.message}" for p in problems)
+            )
             return json_response(400, rules.form_error(problems))
         old, guild_id = scope
         fresh: dict[str, dict[str, Any]] = {}
@@ -666,11 +683,17 @@ class Rest:
         if sent is None or sent.token != call.params["interaction_token"]:
             return fail(UNKNOWN_INTERACTION)
         if sent.response_type is not None:
-            fake.violation("one response per interaction", call, f"already answered with type {sent.response_type}")
+            fake.violation(
+                "one response per interaction",
+                call,
+                f"already answered with type {sent.response_type}",
+            )
             return fail(ALREADY_ACKNOWLEDGED)
         late = asyncio.get_running_loop().time() - sent.created
         if late > fake.interaction_deadline:
-            fake.violation("first response deadline", call, f"{late:.3f}s > {fake.interaction_deadline}s")
+            fake.violation(
+                "first response deadline", call, f"{late:.3f}s > {fake.interaction_deadline}s"
+            )
             return fail(UNKNOWN_INTERACTION)
         body = call.body
         kind = int(body.get("type") or 0)
@@ -679,8 +702,12 @@ class Rest:
         if sent.type == ix.MODAL_SUBMIT and sent.message_id is None:
             allowed = allowed - {ix.DEFERRED_UPDATE_MESSAGE, ix.UPDATE_MESSAGE}
         if kind not in allowed:
-            fake.violation("callback type", call, f"type {kind} cannot answer interaction type {sent.type}")
-            problem = Problem(("type",), "INTERACTION_CALLBACK_TYPE_INVALID", f"Invalid callback type {kind}")
+            fake.violation(
+                "callback type", call, f"type {kind} cannot answer interaction type {sent.type}"
+            )
+            problem = Problem(
+                ("type",), "INTERACTION_CALLBACK_TYPE_INVALID", f"Invalid callback type {kind}"
+            )
             return json_response(400, rules.form_error([problem]))
         channel = fake.channels[sent.channel_id]
         message: StoredMessage | None = None
@@ -689,7 +716,9 @@ class Rest:
             if refused is not None:
                 return refused
             message = self._interaction_message(call, sent, channel, data, loading=False)
-            call.pings = fake.pings_for(message.content, data.get("allowed_mentions"), ephemeral=message.ephemeral)
+            call.pings = fake.pings_for(
+                message.content, data.get("allowed_mentions"), ephemeral=message.ephemeral
+            )
             await self._echo("MESSAGE_CREATE", message)
         elif kind == ix.DEFERRED_CHANNEL_MESSAGE:
             message = self._interaction_message(call, sent, channel, data, loading=True)
@@ -707,13 +736,19 @@ class Rest:
         elif kind == ix.AUTOCOMPLETE_RESULT:
             problems = rules.check_choices(data)
             if problems:
-                fake.violation("autocomplete choices", call, "; ".join(f"{p.where}: {p.message}" for p in problems))
+                fake.violation(
+                    "autocomplete choices",
+                    call,
+                    "; ".join(f"{p.where}: {p.message}" for p in problems),
+                )
                 return json_response(400, rules.form_error(problems))
             sent.choice_list = list(data.get("choices") or [])
         elif kind == ix.MODAL:
             problems = rules.check_modal(data)
             if problems:
-                fake.violation("modal", call, "; ".join(f"{p.where}: {p.message}" for p in problems))
+                fake.violation(
+                    "modal", call, "; ".join(f"{p.where}: {p.message}" for p in problems)
+                )
                 return json_response(400, rules.form_error(problems))
             sent.modal_data = data
         sent.response_type = kind
@@ -751,7 +786,9 @@ class Rest:
                 "id": str(sent.id),
                 "type": sent.type,
                 "user": sent.user.payload(),
-                "authorizing_integration_owners": sent.payload.get("authorizing_integration_owners", {}),
+                "authorizing_integration_owners": sent.payload.get(
+                    "authorizing_integration_owners", {}
+                ),
             },
         }
         payload = self._new_message(call, channel, data, flags=flags, extra=extra)
@@ -771,7 +808,9 @@ class Rest:
             self.fake.violation("interaction token expired", call, f"{age:.0f}s old")
             return None, fail(INVALID_WEBHOOK_TOKEN)
         if sent.response_type is None:
-            self.fake.violation("followup before response", call, "the interaction was not answered yet")
+            self.fake.violation(
+                "followup before response", call, "the interaction was not answered yet"
+            )
             return None, fail(UNKNOWN_WEBHOOK)
         return sent, None
 
@@ -804,7 +843,9 @@ class Rest:
         ephemeral_for = sent.user.id if flags & m.FLAG_EPHEMERAL else None
         message = self.fake.store(payload, ephemeral_for=ephemeral_for, interaction_id=sent.id)
         sent.followup_ids.append(message.id)
-        call.pings = self.fake.pings_for(message.content, body.get("allowed_mentions"), ephemeral=message.ephemeral)
+        call.pings = self.fake.pings_for(
+            message.content, body.get("allowed_mentions"), ephemeral=message.ephemeral
+        )
         await self._echo("MESSAGE_CREATE", message)
         if call.query.get("wait") in ("1", "true", "True"):
             return json_response(200, payload)

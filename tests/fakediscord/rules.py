@@ -65,9 +65,7 @@ def form_error(problems: Iterable[Problem]) -> dict[str, Any]:
 
 def _too_long(path: tuple[str | int, ...], value: object, limit: int) -> list[Problem]:
     if isinstance(value, str) and len(value) > limit:
-        return [
-            Problem(path, "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")
-        ]
+        return [Problem(path, "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")]
     return []
 
 
@@ -85,7 +83,9 @@ def check_embeds(embeds: list[dict[str, Any]]) -> list[Problem]:
     problems: list[Problem] = []
     if len(embeds) > EMBEDS_MAX:
         problems.append(
-            Problem(("embeds",), "BASE_TYPE_MAX_LENGTH", f"Must be {EMBEDS_MAX} or fewer in length.")
+            Problem(
+                ("embeds",), "BASE_TYPE_MAX_LENGTH", f"Must be {EMBEDS_MAX} or fewer in length."
+            )
         )
     total = 0
     for i, embed in enumerate(embeds):
@@ -102,14 +102,18 @@ def check_embeds(embeds: list[dict[str, Any]]) -> list[Problem]:
                 )
             )
         for j, item in enumerate(fields):
-            problems += _too_long((*at, "fields", j, "name"), item.get("name"), EMBED_FIELD_NAME_MAX)
+            problems += _too_long(
+                (*at, "fields", j, "name"), item.get("name"), EMBED_FIELD_NAME_MAX
+            )
             problems += _too_long(
                 (*at, "fields", j, "value"), item.get("value"), EMBED_FIELD_VALUE_MAX
             )
             for key in ("name", "value"):
                 if not str(item.get(key) or "").strip():
                     problems.append(
-                        Problem((*at, "fields", j, key), "BASE_TYPE_REQUIRED", "This field is required")
+                        Problem(
+                            (*at, "fields", j, key), "BASE_TYPE_REQUIRED", "This field is required"
+                        )
                     )
         problems += _too_long(
             (*at, "footer", "text"), (embed.get("footer") or {}).get("text"), EMBED_FOOTER_MAX
@@ -168,7 +172,9 @@ def check_components(components: list[dict[str, Any]], flags: int = 0) -> list[P
             if component.get("style") == 5:
                 if not component.get("url"):
                     problems.append(
-                        Problem(("components", "url"), "BASE_TYPE_REQUIRED", "This field is required")
+                        Problem(
+                            ("components", "url"), "BASE_TYPE_REQUIRED", "This field is required"
+                        )
                     )
             elif component.get("style") != 6 and not custom_id:
                 problems.append(
@@ -246,7 +252,9 @@ def check_choices(data: dict[str, Any]) -> list[Problem]:
                     f"Must be between 1 and {CHOICE_NAME_MAX} in length.",
                 )
             )
-        problems += _too_long(("data", "choices", i, "value"), choice.get("value"), CHOICE_VALUE_MAX)
+        problems += _too_long(
+            ("data", "choices", i, "value"), choice.get("value"), CHOICE_VALUE_MAX
+        )
     return problems
 
 
@@ -263,7 +271,9 @@ def check_modal(data: dict[str, Any]) -> list[Problem]:
             )
         )
     for component in iter_components(components):
-        problems += _too_long(("data", "components", "custom_id"), component.get("custom_id"), CUSTOM_ID_MAX)
+        problems += _too_long(
+            ("data", "components", "custom_id"), component.get("custom_id"), CUSTOM_ID_MAX
+        )
         if component.get("type") == 4:
             problems += _too_long(
                 ("data", "components", "label"), component.get("label"), TEXT_INPUT_LABEL_MAX

@@ -41,6 +41,11 @@ log = logging.getLogger(__name__)
 API_PREFIX = "/api/v10"
 FAKE_TOKEN = "RkFLRS5ERUZBVUxU.fake-token.for-the-fake-discord-only"
 
+_BODY = web.ResponseKey("fake_discord_body", object)
+# Discord sends rate-limit headers on every answer; without them discord.py assumes a bucket of
+# one and sends one request at a time per route. By default the fake's buckets are generous;
+# fake.rate_limit() emulates real ones (e.g. 5 messages per 5 s in a channel).
+OPEN_BUCKET_LIMIT = 10_000
 _USER_MENTION = re.compile(r"<@!?(\d{15,21})>")
 _ROLE_MENTION = re.compile(r"<@&(\d{15,21})>")
 
@@ -153,7 +158,9 @@ def json_response(
     if status == 204:
         return web.Response(status=204, headers=dict(headers or {}))
     merged = {"Content-Type": "application/json", **(headers or {})}
-    return web.Response(status=status, body=json.dumps(body).encode("utf-8"), headers=merged)
+    response = web.Response(status=status, body=json.dumps(body).encode("utf-8"), headers=merged)
+    response[_BODY] = body  # kept for the call log, so it need not be parsed back
+    return response
 
 
 def error(status: int, code: int, message: str) -> web.Response:
@@ -312,7 +319,10 @@ class FakeDiscord:
             [("generale", []), ("domande", []), ("moderazione", hidden), ("annunci", [])]
         ):
             channel = FakeChannel(
-                self.ids.next(), channel_name, guild_id=guild.id, position=position,
+                self.ids.next(),
+                channel_name,
+                guild_id=guild.id,
+                position=position,
                 overwrites=list(overwrites),
             )
             guild.channels[channel.id] = channel
@@ -353,7 +363,9 @@ class FakeDiscord:
         guild = guild or self.guild
         guild.members[user.id].role_ids = [guild.role(r).id for r in roles]
 
-    def channel(self, name_or_id: str | int | FakeChannel, guild: FakeGuild | None = None) -> FakeChannel:
+    def channel(
+        self, name_or_id: str | int | FakeChannel, guild: FakeGuild | None = None
+    ) -> FakeChannel:
         if isinstance(name_or_id, FakeChannel):
             return name_or_id
         if isinstance(name_or_id, int) and name_or_id in self.channels:
@@ -372,7 +384,10 @@ class FakeDiscord:
     ) -> FakeChannel:
         guild = guild or self.guild
         channel = FakeChannel(
-            self.ids.next(), name, guild_id=guild.id, position=len(guild.channels),
+            self.ids.next(),
+            name,
+            guild_id=guild.id,
+            position=len(guild.channels),
             overwrites=list(overwrites),
         )
         guild.channels[channel.id] = channel
@@ -394,7 +409,14 @@ class FakeDiscord:
     def bot_permissions(self, channel: FakeChannel) -> int:
         guild = self.guild_of(channel)
         if guild is None:
-            return m.VIEW_CHANNEL | m.SEND_MESSAGES | m.READ_MESSAGE_HISTORY | m.EMBED_LINKS | m.ATTACH_FILES | m.ADD_REACTIONS
+            return (
+                m.VIEW_CHANNEL
+                | m.SEND_MESSAGES
+                | m.READ_MESSAGE_HISTORY
+                | m.EMBED_LINKS
+                | m.ATTACH_FILES
+                | m.ADD_REACTIONS
+            )
         return guild.permissions_in(self.bot_user.id, channel)
 
     def permissions(self, user: FakeUser, channel: FakeChannel) -> int:
@@ -402,7 +424,9 @@ class FakeDiscord:
         guild = self.guild_of(channel)
         return guild.permissions_in(user.id, channel) if guild else 0
 
-    def upload(self, filename: str, data: bytes, content_type: str = "application/octet-stream") -> dict[str, Any]:
+    def upload(
+        self, filename: str, data: bytes, content_type: str = "application/octet-stream"
+    ) -> dict[str, Any]:
         """An attachment a member uploads (for a message or an attachment option)."""
         attachment_id = self.ids.next()
         self.uploads[attachment_id] = Upload("files[0]", filename, content_type, data)
@@ -452,7 +476,9 @@ class FakeDiscord:
         return [self.guild_payload(g, with_members=with_members) for g in self.guilds.values()]
 
     def guild_payload(self, guild: FakeGuild, *, with_members: bool) -> dict[str, Any]:
-        members = list(guild.members.values()) if with_members else [guild.members[self.bot_user.id]]
+        members = (
+            list(guild.members.values()) if with_members else [guild.members[self.bot_user.id]]
+        )
         return {
             "id": str(guild.id),
             "name": guild.name,
@@ -539,7 +565,7 @@ class FakeDiscord:
             if guild is not None and user.id in guild.members:
                 data["member"] = guild.members[user.id].payload(with_user=False)
             mention_payloads.append(data)
-        role_ids = [r for r in dict.fromkeys(_ROLE_MENTION.findall(content))]
+        role_ids = list(dict.fromkeys(_ROLE_MENTION.findall(content)))
         payload: dict[str, Any] = {
             "id": str(message_id or self.ids.next()),
             "channel_id": str(channel.id),
@@ -575,7 +601,13 @@ class FakeDiscord:
             payload.update(extra)
         return payload
 
-    def store(self, payload: dict[str, Any], *, ephemeral_for: int | None = None, interaction_id: int | None = None) -> StoredMessage:
+    def store(
+        self,
+        payload: dict[str, Any],
+        *,
+        ephemeral_for: int | None = None,
+        interaction_id: int | None = None,
+    ) -> StoredMessage:
         channel_id = int(payload["channel_id"])
         message = StoredMessage(
             id=int(payload["id"]),
@@ -716,7 +748,9 @@ class FakeDiscord:
             raise AssertionError(f"unexpected call {call!r} body={call.json!r}")
 
     def violation(self, rule: str, call: Call, detail: str) -> None:
-        log.info("fake Discord: the bot broke %s on %s %s: %s", rule, call.method, call.path, detail)
+        log.info(
+            "fake Discord: the bot broke %s on %s %s: %s", rule, call.method, call.path, detail
+        )
         self.violations.append(Violation(rule, call, detail))
 
     def expect_violations(self) -> None:
@@ -748,7 +782,12 @@ class FakeDiscord:
         X-RateLimit headers discord.py reads, or a 5xx) instead of handling them."""
         self._faults.append(
             _Fault(
-                method.upper() if method else None, route, where, times, status, retry_after,
+                method.upper() if method else None,
+                route,
+                where,
+                times,
+                status,
+                retry_after,
                 is_global,
             )
         )
@@ -768,7 +807,9 @@ class FakeDiscord:
             fault.remaining -= 1
             call.fault = str(fault.status)
             if fault.status == 429:
-                too_many = self._too_many(fault.retry_after, is_global=fault.is_global, bucket=call.route)
+                too_many = self._too_many(
+                    fault.retry_after, is_global=fault.is_global, bucket=call.route
+                )
                 return too_many, {}
             return error(fault.status, 0, f"{fault.status}: fake server error"), {}
         headers: dict[str, str] = {}
@@ -776,7 +817,11 @@ class FakeDiscord:
             if not matches(call, bucket.method, bucket.route):
                 continue
             major = next(
-                (call.params[k] for k in ("channel_id", "guild_id", "interaction_token") if k in call.params),
+                (
+                    call.params[k]
+                    for k in ("channel_id", "guild_id", "interaction_token")
+                    if k in call.params
+                ),
                 "",
             )
             now = time.monotonic()
@@ -1062,7 +1107,9 @@ class FakeDiscord:
             data["resolved"] = resolved
         if in_guild:
             data["guild_id"] = str(target.guild_id)
-        return await self._send_interaction(self._interaction(ix.APPLICATION_COMMAND, user, target, data))
+        return await self._send_interaction(
+            self._interaction(ix.APPLICATION_COMMAND, user, target, data)
+        )
 
     async def autocomplete(
         self,
@@ -1077,7 +1124,7 @@ class FakeDiscord:
         """A member types in option `focused` of `/name` (type 4); `await it.choices()`."""
         target = self.channel(channel)
         schema, in_guild = self.command_schema(name, target.guild_id)
-        built, resolved = ix.build_options(
+        built, _resolved = ix.build_options(
             self, schema, options, subcommand=subcommand, guild_id=target.guild_id, focused=focused
         )
         data: dict[str, Any] = {"id": schema["id"], "name": name, "type": 1, "options": built}
@@ -1101,7 +1148,8 @@ class FakeDiscord:
             raise ValueError(f"message {message_id} is ephemeral: only its recipient sees it")
         component = message.component(custom_id)
         if component is None:
-            raise ValueError(f"message {message_id} has no component {custom_id!r}; it has {message.custom_ids()}")
+            known = message.custom_ids()
+            raise ValueError(f"message {message_id} has no component {custom_id!r}; it has {known}")
         if component.get("disabled"):
             raise ValueError(f"component {custom_id!r} is disabled")
         data: dict[str, Any] = {"custom_id": custom_id, "component_type": component.get("type", 2)}
@@ -1129,7 +1177,9 @@ class FakeDiscord:
         channel = self.channels[opened_by.channel_id]
         message = self.messages.get(opened_by.message_id) if opened_by.message_id else None
         return await self._send_interaction(
-            self._interaction(ix.MODAL_SUBMIT, user, channel, data, message=message, opened_from=opened_by)
+            self._interaction(
+                ix.MODAL_SUBMIT, user, channel, data, message=message, opened_from=opened_by
+            )
         )
 
     # -- views of the state ----------------------------------------------------------------
@@ -1148,9 +1198,17 @@ class FakeDiscord:
 
     def bot_messages(self, channel: str | int | FakeChannel | None = None) -> list[StoredMessage]:
         """Messages the bot posted (visible, not deleted), oldest first."""
-        pool = self.history(channel) if channel is not None else sorted(
-            (msg for msg in self.messages.values() if not msg.deleted and msg.ephemeral_for is None),
-            key=lambda msg: msg.id,
+        pool = (
+            self.history(channel)
+            if channel is not None
+            else sorted(
+                (
+                    msg
+                    for msg in self.messages.values()
+                    if not msg.deleted and msg.ephemeral_for is None
+                ),
+                key=lambda msg: msg.id,
+            )
         )
         return [msg for msg in pool if msg.author_id == self.bot_user.id]
 
@@ -1196,8 +1254,9 @@ class FakeDiscord:
             log.exception("fake Discord: error handling %s %s", request.method, path)
             response = error(500, 0, "500: fake Discord internal error")
         call.status = response.status
-        if isinstance(response, web.Response) and response.body and response.content_type == "application/json":
-            call.response = json.loads(response.body)  # type: ignore[arg-type]
+        call.response = response.get(_BODY)
+        if 200 <= response.status < 300 and "X-RateLimit-Limit" not in response.headers:
+            response.headers.update(_open_bucket_headers(call.route))
         call.done_at = time.perf_counter()
         self.record(call)
         return response
@@ -1206,6 +1265,16 @@ class FakeDiscord:
 def route_is_public(route: str | None) -> bool:
     """Interaction callbacks and followups are authorised by their token, not the bot's."""
     return bool(route) and route.startswith(("/interactions/", "/webhooks/"))  # type: ignore[union-attr]
+
+
+def _open_bucket_headers(route: str) -> dict[str, str]:
+    return {
+        "X-RateLimit-Limit": str(OPEN_BUCKET_LIMIT),
+        "X-RateLimit-Remaining": str(OPEN_BUCKET_LIMIT - 1),
+        "X-RateLimit-Reset": f"{time.time() + 1:.3f}",
+        "X-RateLimit-Reset-After": "1.000",
+        "X-RateLimit-Bucket": _bucket_hash(route),
+    }
 
 
 def _bucket_hash(route: str) -> str:

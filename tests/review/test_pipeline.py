@@ -123,7 +123,7 @@ async def test_not_configured_records_the_case_but_does_not_nudge(core: Core) ->
 async def test_an_edit_with_the_same_verdict_does_not_alert_again(core: Core) -> None:
     first = await core.pipeline.process(message(FLAGGED, message_id=1))
     assert first.case is not None
-    await core.review.set_review_post(first.case.case_id, REVIEW_CHANNEL, 9001)
+    await core.review.set_review_post([first.case.case_id], REVIEW_CHANNEL, 9001)
     same = await core.pipeline.process(message(FLAGGED + "!!", message_id=1, edited=True))
     assert same.flagged
     assert same.case is None
@@ -134,7 +134,7 @@ async def test_an_edit_with_the_same_verdict_does_not_alert_again(core: Core) ->
 async def test_an_edit_that_changes_the_verdict_updates_the_case(core: Core) -> None:
     first = await core.pipeline.process(message(FLAGGED, message_id=1))
     assert first.case is not None
-    await core.review.set_review_post(first.case.case_id, REVIEW_CHANNEL, 9001)
+    await core.review.set_review_post([first.case.case_id], REVIEW_CHANNEL, 9001)
     before = await core.policy.evaluate(GUILD, FLAGGED)
     after = await core.policy.evaluate(GUILD, WORSE)
     assert {h.rule for h in before.hits} != {h.rule for h in after.hits}

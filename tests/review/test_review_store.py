@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 
@@ -243,20 +244,21 @@ async def test_stats_give_per_rule_precision_and_the_noisiest_rules(core: Core) 
 async def test_nudge_cooldown_survives_a_restart(core: Core) -> None:
     review = core.review
     cooldown = review.nudge_cooldown_s
-    first, _, nudged = await review.open_case(new_case(1), 1000.0, nudge=True)
+    t0 = time.time()  # load() keeps the nudges still within their cooldown by the wall clock
+    first, _, nudged = await review.open_case(new_case(1), t0, nudge=True)
     assert nudged
     assert "nudged" in [a.action for a in await review.audit(GUILD, first.case_id)]
-    assert not (await review.open_case(new_case(2), 1060.0, nudge=True))[2]
-    assert (await review.open_case(new_case(3, author=OTHER_MOD), 1060.0, nudge=True))[2]
+    assert not (await review.open_case(new_case(2), t0 + 60, nudge=True))[2]
+    assert (await review.open_case(new_case(3, author=OTHER_MOD), t0 + 60, nudge=True))[2]
 
     fresh = ReviewService(core.db, core.guilds, nudge_cooldown_s=cooldown)
     await fresh.load()
-    assert not (await fresh.open_case(new_case(4), 1120.0, nudge=True))[2]
-    assert (await fresh.open_case(new_case(5), 1000.0 + cooldown + 1, nudge=True))[2]
+    assert not (await fresh.open_case(new_case(4), t0 + 120, nudge=True))[2]
+    assert (await fresh.open_case(new_case(5), t0 + cooldown + 1, nudge=True))[2]
     # A replayed message neither opens a case nor takes the member's next nudge.
-    _, created, replayed = await fresh.open_case(new_case(5), 1000.0 + 3 * cooldown, nudge=True)
+    _, created, replayed = await fresh.open_case(new_case(5), t0 + 3 * cooldown, nudge=True)
     assert (created, replayed) == (False, False)
-    assert (await fresh.open_case(new_case(6), 1000.0 + 3 * cooldown, nudge=True))[2]
+    assert (await fresh.open_case(new_case(6), t0 + 3 * cooldown, nudge=True))[2]
 
 
 async def test_the_edit_index_is_rebuilt_at_start(core: Core) -> None:
@@ -328,3 +330,48 @@ async def test_settings_are_cached_and_an_unconfigured_guild_is_read_again(
     assert (await core.review.settings(GUILD)).review_channel_id == 55  # configured: cached
     await core.review.update_settings(GUILD, nudge_mode="dm")
     assert (await core.review.settings(GUILD)).review_channel_id == 66
+
+
+async def test_cases_opened_at_once_share_an_insert_and_stay_one_per_message(
+    core: Core,
+) -> None:
+    calls = []
+    fetchall = core.db.fetchall
+
+    async def counting(sql: str, params: object = ()) -> object:
+        calls.append(sql.split()[0])
+        return await fetchall(sql, params)  # type: ignore[arg-type]
+
+    core.db.fetchall = counting  # type: ignore[method-assign]
+    ids = [1, 2, 3, 2, 4, 1]
+    opened = await asyncio.gather(*(core.review.open_case(new_case(i), 5.0) for i in ids))
+    created = [(case.message_id, was_created) for case, was_created, _ in opened]
+    assert created == [(1, True), (2, True), (3, True), (2, False), (4, True), (1, False)]
+    assert opened[0][0].case_id == opened[5][0].case_id
+    assert opened[1][0].case_id == opened[3][0].case_id
+    assert calls.count("INSERT") == 1
+    counts = await core.review.counts(GUILD)
+    assert counts == {"pending": 4}
+    audit = await core.review.audit(GUILD, opened[0][0].case_id)
+    assert [a.action for a in audit] == ["opened"]
+
+
+async def test_concurrent_settings_reads_share_one_query(
+    core: Core, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    core.review._settings.clear()
+    reads = []
+    original = core.guilds.settings
+
+    async def counted(guild_id: int) -> object:
+        reads.append(guild_id)
+        await asyncio.sleep(0.01)
+        return await original(guild_id)
+
+    monkeypatch.setattr(core.guilds, "settings", counted)
+    results = await asyncio.gather(*(core.review.settings(GUILD) for _ in range(20)))
+    assert reads == [GUILD]
+    assert {r.review_channel_id for r in results} == {results[0].review_channel_id}
+    assert results[0].configured
+    await core.review.settings(GUILD)
+    assert reads == [GUILD]  # cached afterwards
