@@ -46,10 +46,10 @@ sys.path.insert(0, str(ROOT))
 import discord  # noqa: E402
 
 try:
-    from bot.cli import setup_logging
     from bot.client import EXTENSIONS, ReteBot, build_intents, point_at
     from bot.config import Settings
     from bot.core import Core
+    from bot.logs import setup_logging
     from tests.e2e.harness import ReteHarness, ReteProcess, eventually, pointed_at
 except ImportError as exc:  # a feature the pipeline needs is not there (yet)
     print(f"benchmarks/e2e.py: cannot import the bot ({exc}); nothing measured.", file=sys.stderr)

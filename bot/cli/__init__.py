@@ -15,8 +15,9 @@ from pathlib import Path
 from dotenv import load_dotenv
 
 from bot import __version__, texts
-from bot.config import RedactingFilter, Settings
+from bot.config import Settings
 from bot.errors import ConfigError, UserFacingError
+from bot.logs import setup_logging
 
 log = logging.getLogger(__name__)
 
@@ -64,19 +65,6 @@ def settings_for(args: argparse.Namespace, settings: Settings) -> Settings:
     if db is None:
         return settings
     return replace(settings, db_path=db)
-
-
-def setup_logging(settings: Settings) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(
-        logging.Formatter("%(asctime)s %(levelname)-7s %(name)s: %(message)s", "%H:%M:%S")
-    )
-    handler.addFilter(RedactingFilter(settings.discord_token))
-    root = logging.getLogger()
-    root.handlers[:] = [handler]
-    root.setLevel(settings.log_level)
-    # discord.py's gateway chatter is useful at DEBUG only.
-    logging.getLogger("discord").setLevel(max(logging.INFO, root.level))
 
 
 def main(argv: Sequence[str] | None = None) -> int:
