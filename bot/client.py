@@ -20,10 +20,14 @@ from bot.errors import UserFacingError
 
 log = logging.getLogger(__name__)
 
+# Seconds that running event handlers get to finish when the bot shuts down.
+SHUTDOWN_GRACE_S = 5.0
+
 # Loaded in this order by setup_hook; an explicit list, not a directory listing.
 EXTENSIONS: tuple[str, ...] = (
     "cogs.meta",
     "cogs.moderation",
+    "cogs.catchup",
     "cogs.review",
     "cogs.setup",
     "cogs.policy",
@@ -161,12 +165,39 @@ class ReteBot(commands.Bot):
 
     async def close(self) -> None:
         # discord.py may call close() twice (signal + context manager); both must be safe.
+        if not self._closed:
+            # Let the handlers already running (a message being flagged, a click being
+            # recorded) finish while the HTTP session and the database are still open.
+            await self._drain_event_handlers(SHUTDOWN_GRACE_S)
         await super().close()
         if not self._closed:
             self._closed = True
             core = getattr(self, "core", None)
             if core is not None and self._given_core is None:
                 await core.close()
+
+    @staticmethod
+    async def _drain_event_handlers(grace: float) -> None:
+        """Wait (at most `grace` seconds) until no listener task is running; new ones that the
+        last events start while we wait are waited for too."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + grace
+        current = asyncio.current_task()
+        while True:
+            running = [
+                task
+                for task in asyncio.all_tasks()
+                # discord.py names each listener's task "discord.py: on_<event>".
+                if task is not current and task.get_name().startswith("discord.py: on_")
+            ]
+            left = deadline - loop.time()
+            if not running:
+                return
+            if left <= 0:
+                log.warning("%d event handlers still running at shutdown", len(running))
+                return
+            await asyncio.wait(running, timeout=left)
+            await asyncio.sleep(0)  # let what they scheduled start
 
 
 async def run_bot(settings: Settings) -> int:
