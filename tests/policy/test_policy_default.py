@@ -42,6 +42,18 @@ FREE_WORK_REQUESTS = [
     "mi scrivete il comunicato stampa grаtis?",  # Cyrillic а
     "mi fareste una cons\u200bulenza gratu\u200bita?",
     "||mi fai il logo gratis?||",
+    # a personalised consultancy: "explain it all / tell me exactly what to do" on my own case
+    "mi spiegate tutto in privato sul mio caso? ho un e-commerce, cosa sbaglio?",
+    "qualcuno mi dice esattamente cosa devo fare per il podcast? in call, punto per punto",
+    # visibility, a tag or a meal as the payment
+    "cerco illustratrice per le copertine del mio romanzo, compenso in visibilità sulle mie pagine",
+    "mi rifai il logo? in cambio ti taggo in tutte le stories",
+    "qualcuno mi sistema il sito? vi offro una pizza quando passate a Bologna",
+    # payment put off, or conditional on the result
+    "mi scriveresti le descrizioni dei prodotti? se funziona ti pago dal mese prossimo",
+    # "dare un'occhiata" plus the fix, the money already spent, gratitude instead of pay
+    "potresti dare un'occhiata al mio shop e sistemarmi le schede prodotto? abbiamo speso tutto",
+    "chi mi scrive la newsletter di benvenuto? ve ne sarei grata, non ho budget",
 ]
 
 FINE = [
@@ -65,6 +77,14 @@ FINE = [
     "can you guys recommend a tool to schedule posts for free?",
     "I'm looking for a freelance designer for my brand, paid project, DM me",
     "Free webinar tomorrow on personal branding, link in #events",
+    # near misses of the categories above
+    "mi spieghi tutto su come funziona il pixel di meta? voglio capire come usarlo",
+    "offro consulenze personalizzate in privato, scrivetemi per il listino",
+    "cerco grafico per copertina, pagamento 300€ più visibilità sul mio blog",
+    "ieri cena offerta dal cliente dopo la consegna del sito, che soddisfazione",
+    "date un'occhiata al mio nuovo articolo sul blog, che ne pensate?",
+    "ho investito tutto nel corso di copywriting e ora sto scrivendo le mie prime newsletter",
+    "mi ha chiesto di gestirgli il profilo e poi se va bene magari mi paga, voi accettereste?",
 ]
 
 
