@@ -13,7 +13,7 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot import texts
+from bot import limits, texts
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import UserFacingError
@@ -61,6 +61,7 @@ def point_at(api_base: str | None, gateway_url: str | None) -> None:
 
 async def send_error(interaction: discord.Interaction[Any], message: str) -> None:
     """An ephemeral reply that works whether or not the interaction was already answered."""
+    message = limits.message_content(message)  # errors may quote what the user typed
     try:
         if interaction.response.is_done():
             await interaction.followup.send(message, ephemeral=True)
@@ -118,6 +119,10 @@ class ReteBot(commands.Bot):
 
     async def setup_hook(self) -> None:
         self.core = self._given_core or await Core.open(self.settings)
+        if not self.owner_ids:
+            # Moderator checks are synchronous (cogs/_checks.py): learn the owner (or team) now,
+            # as discord.py's is_owner() does on its first call, not after some command's.
+            await self.is_owner((await self.application_info()).owner)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.settings.dev_guild_id:

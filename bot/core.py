@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+from bot.catchup import CatchUp
 from bot.config import Settings
 from bot.db import Database
 from bot.knowledge import KnowledgeService
@@ -30,6 +31,7 @@ class Core:
         self.review = ReviewService(db, self.guilds)
         self.knowledge = KnowledgeService(db, self.guilds, sources=settings.knowledge_sources)
         self.pipeline = Pipeline(self)
+        self.catchup = CatchUp(db)
 
     @classmethod
     async def open(cls, settings: Settings) -> Core:

@@ -108,6 +108,7 @@ class Moderation(commands.Cog):
         )
         outcome = await self.bot.core.pipeline.process(incoming)
         await self.act(outcome, message.author)
+        self.bot.core.catchup.seen(outcome)  # cogs/catchup.py re-reads from here after a crash
 
     @commands.Cog.listener()
     async def on_raw_message_edit(self, payload: discord.RawMessageUpdateEvent) -> None:

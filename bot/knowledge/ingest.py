@@ -164,6 +164,11 @@ def parse_bytes(
     return Batch(articles=(parse_text_page(origin, text),), origins=(origin,))
 
 
+def decode_text(origin: str, data: bytes) -> str:
+    """UTF-8 (with or without BOM), or a KnowledgeImportError naming the bad byte."""
+    return _decode(origin, data)
+
+
 def _decode(origin: str, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
@@ -287,6 +292,8 @@ def _yaml(origin: str, text: str, *, line_offset: int = 0) -> Any:
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         where = f"line {mark.line + 1 + line_offset}: " if mark is not None else ""
         raise KnowledgeImportError(origin, f"invalid YAML, {where}{problem}") from None
+    except RecursionError:  # thousands of nested brackets: PyYAML recurses per level
+        raise KnowledgeImportError(origin, "invalid YAML, nested too deeply") from None
 
 
 def _optional_str(origin: str, meta: dict[Any, Any], key: str) -> str | None:

@@ -177,7 +177,7 @@ class KnowledgeService:
         """An uploaded file (e.g. /faq import): format from its name, else from its content."""
         kind = ingest.kind_of(Path(name))
         if kind in (ingest.MARKDOWN, ingest.FAQ):
-            text = data.decode("utf-8-sig", errors="strict") if data else ""
+            text = ingest.decode_text(name, data) if data else ""
             if kind == ingest.FAQ:
                 batch = Batch(faqs=ingest.parse_faq(name, text), origins=(name,))
             else:

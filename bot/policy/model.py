@@ -405,6 +405,8 @@ def load_policy_text(text: str) -> PolicySpec:
         mark = getattr(exc, "problem_mark", None)
         where = f" (riga {mark.line + 1})" if mark is not None else ""
         raise PolicyError([texts.POLICY_BAD_YAML.format(where=where)]) from exc
+    except RecursionError:  # thousands of nested brackets: PyYAML recurses per level
+        raise PolicyError([texts.POLICY_BAD_YAML.format(where="")]) from None
     return parse_policy(data)
 
 

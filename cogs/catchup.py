@@ -1,0 +1,217 @@
+"""Catch-up at start: cases left unposted by a crash, and messages written while Rete was down.
+
+Runs on every on_ready (a start, or a fresh session after Discord invalidated the old one; a
+resumed session has its missed events replayed by Discord and needs nothing). Writes the
+channel cursors the moderation listener moves, about once a second.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import re
+import time
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord.ext import commands, tasks
+
+from bot.catchup import FLUSH_EVERY_S, HISTORY_MAX
+from bot.pipeline import POST, IncomingMessage
+from bot.review import Case
+
+if TYPE_CHECKING:
+    from bot.client import ReteBot
+    from cogs.moderation import Moderation
+
+log = logging.getLogger(__name__)
+
+# Every review button names its case: rete:review:<action>:<case id>.
+_CASE_IN_CUSTOM_ID = re.compile(r"rete:review:[a-z]+:([0-9]+)")
+_CHAT_TYPES = (discord.MessageType.default, discord.MessageType.reply)
+POST_SCAN_MARGIN_S = 60.0  # a post is made after its case: look a little before the oldest
+
+
+def cases_on(message: discord.Message) -> set[int]:
+    """The case ids a review post carries in its buttons."""
+    found: set[int] = set()
+    for row in message.components:
+        for item in getattr(row, "children", (row,)):
+            match = _CASE_IN_CUSTOM_ID.fullmatch(getattr(item, "custom_id", None) or "")
+            if match:
+                found.add(int(match.group(1)))
+    return found
+
+
+class CatchUpCog(commands.Cog, name="CatchUp"):
+    def __init__(self, bot: ReteBot) -> None:
+        self.bot = bot
+        self._lock = asyncio.Lock()
+        self._runs: set[asyncio.Task[None]] = set()
+
+    async def cog_load(self) -> None:
+        self.flush.start()
+
+    async def cog_unload(self) -> None:
+        for run in self._runs:
+            run.cancel()
+        self.flush.cancel()
+        try:
+            await self.bot.core.catchup.flush()  # a clean stop leaves nothing to re-read
+        except Exception:
+            log.exception("could not write the channel cursors at shutdown")
+
+    @tasks.loop(seconds=FLUSH_EVERY_S)
+    async def flush(self) -> None:
+        try:
+            await self.bot.core.catchup.flush()
+        except Exception:  # the next tick tries again; the loop must not die
+            log.exception("could not write the channel cursors")
+
+    @commands.Cog.listener()
+    async def on_ready(self) -> None:
+        run = asyncio.create_task(self.catch_up(), name="rete-catch-up")
+        self._runs.add(run)
+        run.add_done_callback(self._runs.discard)
+
+    @property
+    def moderation(self) -> Moderation | None:
+        cog: Any = self.bot.get_cog("Moderation")
+        return cog  # type: ignore[no-any-return]
+
+    async def catch_up(self) -> None:
+        async with self._lock:  # two quick READYs: the second waits, then finds little to do
+            for guild in list(self.bot.guilds):
+                try:
+                    posted = await self.post_unposted(guild)
+                    read = await self.read_missed(guild)
+                except asyncio.CancelledError:
+                    raise
+                except Exception:
+                    log.exception("catch-up failed in guild %s", guild.id)
+                    continue
+                if posted or read:
+                    log.info(
+                        "catch-up in guild %s: %d unposted cases handled, %d messages re-read",
+                        guild.id,
+                        posted,
+                        read,
+                    )
+
+    # --- cases recorded but never posted -------------------------------------------------
+
+    async def post_unposted(self, guild: discord.Guild) -> int:
+        core, moderation = self.bot.core, self.moderation
+        if moderation is None:
+            return 0
+        settings = await core.review.settings(guild.id)
+        if settings.review_channel_id is None:
+            return 0
+        case_ids = await core.catchup.unposted(guild.id, time.time())
+        cases = [c for c in [await core.review.get(guild.id, i) for i in case_ids] if c]
+        if not cases:
+            return 0
+        # The process may have died after Discord took the post but before its id was written:
+        # such a post is in the review channel; finding it there avoids posting the case twice.
+        found = await self._posts_of(settings.review_channel_id, cases)
+        for message_id, ids in found.items():
+            await core.review.set_review_post(sorted(ids), settings.review_channel_id, message_id)
+        left = [c for c in cases if not any(c.case_id in ids for ids in found.values())]
+        for case in left:
+            await moderation.publish(case, POST, settings.review_channel_id)
+        return len(cases)
+
+    async def _posts_of(self, channel_id: int, cases: list[Case]) -> dict[int, set[int]]:
+        wanted = {c.case_id for c in cases}
+        oldest = min(c.created_at for c in cases) - POST_SCAN_MARGIN_S
+        after = discord.Object(
+            discord.utils.time_snowflake(dt.datetime.fromtimestamp(oldest, dt.UTC))
+        )
+        channel = self.bot.get_partial_messageable(channel_id)
+        found: dict[int, set[int]] = {}
+        me = self.bot.user.id if self.bot.user else None
+        try:
+            async for message in channel.history(after=after, limit=HISTORY_MAX, oldest_first=True):
+                if message.author.id != me:
+                    continue
+                ids = cases_on(message) & wanted
+                if ids:
+                    found[message.id] = ids
+        except discord.HTTPException as exc:
+            log.warning("could not read review channel %s: %s", channel_id, exc.status)
+        return found
+
+    # --- messages written while Rete was down --------------------------------------------
+
+    async def read_missed(self, guild: discord.Guild) -> int:
+        core, moderation = self.bot.core, self.moderation
+        if moderation is None:
+            return 0
+        read = 0
+        members: dict[int, discord.Member | None] = {}
+        for channel_id, after in (await core.catchup.cursors(guild.id)).items():
+            channel = guild.get_channel_or_thread(channel_id)
+            if not isinstance(channel, discord.TextChannel | discord.Thread):
+                continue  # deleted, or not a text channel any more
+            try:
+                async for message in channel.history(
+                    after=discord.Object(after), limit=HISTORY_MAX, oldest_first=True
+                ):
+                    if message.author.bot or message.webhook_id is not None:
+                        continue
+                    if message.type not in _CHAT_TYPES:
+                        continue
+                    author = await self._member(guild, message.author, members)
+                    await self._evaluate(message, author, moderation)
+                    read += 1
+            except discord.HTTPException as exc:
+                log.warning("could not read channel %s to catch up: %s", channel_id, exc.status)
+        return read
+
+    async def _member(
+        self,
+        guild: discord.Guild,
+        author: discord.User | discord.Member,
+        members: dict[int, discord.Member | None],
+    ) -> discord.User | discord.Member:
+        """History carries no roles; exemptions need them: one member lookup per author."""
+        if isinstance(author, discord.Member):
+            return author
+        if author.id not in members:
+            member = guild.get_member(author.id)
+            if member is None:
+                try:
+                    member = await guild.fetch_member(author.id)
+                except discord.HTTPException:
+                    member = None  # left the guild: no roles, no exemption
+            members[author.id] = member
+        return members[author.id] or author
+
+    async def _evaluate(
+        self,
+        message: discord.Message,
+        author: discord.User | discord.Member,
+        moderation: Moderation,
+    ) -> None:
+        assert message.guild is not None
+        roles = [r.id for r in author.roles] if isinstance(author, discord.Member) else []
+        incoming = IncomingMessage(
+            guild_id=message.guild.id,
+            channel_id=message.channel.id,
+            message_id=message.id,
+            author_id=author.id,
+            text=message.content,
+            role_ids=frozenset(roles),
+            created_at=message.created_at.timestamp(),
+            # Treated as an edit: the policy applies, but no automatic answer to a question
+            # that may be hours old (nor a second one, if it was answered before a crash).
+            edited=True,
+        )
+        outcome = await self.bot.core.pipeline.process(incoming)
+        await moderation.act(outcome, author)
+        self.bot.core.catchup.seen(outcome)
+
+
+async def setup(bot: ReteBot) -> None:
+    await bot.add_cog(CatchUpCog(bot))
