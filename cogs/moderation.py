@@ -216,6 +216,10 @@ class Moderation(commands.Cog):
             del queue[:CASES_PER_POST]
             try:
                 await self._send_batch(channel_id, [case for case, _ in batch])
+            except Exception:
+                # One failed batch must not stop the poster: the cases stay recorded without a
+                # post, and catch-up posts them at the next start.
+                log.exception("posting a review batch in channel %s failed", channel_id)
             finally:
                 for _, done in batch:
                     if not done.done():
