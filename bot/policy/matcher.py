@@ -14,7 +14,7 @@ import bisect
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import ahocorasick_rs
 
@@ -28,6 +28,24 @@ class Hit:
     weight: float
     spans: tuple[tuple[int, int], ...]  # [start, end) offsets into the ORIGINAL text
     shadow: bool  # rule is in shadow mode (records cases, no alert/nudge)
+
+    if not TYPE_CHECKING:  # hidden from mypy, so a misspelt attribute is still an error
+
+        def __getattr__(self, name: str) -> object:
+            """`spans` of a hit made by `evaluate`, mapped back to the original on first read.
+
+            Most verdicts are never looked at (they do not flag), and finding a word's place in
+            the original is the costly part of a verdict: it is done here, once, exactly as
+            `evaluate` would have done it. Any other missing attribute is an AttributeError.
+            """
+            pending = self.__dict__.get(_PENDING) if name == "spans" else None
+            if pending is None:
+                raise AttributeError(name)
+            norm, found = pending
+            spans = tuple(sorted({norm.span(s, e) for s, e in found}))
+            self.__dict__["spans"] = spans
+            self.__dict__.pop(_PENDING, None)
+            return spans
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -75,6 +93,7 @@ class CompiledRule:
     groups: tuple[tuple[int, ...], ...]  # per group: the word-set ids any of which satisfies it
     within: int | None
     requires: tuple[int, ...]  # indices of earlier rules, one of which must have fired
+    only_set: int = -1  # the word set, when any match of that one set fires the rule alone
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,6 +150,7 @@ def compile_policy(spec: PolicySpec) -> CompiledPolicy:
                 groups=tuple(groups),
                 within=rule.within,
                 requires=tuple(rule_index[r] for r in rule.requires),
+                only_set=groups[0][0] if len(groups) == 1 and len(groups[0]) == 1 else -1,
             )
         )
 
@@ -202,6 +222,20 @@ def _resolve(
     return out
 
 
+def _needs_resolving(matches: list[tuple[int, int, int]], allowed: Sequence[bool]) -> bool:
+    """False when `_resolve` would return `matches` as they are: none allowed, none overlap.
+
+    The automaton reports matches by where they end; when each starts at or after the end of
+    the one before, that is also the order `_resolve` sorts them into, and it drops none.
+    """
+    reach = -1
+    for pattern, start, end in matches:
+        if allowed[pattern] or start < reach:
+            return True
+        reach = end
+    return False
+
+
 def _gap(a: tuple[int, int], b: tuple[int, int]) -> int:
     """Words between two matches given as (first word, last word); 0 when they touch."""
     return max(0, b[0] - a[1] - 1, a[0] - b[1] - 1)
@@ -232,6 +266,7 @@ def _near(positions: list[list[tuple[int, int]]], within: int) -> bool:
 
 
 T = TypeVar("T")
+_PENDING = "_pending_spans"  # a Hit's matches in the normalised text, before `spans` is read
 
 
 def _frozen(cls: type[T], **fields: object) -> T:
@@ -257,7 +292,7 @@ def evaluate(
     matches = automaton.find_matches_as_indexes(norm.text, overlapping=True)
     if not matches:
         return compiled.verdict_for(version)
-    if len(matches) > 1 or compiled.allowed[matches[0][0]]:
+    if _needs_resolving(matches, compiled.allowed):
         matches = _resolve(matches, compiled.allowed)
         if not matches:
             return compiled.verdict_for(version)
@@ -279,6 +314,10 @@ def evaluate(
     for index in sorted(candidates) if len(candidates) > 1 else candidates:
         rule = rules[index]
         if rule.requires and not any(r in fired for r in rule.requires):
+            continue
+        if rule.only_set >= 0:  # one group of one set (most rules): no groups to gather
+            if found := set_hits.get(rule.only_set):
+                fired[index] = found
             continue
         group_hits: list[list[tuple[int, int]]] = []
         for group in rule.groups:
@@ -306,10 +345,10 @@ def evaluate(
     for index, found in fired.items():
         rule = rules[index]
         score += rule.weight
-        spans = tuple(sorted({norm.span(s, e) for s, e in found}))
-        hits.append(
-            _frozen(Hit, rule=rule.name, weight=rule.weight, spans=spans, shadow=rule.shadow)
-        )
+        # Spans are mapped back to the original when first read (see Hit.__getattr__).
+        fields = {"rule": rule.name, "weight": rule.weight, "shadow": rule.shadow}
+        fields[_PENDING] = (norm, found)
+        hits.append(_frozen(Hit, **fields))
     score = round(score, 9)
     return _frozen(
         Verdict,

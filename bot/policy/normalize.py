@@ -25,6 +25,7 @@ them; `Normalized.span` computes them the first time a verdict needs one.
 from __future__ import annotations
 
 import bisect
+import codecs
 import re
 import unicodedata
 from functools import lru_cache
@@ -143,13 +144,57 @@ def _fold_match(match: re.Match[str]) -> str:
     return _fold_non_ascii(match.group())
 
 
-def first_pass(text: str) -> str:
-    """Fold every character to one character (same length as `text`): the offsets' anchor."""
-    if not text.isascii():
-        text = _NON_ASCII.sub(_fold_match, text)
-        if not text.isascii():  # letters of other scripts remain: fold the ASCII ones char by char
-            return "".join(_ASCII_TABLE.get(ord(c), c) for c in text)
+def _careful_first_pass(text: str) -> str:
+    """`first_pass` one character at a time: for text whose folding is not all ASCII."""
+    text = _NON_ASCII.sub(_fold_match, text)
+    if not text.isascii():  # letters of other scripts remain: fold the ASCII ones char by char
+        return "".join(_ASCII_TABLE.get(ord(c), c) for c in text)
     return text.translate(_ASCII_TABLE)
+
+
+class _NotAsciiError(Exception):
+    """A character folds to a non-ASCII one (a letter of another script): take the careful way."""
+
+
+_CODEC_HANDLER = "rete.policy.fold"
+
+
+def _fold_unencodable(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: a run of characters beyond Latin-1, folded one for one (ASCII)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    folded = "".join(map(_fold_non_ascii, error.object[error.start : error.end]))
+    if not folded.isascii():
+        raise _NotAsciiError
+    return folded, error.end
+
+
+codecs.register_error(_CODEC_HANDLER, _fold_unencodable)
+
+# Latin-1 folded in one byte table; a character whose fold is not ASCII (æ, ß, ½…) becomes
+# 0xFF, which no ASCII fold can produce, and sends the text the careful way.
+_NOT_ASCII_BYTE = 0xFF
+_LATIN1_TABLE = bytes(
+    ord(folded) if folded.isascii() else _NOT_ASCII_BYTE
+    for folded in (_ASCII_TABLE[b] if b < 128 else _fold(chr(b)) for b in range(256))
+)
+
+
+def first_pass(text: str) -> str:
+    """Fold every character to one character (same length as `text`): the offsets' anchor.
+
+    The common case runs in C: the text is encoded to Latin-1 (characters beyond it, mostly
+    emoji and joiners, are folded by the codec error handler, a run at a time) and the bytes
+    go through one 256-byte table. Folding is per character, so this is the same function as
+    `_careful_first_pass`, which takes over when some character folds to a non-ASCII letter.
+    """
+    try:
+        folded = text.encode("latin-1", _CODEC_HANDLER).translate(_LATIN1_TABLE)
+    except _NotAsciiError:
+        return _careful_first_pass(text)
+    if folded.isascii():
+        return folded.decode("ascii")
+    return _careful_first_pass(text)
 
 
 # --- words -----------------------------------------------------------------------------------
@@ -224,6 +269,11 @@ def _digits_and_money(text: str) -> str:
     text = _NUMBER.sub("#", text)
     # "500€" and "€500" are one word: both read "#$".
     return _MONEY.sub("#$", text)
+
+
+def _digit_word(word: str) -> str:
+    """`_digits_and_money` of one word (each of its rewrites stays inside a word)."""
+    return _digits_and_money(" " + word + " ")[1:-1]
 
 
 SHORT_FORMS: dict[str, tuple[str, ...]] = {}
@@ -336,21 +386,24 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
 
 
 def _has_quote_hint(text: str) -> bool:
-    # Unrolled on purpose: this runs for every message.
-    return (
+    """Might `text` hold a quotation? Unrolled on purpose: this runs for every message."""
+    if (
         '"' in text
         or ">" in text
-        or "“" in text
+        or ("'" in text and (" '" in text or "\n'" in text or "('" in text or ":'" in text))
+        or text[:1] == "'"
+    ):
+        return True
+    if text.isascii():
+        return False
+    return (
+        "“" in text
         or "”" in text
         or "«" in text
         or "„" in text
-        or " '" in text
-        or "\n'" in text
-        or "('" in text
-        or ":'" in text
         or "‘" in text
         or " ’" in text
-        or text[:1] in _APOSTROPHES
+        or text[:1] == "’"
     )
 
 
@@ -467,31 +520,35 @@ def _variants(text: str) -> tuple[str, tuple[int, ...]]:
 def normalize(text: str) -> Normalized:
     """The matchable form of `text` (never raises; any string is fine)."""
     first = first_pass(text)
-    runs: list[tuple[int, int]] = []
     own_spans: list[tuple[int, int]] | None = None
     quoted = ""
     if _has_quote_hint(text) and (regions := quoted_regions(text)):
         own_spans, tokens, quoted_tokens = _split_quoted(first, regions)
         quoted = " ".join(quoted_tokens)
+    elif IGNORABLE in first:
+        tokens = first.replace(IGNORABLE, "").split()
     else:
-        tokens = (first.replace(IGNORABLE, "") if IGNORABLE in first else first).split()
-    joined = _join(tokens)
-    segments: tuple[int, ...] = (0,)
+        tokens = first.split()
+    joined = " " + "  ".join(tokens) + " "
     found = _DETECTOR.find_matches_as_indexes(joined)
-    if found:
-        kinds = {index for index, _, _ in found}
-        if max(kinds) >= _N_ELONGATION + _N_DIGITS and _SPACED_HINT.search(joined):
-            runs = _spaced_runs(tokens)
-            if runs:
-                tokens = _merge(tokens, runs)
-                if own_spans is not None:
-                    own_spans = _merge_spans(own_spans, runs)
-                    runs = []
-                joined = _join(tokens)
-        if any(_N_ELONGATION <= k < _N_ELONGATION + _N_DIGITS for k in kinds) or runs:
-            joined = _digits_and_money(joined)
-        if min(kinds) < _N_ELONGATION and _ELONGATED.search(joined):
-            joined, segments = _variants(joined)
+    if not found:  # the common case: nothing more to undo
+        return Normalized(text, joined, len(tokens), quoted, first, [], own_spans, (0,))
+    runs: list[tuple[int, int]] = []
+    segments: tuple[int, ...] = (0,)
+    kinds = {index for index, _, _ in found}
+    if max(kinds) >= _N_ELONGATION + _N_DIGITS and _SPACED_HINT.search(joined):
+        runs = _spaced_runs(tokens)
+        if runs:
+            tokens = _merge(tokens, runs)
+            if own_spans is not None:
+                own_spans = _merge_spans(own_spans, runs)
+                runs = []
+            joined = _join(tokens)
+    if any(_N_ELONGATION <= k < _N_ELONGATION + _N_DIGITS for k in kinds) or runs:
+        # Word by word: the rewrites never cross a space, and most words have no digit.
+        joined = _join([t if t.isalpha() else _digit_word(t) for t in tokens])
+    if min(kinds) < _N_ELONGATION and _ELONGATED.search(joined):
+        joined, segments = _variants(joined)
     return Normalized(text, joined, len(tokens), quoted, first, runs, own_spans, segments)
 
 
