@@ -7,6 +7,9 @@ acceptable source), abstention on unanswerable ones, and the misses. `--fit` ref
 confidence's logistic coefficients on half A only, so half B stays an honest check.
 
     python benchmarks/qa_quality.py [--shared PATH] [--questions FILE] [--json] [--fit]
+        [--fit-extra FILE] [-v]
+
+With --fit-extra the extra questions are also reported (row "extra"), fitted on or not.
 """
 
 from __future__ import annotations
@@ -144,7 +147,7 @@ def metrics(
 
 
 def fit_logistic(
-    outcomes: Sequence[Outcome], *, l2: float = 0.01, steps: int = 200
+    outcomes: Sequence[Outcome], *, l2: float = 1.0, steps: int = 200
 ) -> tuple[float, ...]:
     """Logistic regression by Newton's method on (evidence → top answer is right)."""
     rows = [(1.0, *o.evidence.vector()) for o in outcomes if o.evidence is not None]
@@ -214,6 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="more labelled questions to fit on (e.g. tests/knowledge/data/questions.jsonl)",
     )
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list the extra misses")
     args = parser.parse_args(argv)
     questions = args.questions or args.shared / "eval" / "questions-dev.jsonl"
     outcomes, *extra = asyncio.run(run(args.shared, questions, *args.fit_extra))
@@ -233,6 +237,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             [o for o in outcomes if o.half == "B"], coefficients, args.threshold
         ),
     }
+    for path, more in zip(args.fit_extra, extra, strict=True):
+        result[f"extra:{path.name}"] = metrics(more, coefficients, args.threshold)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
@@ -244,12 +250,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in ("all", "half_A_tuning", "half_B_check"):
         label = name.split("_")[0] + ("" if name == "all" else " " + name[5])
         print(report(label, result[name]))  # type: ignore[arg-type]
+    extras = [name for name in result if name.startswith("extra:")]
+    for name in extras:
+        print(report("extra", result[name]))  # type: ignore[arg-type]
     print("\nmisses (all):")
     for miss in result["all"]["misses"]:  # type: ignore[index]
         print(
             f"  {miss['id']} [{miss['half']}] conf={miss['confidence']:.2f} "
             f"expect={miss['expect']} got={miss['got']} best={miss['best']} | {miss['text'][:70]}"
         )
+    for name in extras if args.verbose else ():
+        print(f"\nmisses ({name}):")
+        for miss in result[name]["misses"]:  # type: ignore[index]
+            print(
+                f"  {miss['id']} conf={miss['confidence']:.2f} expect={miss['expect']} "
+                f"got={miss['got']} best={miss['best']} | {miss['text'][:70]}"
+            )
     return 0
 
 

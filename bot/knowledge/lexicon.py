@@ -49,7 +49,10 @@ ITALIAN_STOP_WORDS = frozenset(
         info informazione informazioni esiste esistono c ce vs etc ecc anzi invece pure mica
         neanche nemmeno neppure circa appena devono dovete dovresti dovremmo dovrebbero dovuto
         dovra dovranno possono potrei potrebbe potrebbero potremmo potresti potra potranno
-        potuto vogliono volete vorresti vorremmo vorrebbe vuole
+        potuto vogliono volete vorresti vorremmo vorrebbe vuole vuol intendo intendi intende
+        oggi ieri domani stamattina stamani stasera stanotte stamane prossimamente ultimamente
+        recentemente tizio tizia roba robe cavolo caspita mannaggia tipa tipi sennò senno
+        ehm uhm ehi hey ciaoo graziee regaz
         """
     )
 )
@@ -67,7 +70,7 @@ ENGLISH_STOP_WORDS = frozenset(
         under then once get got gets getting go goes going gone let lets please hi hello hey
         thanks thank anyone someone something anything need needs want wants wanted like d ll m
         re s t ve don doesn didn isn aren wasn weren won wouldn shouldn couldn can cant im ive
-        id youre whats hows theres
+        id youre whats hows theres today tomorrow guys folks currently actually really
         """
     )
 )
@@ -123,7 +126,52 @@ SHORTHAND = {
     "ga4": "analytics 4",
     "wp": "wordpress",
     "adv": "pubblicita",
+    "nl": "newsletter",
+    "kw": "keyword",
+    "cta": "call to action",
+    "pls": "per favore",
+    "dv": "dove",
+    "qnd": "quando",
     "ads": "inserzioni",
+}
+
+# Idioms that ask about one concept with function words only ("ogni quanto" = how often):
+# read as that concept, in questions and in documents alike.
+PHRASES = {
+    "ogni quanto": "frequenza",
+    "quanto spesso": "frequenza",
+    "quante volte": "frequenza",
+    "how often": "frequenza",
+    "how many times": "frequenza",
+    "a che ora": "orario",
+    "a che ore": "orario",
+    "what time": "orario",
+    "quanto tempo": "durata tempo",
+    "quanto dura": "durata",
+    "how long": "durata",
+    "quanto costa": "costo",
+    "quanto costano": "costo",
+    "how much": "costo",
+    "quanto lungo": "lunghezza",
+    "quanto lunga": "lunghezza",
+    "quante parole": "lunghezza parole",
+    "nome colorato": "ruoli colorati",
+    "nomi colorati": "ruoli colorati",
+    "tenere premuto": "clic",
+    "lavoro gratis": "lavoro gratis consulenza",
+    "fare rete": "networking rete",
+    "dare del tu": "tono",
+    "dare del lei": "tono",
+    "dare del voi": "tono",
+    "best time": "orario",
+    "momento migliore": "orario",
+    "mettere like": "interazioni",
+    "ci mette una vita": "lento",
+    "ci mette tanto": "lento",
+    "a pagamento": "pagamento budget",
+    "senza pagare": "gratis",
+    "without paying": "gratis",
+    "for free": "gratis",
 }
 
 # Number words, so "quattro dimensioni" and "4 dimensioni" meet.
@@ -232,14 +280,14 @@ SYNONYM_GROUPS = [
     "tasse fiscale forfettario",
     "orario orari ora",
     "pubblicare postare",
-    "guida mentor tutor",
+    "mentor tutor",
     # Topics of the blog, in the words of someone asking about them.
     "storia storie racconto raccontare narrazione",
     "strumento strumenti tool software app",
-    "velocita lentezza prestazioni performance",
+    "velocita lentezza prestazioni performance pagespeed lighthouse lcp inp cls vitals",
     "tono stile",
     "statistiche metriche",
-    "riutilizzare riciclare riadattare",
+    "riutilizzare riciclare riadattare trasformare repurposing",
     "luce illuminazione",
     "angolazione inquadratura prospettiva",
     "lamentela critica critiche",
@@ -247,7 +295,41 @@ SYNONYM_GROUPS = [
     "preventivo stima",
     "contratto accordo",
     "calendario pianificazione",
+    # Server and academy vocabulary as members write it.
+    "nick nickname username",
+    "lezione lezioni videolezione videolezioni",
+    "password credenziali",
+    "bannare bannato ban espulsione espellere",
+    "vietato vietata vietati proibito consentito permesso ammesso",
+    "scaricare download",
+    "iscriversi iscrivermi iscrizione",
+    # Blogging, SEO and social vocabulary.
+    "hosting provider",
+    "lento lenta lentezza rallentare rallenta veloce velocizzare caricamento",
+    "peso pesante pesanti pesare alleggerire compressione comprimere",
+    "costanza ritmo regolarita",
+    "guest ospite",
+    "programmare programmazione schedulare schedulazione",
+    "carosello caroselli",
+    "backlink link",
+    "traffico visite visitatori",
+    "follower seguaci",
+    "commento commenti",
+    "recensione recensioni",
+    "diaframma apertura",
+    "incarico incarichi commessa commesse",
 ]
+
+# Words that address the community or the academy itself ("da voi", "qui", "sul server"): a
+# question with one is about how things work here, which the FAQ answers, not the blog.
+COMMUNITY_CUES = frozenset(
+    _words(
+        """
+        voi vostro vostra vostri vostre qui qua server discord community communita gruppo
+        academy accademia staff moderatori moderazione canale canali your here
+        """
+    )
+)
 
 # English → Italian, for members who ask in English. Keys are English words (matched by their
 # English stem), values the Italian words a blog post would use. Domain vocabulary only.
@@ -562,6 +644,20 @@ ENGLISH_GLOSSARY = {
     "channels": "canali",
     "notes": "note",
     "cover": "copertina",
+    "access": "accesso accedere",
+    "login": "accesso accedere",
+    "password": "password",
+    "username": "nome utente",
+    "nickname": "nome",
+    "color": "colore",
+    "colour": "colore",
+    "compress": "comprimere compressione",
+    "loading": "caricamento",
+    "harass": "segnalare",
+    "spam": "spam",
+    "ban": "espulsione",
+    "promo": "autopromozione",
+    "scheduling": "programmare",
 }
 
 # What makes a chat message read as a question to the bot (beyond a question mark).

@@ -14,6 +14,7 @@ import itertools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bot.knowledge.lexicon import WEAK_WORD_FACTOR
 from bot.knowledge.models import Unit, UnitStems
@@ -24,6 +25,7 @@ LINE_WEIGHT = 1.0  # weight of the best label line's similarity in the ranking s
 BM25_WEIGHT = 0.5  # weight of bm25 (relative to the best candidate's) in the ranking score
 PHRASE_WEIGHT = 0.6  # share of the question's adjacent word pairs found adjacent in the unit
 FAQ_PRIOR = 0.05  # curated answers win a near tie with an article passage
+COMMUNITY_PRIOR = 0.3  # more so when the question addresses the community ("da voi", "qui")
 PREPARED_MAX = 50_000  # units kept prepared for ranking (about 2 KB each)
 PREWARM_MAX = 10_000  # an index this small is prepared whole when it is loaded
 POSTINGS_BUDGET = 150  # rows the FTS5 query may score (its cost grows with them)
@@ -31,11 +33,11 @@ MIN_MATCH_STEMS = 1  # the rarest stem always selects candidates, whatever it co
 MIN_PREFIX = 4  # shortest known stem accepted as the root of an unknown word ("blogghino")
 EXTENSION_MAX = 3  # a known stem may extend an unknown one by this many letters
 
-# Logistic confidence: intercept, then coverage, label-line similarity, margin over the runner-up,
-# share of the question the corpus knows at all, weightiest word the answer lacks. Fitted with
-# `benchmarks/qa_quality.py --fit --fit-extra tests/knowledge/data/questions.jsonl`: half A of
-# the dev questions plus our own questions; half B of the dev set is left out to check it.
-CONFIDENCE_COEFFICIENTS = (-9.646, 3.467, 0.818, 2.435, 7.611, 1.02)
+# Logistic confidence: intercept, then the Evidence fields in order (coverage, label share,
+# label-line similarity, relative margin, weightiest missing word, known share). Fitted with
+# `benchmarks/qa_quality.py --fit --fit-extra tests/knowledge/data/questions.jsonl` (L2 = 1):
+# half A of the dev questions plus our own; half B of the dev set is left out to check it.
+CONFIDENCE_COEFFICIENTS = (-3.224, 2.081, 1.144, 1.024, 2.479, -0.695, 2.133)
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,7 @@ class Stats:
         self._prepared: dict[int, Prepared] = {}
         self._sorted = sorted(df)
         self.idf_unknown = self.idf(0)
+        self._roots: dict[str, tuple[str, ...]] | None = None
 
     def idf(self, df: int) -> float:
         return math.log(1.0 + (self.units - df + 0.5) / (df + 0.5))
@@ -107,6 +110,19 @@ class Stats:
     def known(self, stem: str) -> bool:
         return stem in self.df
 
+    def relatives(self, stem: str) -> tuple[str, ...]:
+        """Known stems of the same word family: Snowball leaves verb forms apart ("apro",
+        "apre", "aprire" → apro, apre, aprir); they share a root once the inflection is off."""
+        if self._roots is None:
+            roots: dict[str, list[str]] = {}
+            for known in self.df:
+                key = root(known)
+                if key:
+                    roots.setdefault(key, []).append(known)
+            self._roots = {k: tuple(v) for k, v in roots.items() if len(v) > 1}
+        key = root(stem)
+        return self._roots.get(key, ()) if key else ()
+
     def extending(self, stem: str, extra: int) -> list[str]:
         """Known stems that start with `stem` and are at most `extra` characters longer."""
         start = bisect.bisect_left(self._sorted, stem)
@@ -140,29 +156,83 @@ class Scored:
 
 @dataclass(frozen=True)
 class Evidence:
-    """What the confidence is computed from, kept for the benchmarks' diagnostics."""
+    """What the confidence is computed from (each 0..1), kept for the benchmarks' diagnostics.
 
-    coverage: float
-    line: float
-    margin: float
-    known: float
-    missing: float  # the weightiest word the answer does not contain, relative to an unknown one
+    Shares are of the question's whole weight, words the corpus does not know included: a
+    question about "shopify" that shares only "aprire" with an entry covers little of itself.
+    """
 
-    def vector(self) -> tuple[float, float, float, float, float]:
-        return (self.coverage, self.line, self.margin, self.known, self.missing)
+    coverage: float  # weight the best answer covers (a body-only match counts BODY_CREDIT)
+    label: float  # weight found in the answer's label lines (FAQ question, variants, heading)
+    line: float  # the best label line's cosine similarity to the whole question
+    margin: float  # lead over the next source, relative to the best score
+    missing: float  # the weightiest word the answer lacks, relative to an unknown word
+    known: float  # weight of the words the corpus knows at all
+
+    def vector(self) -> tuple[float, ...]:
+        return (self.coverage, self.label, self.line, self.margin, self.missing, self.known)
+
+
+_INFLECTIONS = tuple(
+    sorted(
+        (
+            "iamo",
+            "iate",
+            "ando",
+            "endo",
+            "ono",
+            "ano",
+            "ato",
+            "ata",
+            "ati",
+            "ate",
+            "ito",
+            "ita",
+            "iti",
+            "ite",
+            "uto",
+            "uta",
+            "uti",
+            "ute",
+            "are",
+            "ere",
+            "ire",
+            "ar",
+            "er",
+            "ir",
+        ),
+        key=len,
+        reverse=True,
+    )
+)
+ROOT_MIN = 4  # shorter roots ("apr", "pes") join too many unrelated words
+
+
+@lru_cache(maxsize=65_536)
+def root(stem: str) -> str:
+    """A stem without its verb inflection and final vowels, or "" when too short to trust."""
+    for ending in _INFLECTIONS:
+        if stem.endswith(ending) and len(stem) - len(ending) >= ROOT_MIN - 1:
+            stem = stem[: -len(ending)]
+            break
+    stem = stem.rstrip("aeiou")
+    return stem if len(stem) >= ROOT_MIN - 1 and not stem.isdigit() else ""
 
 
 def resolve(query: Query, stats: Stats) -> list[Term]:
     terms: list[Term] = []
     for concept in query.concepts:
-        stems = {s for s in concept.stems if stats.known(s)}
+        own = {s for s in concept.stems if stats.known(s)}
+        stems = set(own)
         if not stems:
             stems = {s for s in concept.foreign if stats.known(s)}
+        for s in concept.stems:
+            stems.update(stats.relatives(s))
         if not stems:
             stems = _known_prefix(concept.stems, stats)
         factor = WEAK_WORD_FACTOR if concept.weak else 1.0
         if stems:
-            df = max(stats.df[s] for s in stems)
+            df = max(stats.df[s] for s in (own or stems))
             terms.append(Term(concept.word, frozenset(stems), factor * stats.idf(df), True))
         else:
             terms.append(Term(concept.word, concept.stems, factor * stats.idf(0), False))
@@ -204,7 +274,9 @@ def match_expression(terms: Sequence[Term], stats: Stats) -> str:
     return " OR ".join(f'"{s}"' for s in sorted(chosen))
 
 
-def rank(terms: Sequence[Term], units: Sequence[Unit], stats: Stats) -> list[Scored]:
+def rank(
+    terms: Sequence[Term], units: Sequence[Unit], stats: Stats, *, community: bool = False
+) -> list[Scored]:
     """Candidates by ranking score. Words the index does not know are left out here: they
     are the same for every candidate, and `Evidence.known` accounts for them."""
     terms = [t for t in terms if t.known]
@@ -218,28 +290,35 @@ def rank(terms: Sequence[Term], units: Sequence[Unit], stats: Stats) -> list[Sco
         for a, b in itertools.pairwise(terms)
     ]
     pair_total = sum(w for _, w in pairs) or 1.0
+    asked = frozenset().union(*(t.stems for t in terms))
+    squared = [(t.stems, t.weight**2) for t in terms]
+    prior = FAQ_PRIOR + (COMMUNITY_PRIOR if community else 0.0)
     scored: list[Scored] = []
     for unit in units:
         prepared = stats.prepared(unit.unit_id)
         adjacent = prepared.adjacent
         phrase = sum(w for pair, w in pairs if not pair.isdisjoint(adjacent)) / pair_total
+        # one set operation per unit first: most label lines share nothing with the question
+        in_label = asked & prepared.label_words
+        in_body = asked & prepared.body
         covered = 0.0
         for term in terms:
-            if not term.stems.isdisjoint(prepared.label_words):
+            if in_label and not term.stems.isdisjoint(in_label):
                 covered += term.weight
-            elif not term.stems.isdisjoint(prepared.body):
+            elif in_body and not term.stems.isdisjoint(in_body):
                 covered += BODY_CREDIT * term.weight
         coverage = covered / total
         line = 0.0
-        for label_words, norm_l in prepared.labels:
-            hit = sum(t.weight**2 for t in terms if not t.stems.isdisjoint(label_words))
-            if hit:
-                line = max(line, hit / (norm_q * norm_l))
+        if in_label:
+            for label_words, norm_l in prepared.labels:
+                hit_stems = in_label & label_words
+                if hit_stems:
+                    hit = sum(w2 for stems, w2 in squared if not stems.isdisjoint(hit_stems))
+                    line = max(line, hit / (norm_q * norm_l))
         relative = unit.bm25 / best_bm25 if best_bm25 < 0 else 0.0
-        prior = FAQ_PRIOR if unit.kind == "faq" else 0.0
-        score = (
-            coverage + LINE_WEIGHT * line + BM25_WEIGHT * relative + PHRASE_WEIGHT * phrase + prior
-        )
+        score = coverage + LINE_WEIGHT * line + BM25_WEIGHT * relative + PHRASE_WEIGHT * phrase
+        if unit.kind == "faq":
+            score += prior
         scored.append(Scored(unit, score, coverage, line, relative))
     scored.sort(key=lambda s: (-s.score, s.unit.unit_id))
     return scored
@@ -258,14 +337,22 @@ def best_per_source(scored: Sequence[Scored]) -> list[Scored]:
 def evidence(terms: Sequence[Term], ranked: Sequence[Scored], stats: Stats) -> Evidence:
     """Evidence for the first of `ranked` (one entry per source, best first)."""
     total = sum(t.weight for t in terms) or 1.0
-    known = sum(t.weight for t in terms if t.known) / total
+    known_weight = sum(t.weight for t in terms if t.known)
     top = ranked[0]
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
     prepared = stats.prepared(top.unit.unit_id)
     words = prepared.body | prepared.label_words
     missing = max((t.weight for t in terms if not (t.known and t.stems & words)), default=0.0)
+    label = sum(t.weight for t in terms if t.known and t.stems & prepared.label_words)
+    norm_known = math.sqrt(sum(t.weight**2 for t in terms if t.known))
+    norm_all = math.sqrt(sum(t.weight**2 for t in terms)) or 1.0
     return Evidence(
-        top.coverage, top.line, top.score - runner_up, known, missing / stats.idf_unknown
+        coverage=top.coverage * known_weight / total,
+        label=label / total,
+        line=top.line * norm_known / norm_all,
+        margin=max(0.0, top.score - runner_up) / top.score if top.score > 0 else 0.0,
+        missing=missing / stats.idf_unknown,
+        known=known_weight / total,
     )
 
 

@@ -54,7 +54,7 @@ T = TypeVar("T")
 
 ANSWER_THRESHOLD = 0.5  # below this confidence Rete says it does not know
 AUTO_ANSWER_THRESHOLD = 0.6  # unasked-for answers in a channel must be surer
-EXCERPT_THRESHOLD = 0.3  # /excerpt without an article: the passage must plausibly fit
+EXCERPT_THRESHOLD = 0.5  # /excerpt without an article: as sure as an answer
 CLOSEST_FLOOR = 0.3  # coverage an article needs to be offered as "forse ti serve…"
 CANDIDATES = 30  # units FTS5 hands to the re-ranker
 AUTO_ANSWER_COOLDOWN_S = 120.0
@@ -213,7 +213,8 @@ class KnowledgeService:
         source: str | None = None,
     ) -> tuple[list[Term], list[Scored]]:
         stats = await self._stats_now()
-        terms = resolve(analyse_query(question), stats)
+        query = analyse_query(question)
+        terms = resolve(query, stats)
         if source is not None:  # inside one article: rank all of its passages
             units = await self.store.source_units(guild_id, source)
             return terms, await self._ranked(terms, units, stats)
@@ -224,12 +225,14 @@ class KnowledgeService:
         units = await self.store.search(
             expression, guild_id, limit=CANDIDATES, kind=kind, hidden=hidden
         )
-        return terms, await self._ranked(terms, units, stats)
+        return terms, await self._ranked(terms, units, stats, community=query.community)
 
-    async def _ranked(self, terms: list[Term], units: list[Unit], stats: Stats) -> list[Scored]:
+    async def _ranked(
+        self, terms: list[Term], units: list[Unit], stats: Stats, *, community: bool = False
+    ) -> list[Scored]:
         for stems in await self.store.unit_stems(stats.missing(units)):
             stats.prepare(stems)
-        return rank(terms, units, stats)
+        return rank(terms, units, stats, community=community)
 
     async def lookup(self, question: str, guild_id: int = SHARED_GUILD) -> Lookup:
         terms, scored = await self._rank(question, guild_id)

@@ -16,7 +16,7 @@ import Stemmer
 from bot.knowledge import lexicon
 
 # Bump when the analysis changes: stored digests include it, so the next import re-indexes.
-ANALYZER_VERSION = 1
+ANALYZER_VERSION = 2
 
 _IT = Stemmer.Stemmer("italian")
 _EN = Stemmer.Stemmer("english")
@@ -48,15 +48,47 @@ def _english_stem(word: str) -> str:
     return str(_EN.stemWord(word))
 
 
-def _expand(raw: list[str]) -> list[str]:
+def _expand(raw: list[str], *, keep_phrases: bool = False) -> list[str]:
+    """Shorthand spelled out; an idiom ("ogni quanto") replaced by the concept it asks about
+    ("frequenza"), or, in a document (`keep_phrases`), followed by it."""
     out: list[str] = []
-    for word in raw:
-        short = lexicon.SHORTHAND.get(word)
+    i = 0
+    while i < len(raw):
+        phrase = _phrase_at(raw, i)
+        if phrase is not None:
+            size, concept = phrase
+            if keep_phrases:
+                out.extend(raw[i : i + size])
+            out.extend(concept)
+            i += size
+            continue
+        short = lexicon.SHORTHAND.get(raw[i])
         if short is None:
-            out.append(word)
+            out.append(raw[i])
         else:
             out.extend(short.split())
+        i += 1
     return out
+
+
+def _build_phrases() -> dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]:
+    phrases: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    for idiom, concept in lexicon.PHRASES.items():
+        key = tuple(words(idiom))
+        phrases.setdefault(key[0], []).append((key, tuple(words(concept))))
+    for options in phrases.values():
+        options.sort(key=lambda option: -len(option[0]))
+    return phrases
+
+
+_PHRASES = _build_phrases()
+
+
+def _phrase_at(raw: list[str], i: int) -> tuple[int, tuple[str, ...]] | None:
+    for key, concept in _PHRASES.get(raw[i], ()):
+        if tuple(raw[i : i + len(key)]) == key:
+            return len(key), concept
+    return None
 
 
 def _content_word(word: str) -> str | None:
@@ -72,7 +104,7 @@ def _content_word(word: str) -> str | None:
 def index_terms(text: str) -> list[str]:
     """What a document's text becomes in the FTS table: its content words' stems, in order."""
     out: list[str] = []
-    for word in _expand(words(text)):
+    for word in _expand(words(text), keep_phrases=True):
         content = _content_word(word)
         if content is not None:
             out.append(stem(content))
@@ -101,6 +133,7 @@ def _build_glossary() -> dict[str, frozenset[str]]:
 
 
 SYNONYMS = _build_synonyms()
+WEAK_STEMS = frozenset(stem(w) for w in lexicon.WEAK_WORDS)
 GLOSSARY = _build_glossary()
 _LOAN_SUFFIXES = ("are", "ato", "ata", "ati", "ate", "ando", "i", "o", "a", "e")
 
@@ -146,6 +179,7 @@ class Query:
     text: str
     concepts: tuple[Concept, ...]
     english: bool
+    community: bool = False  # addresses the community or the academy: the FAQ's ground
 
     @property
     def empty(self) -> bool:
@@ -163,7 +197,9 @@ def analyse_query(text: str) -> Query:
     english = is_english(raw)
     concepts: list[Concept] = []
     seen: set[frozenset[str]] = set()
-    for word in _expand(raw):
+    expanded = _expand(raw)
+    community = any(word in lexicon.COMMUNITY_CUES for word in expanded)
+    for word in expanded:
         content = _content_word(word)
         if content is None:
             continue
@@ -174,8 +210,10 @@ def analyse_query(text: str) -> Query:
         if stems in seen:
             continue
         seen.add(stems)
-        concepts.append(Concept(content, stems, foreign, content in lexicon.WEAK_WORDS))
-    return Query(text=text, concepts=tuple(concepts), english=english)
+        # a bare number ("2 canali") says little about the topic
+        weak = content in lexicon.WEAK_WORDS or stem(content) in WEAK_STEMS or content.isdigit()
+        concepts.append(Concept(content, stems, foreign, weak))
+    return Query(text=text, concepts=tuple(concepts), english=english, community=community)
 
 
 def looks_like_question(text: str) -> bool:
