@@ -477,17 +477,18 @@ def _scalar(value: object) -> str:
         _PLAIN.fullmatch(text) is not None
         and text.lower() not in _YAML_WORDS
         and not text.endswith((" ", "-"))
-        and _looks_like_text(text)
+        and _reads_back_as_text(text)
     )
     return text if plain else json.dumps(text, ensure_ascii=False)
 
 
-def _looks_like_text(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return True
-    return False
+_RESOLVER = yaml.resolver.Resolver()
+
+
+def _reads_back_as_text(text: str) -> bool:
+    """Whether YAML reads `text`, unquoted, as a string (not 0b0, 0x1f, 1_000, a date…)."""
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    return bool(tag == "tag:yaml.org,2002:str")
 
 
 def _flow(items: Iterable[object], indent: str) -> list[str]:
