@@ -487,7 +487,7 @@ _RESOLVER = yaml.resolver.Resolver()
 
 def _reads_back_as_text(text: str) -> bool:
     """Whether YAML reads `text`, unquoted, as a string (not 0b0, 0x1f, 1_000, a date…)."""
-    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))
+    tag = _RESOLVER.resolve(yaml.ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
     return bool(tag == "tag:yaml.org,2002:str")
 
 
