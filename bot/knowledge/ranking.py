@@ -37,7 +37,7 @@ EXTENSION_MAX = 3  # a known stem may extend an unknown one by this many letters
 # label-line similarity, relative margin, weightiest missing word, known share). Fitted with
 # `benchmarks/qa_quality.py --fit --fit-extra tests/knowledge/data/questions.jsonl` (L2 = 1):
 # half A of the dev questions plus our own; half B of the dev set is left out to check it.
-CONFIDENCE_COEFFICIENTS = (-3.224, 2.081, 1.144, 1.024, 2.479, -0.695, 2.133)
+CONFIDENCE_COEFFICIENTS = (-2.508, 1.979, 0.889, 0.796, 3.174, -0.569, 1.772)
 
 
 @dataclass(frozen=True)
@@ -143,6 +143,9 @@ class Term:
     stems: frozenset[str]
     weight: float
     known: bool
+    # the stems FTS5 selects candidates with: the word's own when the index knows them (its
+    # word-family relatives only re-rank, so they add no rows to score), else all of `stems`
+    search: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -165,7 +168,9 @@ class Evidence:
     coverage: float  # weight the best answer covers (a body-only match counts BODY_CREDIT)
     label: float  # weight found in the answer's label lines (FAQ question, variants, heading)
     line: float  # the best label line's cosine similarity to the whole question
-    margin: float  # lead over the next source, relative to the best score
+    # lead over the next source relative to the best score, times `coverage`: a lone candidate
+    # that shares one word with the question leads by a lot and means little
+    margin: float
     missing: float  # the weightiest word the answer lacks, relative to an unknown word
     known: float  # weight of the words the corpus knows at all
 
@@ -233,7 +238,10 @@ def resolve(query: Query, stats: Stats) -> list[Term]:
         factor = WEAK_WORD_FACTOR if concept.weak else 1.0
         if stems:
             df = max(stats.df[s] for s in (own or stems))
-            terms.append(Term(concept.word, frozenset(stems), factor * stats.idf(df), True))
+            weight = factor * stats.idf(df)
+            terms.append(
+                Term(concept.word, frozenset(stems), weight, True, frozenset(own or stems))
+            )
         else:
             terms.append(Term(concept.word, concept.stems, factor * stats.idf(0), False))
     return terms
@@ -263,7 +271,7 @@ def match_expression(terms: Sequence[Term], stats: Stats) -> str:
     select stay within POSTINGS_BUDGET (bm25 costs a few microseconds per matching row). On a
     small index that is every stem; on a large one the commonest stems are left to the
     re-ranker, which still weighs them on every candidate. Stems are [a-z0-9]+: safe to quote."""
-    stems = sorted({s for t in terms if t.known for s in t.stems}, key=lambda s: stats.df[s])
+    stems = sorted({s for t in terms if t.known for s in t.search}, key=lambda s: stats.df[s])
     chosen: list[str] = []
     postings = 0
     for stem in stems:
@@ -346,11 +354,12 @@ def evidence(terms: Sequence[Term], ranked: Sequence[Scored], stats: Stats) -> E
     label = sum(t.weight for t in terms if t.known and t.stems & prepared.label_words)
     norm_known = math.sqrt(sum(t.weight**2 for t in terms if t.known))
     norm_all = math.sqrt(sum(t.weight**2 for t in terms)) or 1.0
+    coverage = top.coverage * known_weight / total
     return Evidence(
-        coverage=top.coverage * known_weight / total,
+        coverage=coverage,
         label=label / total,
         line=top.line * norm_known / norm_all,
-        margin=max(0.0, top.score - runner_up) / top.score if top.score > 0 else 0.0,
+        margin=coverage * max(0.0, top.score - runner_up) / top.score if top.score > 0 else 0.0,
         missing=missing / stats.idf_unknown,
         known=known_weight / total,
     )

@@ -271,3 +271,35 @@ async def test_feedback_one_vote_per_member(service: KnowledgeService) -> None:
     await service.record_feedback(1, "faq-x", 100, False)  # changed their mind
     assert await service.feedback(1, "faq-x") == (0, 2)
     assert await service.feedback(2, "faq-x") == (0, 0)
+
+
+def test_idioms_read_as_the_concept_they_ask_about() -> None:
+    concepts = {c.word for c in analyse_query("ogni quanto devo aggiornare il blog?").concepts}
+    assert "frequenza" in concepts
+    assert "frequenza" in {c.word for c in analyse_query("how often should I post?").concepts}
+    # in a document the idiom's own words stay, followed by the concept
+    assert index_terms("quante volte") == [*index_terms("volte"), *index_terms("frequenza")]
+
+
+def test_verb_forms_share_a_root() -> None:
+    from bot.knowledge.ranking import root
+
+    assert root("apro") == root("apre") == root("aprir") != ""
+    assert root("pubblic") == root("pubblicar")
+    assert root("seo") == ""  # too short to stand for a family
+
+
+async def test_community_questions_prefer_the_faq(corpus: KnowledgeService) -> None:
+    # "voi" asks about the academy itself: its FAQ, not the podcast article's hosting section
+    answer = await corpus.ask("voi che hosting usate?")
+    assert answer is not None
+    assert answer.source == "faq-quale-hosting"
+    how_to = await corpus.ask("come si scrive un guest post per un altro blog?")
+    assert how_to is not None
+    assert how_to.source == "article:guest-posting-link-building"
+
+
+async def test_abstains_on_near_miss_topics(corpus: KnowledgeService) -> None:
+    # platforms and subjects next to the corpus' own, which it does not cover
+    for question in ("come apro un negozio su shopify?", "come si crea un canale twitch?"):
+        assert await corpus.ask(question) is None, question
