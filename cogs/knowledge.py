@@ -15,6 +15,7 @@ from discord.ext import commands, tasks
 
 from bot import limits, texts
 from bot.knowledge import ImportReport, KnowledgeError
+from bot.knowledge.console import render_report
 from cogs._checks import moderator_only
 from cogs._knowledge_ui import (
     DYNAMIC_ITEMS,
@@ -57,23 +58,7 @@ async def soon(
 
 
 def _report_text(reports: list[ImportReport]) -> str:
-    lines: list[str] = []
-    for report in reports:
-        lines.append(
-            texts.KB_IMPORT_REPORT.format(
-                a_added=report.articles_added,
-                a_updated=report.articles_updated,
-                a_unchanged=report.articles_unchanged,
-                f_added=report.faqs_added,
-                f_updated=report.faqs_updated,
-                f_unchanged=report.faqs_unchanged,
-            )
-        )
-        if report.skipped:
-            lines.append(
-                texts.KB_IMPORT_SKIPPED.format(count=len(report.skipped), first=report.skipped[0])
-            )
-    return "\n".join(lines)
+    return "\n".join(line for report in reports for line in render_report(report))
 
 
 class Knowledge(commands.Cog):

@@ -16,7 +16,8 @@ from bot.cli import add_db_option, settings_for
 from bot.config import Settings
 from bot.db import Database
 from bot.errors import UserFacingError
-from bot.knowledge import SHARED_GUILD, Answer, ImportReport, KnowledgeService
+from bot.knowledge import SHARED_GUILD, Answer, KnowledgeService
+from bot.knowledge.console import render_report
 
 
 def add_commands(sub: Any) -> None:
@@ -88,28 +89,10 @@ def _run(
     return asyncio.run(go())
 
 
-def report_lines(report: ImportReport) -> list[str]:
-    lines = [
-        texts.KB_IMPORT_REPORT.format(
-            a_added=report.articles_added,
-            a_updated=report.articles_updated,
-            a_unchanged=report.articles_unchanged,
-            f_added=report.faqs_added,
-            f_updated=report.faqs_updated,
-            f_unchanged=report.faqs_unchanged,
-        )
-    ]
-    if report.skipped:
-        lines.append(
-            texts.KB_IMPORT_SKIPPED.format(count=len(report.skipped), first=report.skipped[0])
-        )
-    return lines
-
-
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     async def body(service: KnowledgeService) -> int:
         report = await service.import_sources(args.sources, args.guild)
-        for line in report_lines(report):
+        for line in render_report(report):
             print(line)
         return 0
 
