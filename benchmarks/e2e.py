@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import importlib.util
 import json
 import logging
@@ -46,7 +47,7 @@ sys.path.insert(0, str(ROOT))
 import discord  # noqa: E402
 
 try:
-    from bot.client import EXTENSIONS, ReteBot, build_intents, point_at
+    from bot.client import EXTENSIONS, ReteBot, build_intents, point_at, tune_gc
     from bot.config import Settings
     from bot.core import Core
     from bot.logs import setup_logging
@@ -262,33 +263,47 @@ async def measure(
     review = fake.channel("moderazione").id
     mark = fake.mark()
 
-    def posts() -> list[Call]:
-        return [
-            c
-            for c in fake.calls[mark:]
-            if c.method == "POST"
-            and c.route == routes.SEND_MESSAGE[1]
-            and c.status == 200
-            and c.param("channel_id") == review
-        ]
+    def in_review(call: Call) -> bool:
+        return (
+            call.method == "POST"
+            and call.route == routes.SEND_MESSAGE[1]
+            and call.status == 200
+            and call.param("channel_id") == review
+        )
 
+    def posts() -> list[Call]:
+        return [c for c in fake.calls[mark:] if in_review(c)]
+
+    # The harness is the instrument: its own collector pauses (the fake keeps every call it
+    # served) would stamp the bot's posts late and count against the bot. It collects before
+    # and after the stream, not during it; the bot's process keeps its collector.
+    gc.collect()
+    gc.disable()
     try:
         sent = await stream(
             fake, texts, authors, ["generale", "domande"], args.rate, random.Random(args.seed + 1)
         )
         ids = list(sent)
         expected = {ids[i] for i in expected_index}
+        found: set[int] = set()
+        seen = mark
 
-        def posted() -> set[int]:
-            found: set[int] = set()
-            for call in posts():
-                found |= source_ids(call, expected)
-            return found
+        def all_posted() -> bool:
+            # Incremental: a poll that re-read every post would block this loop for longer
+            # and longer as posts pile up, stamping the last ones late.
+            nonlocal seen
+            calls = fake.calls
+            for call in calls[seen:]:
+                if in_review(call):
+                    found.update(source_ids(call, expected))
+            seen = len(calls)
+            return len(found) >= len(expected)
 
         with contextlib.suppress(TimeoutError):
-            await eventually(lambda: len(posted()) >= len(expected), timeout=args.drain)
+            await eventually(all_posted, timeout=args.drain)
         await asyncio.sleep(args.quiet)  # late duplicates and the last unflagged messages
     finally:
+        gc.enable()
         stats = await bot.stop()
     per_message: Counter[int] = Counter()
     latencies = []
@@ -482,6 +497,7 @@ async def runner(args: argparse.Namespace) -> int:
         flagged = set(json.loads(Path(args.flagged).read_text("utf-8")))  # noqa: ASYNC240
         bot = baseline_client(flagged, args.review, stats)
         await bot.login(settings.discord_token or "")
+    tune_gc()  # as `rete run` does between logging in and connecting; the baseline too
     loop = asyncio.get_running_loop()
     loop.add_signal_handler(signal.SIGTERM, lambda: asyncio.ensure_future(bot.close()))
     with LoopLag(stats.lag):

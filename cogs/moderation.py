@@ -7,6 +7,7 @@ their appeal button, answers questions; purges old case text on a timer.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import time
 from collections import OrderedDict
@@ -55,6 +56,13 @@ def _norm_line(norm: Any) -> str:
     return texts.NUDGE_NORM_TITLE.format(title=title) if title else ""
 
 
+def _settle(waiters: list[asyncio.Future[None]], _: object = None) -> None:
+    """Wake the handlers waiting for their cases' post (the argument: a done callback's)."""
+    for done in waiters:
+        if not done.done():
+            done.set_result(None)
+
+
 def nudge_text(nudge: Nudge, *, context: str = "") -> str:
     parts = [texts.NUDGE, _norm_line(nudge.norm), context]
     return limits.message_content("\n".join(p for p in parts if p))
@@ -71,6 +79,7 @@ class Moderation(commands.Cog):
         # Review posts waiting per review channel, and the task posting them.
         self._queues: dict[int, list[tuple[Case, asyncio.Future[None]]]] = {}
         self._posters: dict[int, asyncio.Task[None]] = {}
+        self._recording: set[asyncio.Task[None]] = set()  # posts being written to their cases
 
     async def cog_load(self) -> None:
         self.bot.add_dynamic_items(*DYNAMIC_ITEMS)
@@ -214,18 +223,23 @@ class Moderation(commands.Cog):
         while queue:
             batch = queue[:CASES_PER_POST]
             del queue[:CASES_PER_POST]
+            waiters = [done for _, done in batch]
             try:
-                await self._send_batch(channel_id, [case for case, _ in batch])
+                recorded = await self._send_batch(channel_id, [case for case, _ in batch])
             except Exception:
                 # One failed batch must not stop the poster: the cases stay recorded without a
                 # post, and catch-up posts them at the next start.
                 log.exception("posting a review batch in channel %s failed", channel_id)
-            finally:
-                for _, done in batch:
-                    if not done.done():
-                        done.set_result(None)
+                recorded = None
+            if recorded is None:
+                _settle(waiters)
+            else:
+                # The next batch goes out while this one's post id is written: the waiting
+                # handlers (which shutdown waits for) finish when both are done.
+                recorded.add_done_callback(functools.partial(_settle, waiters))
 
-    async def _send_batch(self, channel_id: int, cases: list[Case]) -> None:
+    async def _send_batch(self, channel_id: int, cases: list[Case]) -> asyncio.Task[None] | None:
+        """Post the cases; returns the task recording the post on them, None if not posted."""
         channel = self.bot.get_partial_messageable(channel_id, guild_id=cases[0].guild_id)
         try:
             message = await channel.send(
@@ -240,13 +254,27 @@ class Moderation(commands.Cog):
                 channel_id,
                 exc.status,
             )
-            return
+            return None
         for case in cases:
             self._posted[case.case_id] = (channel_id, message.id)
         while len(self._posted) > _REMEMBERED_MAX:
             self._posted.popitem(last=False)
         case_ids = [case.case_id for case in cases]
-        await self.bot.core.review.set_review_post(case_ids, channel_id, message.id)
+        recording = asyncio.create_task(
+            self._record_post(case_ids, channel_id, message.id),
+            name=f"rete-review-post-{message.id}",
+        )
+        self._recording.add(recording)
+        recording.add_done_callback(self._recording.discard)
+        return recording
+
+    async def _record_post(self, case_ids: list[int], channel_id: int, message_id: int) -> None:
+        try:
+            await self.bot.core.review.set_review_post(case_ids, channel_id, message_id)
+        except Exception:
+            # The post stands and this process remembers it (self._posted); after a restart
+            # catch-up finds the cases without a post and posts them again.
+            log.exception("recording review post %s for cases %s failed", message_id, case_ids)
 
     async def send_nudge(
         self, outcome: Outcome, author: discord.User | discord.Member | None

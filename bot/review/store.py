@@ -121,10 +121,18 @@ async def _fetch_case(conn: aiosqlite.Connection, case_id: int) -> Case | None:
     return _case(row) if row else None
 
 
+_NewCaseWaiter = tuple[NewCase, float, bool, "asyncio.Future[tuple[Case, bool]]"]
+_PostWaiter = tuple[tuple[int, ...], int, int, "asyncio.Future[None]"]
+_SET_REVIEW_POST = (
+    "UPDATE review_cases SET review_channel_id = ?, review_message_id = ? WHERE case_id IN ({})"
+)
+
+
 class ReviewStore:
     def __init__(self, db: Database) -> None:
         self.db = db
-        self._pending: list[tuple[NewCase, float, bool, asyncio.Future[tuple[Case, bool]]]] = []
+        self._pending: list[_NewCaseWaiter] = []
+        self._posts: list[_PostWaiter] = []
         self._writer: asyncio.Task[None] | None = None
 
     # --- cases -------------------------------------------------------------------------------
@@ -142,31 +150,52 @@ class ReviewStore:
         """
         done: asyncio.Future[tuple[Case, bool]] = asyncio.get_running_loop().create_future()
         self._pending.append((new, now, nudge, done))
-        if self._writer is None or self._writer.done():
-            self._writer = asyncio.create_task(self._write_pending(), name="rete-review-cases")
+        self._wake_writer()
         return await done
 
+    async def set_review_post(
+        self, case_ids: Sequence[int], channel_id: int, message_id: int
+    ) -> None:
+        """Record the review post that shows these cases (one post may show several).
+
+        Written by the same group commit as new cases: under a burst, recording the posts
+        already made must not make the next cases wait for the database lock.
+        """
+        done: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._posts.append((tuple(case_ids), channel_id, message_id, done))
+        self._wake_writer()
+        await done
+
+    def _wake_writer(self) -> None:
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_pending(), name="rete-review-writes")
+
     async def _write_pending(self) -> None:
-        while self._pending:
+        while self._pending or self._posts:
             batch = self._pending[:_INSERT_BATCH_MAX]
             del self._pending[:_INSERT_BATCH_MAX]
+            posts, self._posts = self._posts, []
+            waiters = [done for *_, done in batch] + [done for *_, done in posts]
             try:
-                results = await self._insert(batch)
+                results = await self._write(batch, posts)
             except asyncio.CancelledError:
-                for *_, done in batch:
+                for done in waiters:
                     done.cancel()
                 raise
             except Exception as exc:  # every waiter of the batch sees the error
-                for *_, done in batch:
+                for done in waiters:
                     if not done.done():
                         done.set_exception(exc)
                 continue
-            for (*_, done), result in zip(batch, results, strict=True):
-                if not done.done():
-                    done.set_result(result)
+            for (*_, case_done), result in zip(batch, results, strict=True):
+                if not case_done.done():
+                    case_done.set_result(result)
+            for *_, post_done in posts:
+                if not post_done.done():
+                    post_done.set_result(None)
 
-    async def _insert(
-        self, batch: list[tuple[NewCase, float, bool, asyncio.Future[tuple[Case, bool]]]]
+    async def _write(
+        self, batch: list[_NewCaseWaiter], posts: list[_PostWaiter]
     ) -> list[tuple[Case, bool]]:
         rows = ", ".join("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)" for _ in batch)
         params: list[object] = []
@@ -187,14 +216,23 @@ class ReviewStore:
                 now,
                 now,
             )
-        inserted = await self.db.fetchall(
+        sql = (
             "INSERT INTO review_cases (guild_id, channel_id, message_id, author_id, text, "  # noqa: S608
             "score, threshold, hits_json, policy_version, signature, alerted, nudged, "
             f"created_at, updated_at) VALUES {rows} "
             "ON CONFLICT (guild_id, message_id) DO NOTHING "
-            "RETURNING case_id, guild_id, message_id",
-            params,
+            "RETURNING case_id, guild_id, message_id"
         )
+
+        def write(conn: sqlite3.Connection) -> list[sqlite3.Row]:
+            for case_ids, channel_id, message_id, _ in posts:
+                marks = ", ".join("?" for _ in case_ids)  # only "?" marks are interpolated
+                conn.execute(_SET_REVIEW_POST.format(marks), (channel_id, message_id, *case_ids))
+            return conn.execute(sql, params).fetchall() if batch else []
+
+        # One hop to the database thread for the whole transaction: under a burst each hop
+        # waits for the GIL and for the busy event loop, and this is on the way to the post.
+        inserted = await self.db.run_sync(write)
         ids = {(r["guild_id"], r["message_id"]): int(r["case_id"]) for r in inserted}
         results: list[tuple[Case, bool]] = []
         for new, now, _, _ in batch:
@@ -265,17 +303,6 @@ class ReviewStore:
             "WHERE message_deleted = 0"
         )
         return [(r["guild_id"], r["message_id"], r["case_id"], r["signature"]) for r in rows]
-
-    async def set_review_post(
-        self, case_ids: Sequence[int], channel_id: int, message_id: int
-    ) -> None:
-        """Record the review post that shows these cases (one post may show several)."""
-        marks = ", ".join("?" for _ in case_ids)  # only "?" marks are interpolated
-        await self.db.execute(
-            "UPDATE review_cases SET review_channel_id = ?, review_message_id = ? "  # noqa: S608
-            f"WHERE case_id IN ({marks})",
-            (channel_id, message_id, *case_ids),
-        )
 
     async def cases_on_post(self, message_id: int) -> list[Case]:
         rows = await self.db.fetchall(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 import pytest
 
@@ -336,13 +337,13 @@ async def test_cases_opened_at_once_share_an_insert_and_stay_one_per_message(
     core: Core,
 ) -> None:
     calls = []
-    fetchall = core.db.fetchall
+    run_sync = core.db.run_sync
 
-    async def counting(sql: str, params: object = ()) -> object:
-        calls.append(sql.split()[0])
-        return await fetchall(sql, params)  # type: ignore[arg-type]
+    async def counting(fn: Any) -> object:
+        calls.append("INSERT")
+        return await run_sync(fn)
 
-    core.db.fetchall = counting  # type: ignore[method-assign]
+    core.db.run_sync = counting  # type: ignore[method-assign]
     ids = [1, 2, 3, 2, 4, 1]
     opened = await asyncio.gather(*(core.review.open_case(new_case(i), 5.0) for i in ids))
     created = [(case.message_id, was_created) for case, was_created, _ in opened]
@@ -375,3 +376,49 @@ async def test_concurrent_settings_reads_share_one_query(
     assert results[0].configured
     await core.review.settings(GUILD)
     assert reads == [GUILD]  # cached afterwards
+
+
+async def test_review_posts_are_recorded_in_the_cases_group_commit(core: Core) -> None:
+    first, _, _ = await core.review.open_case(new_case(1), 5.0)
+    writes = []
+    run_sync = core.db.run_sync
+
+    async def counting(fn: Any) -> object:
+        writes.append(fn)
+        return await run_sync(fn)
+
+    core.db.run_sync = counting  # type: ignore[method-assign]
+    # A post recorded while new cases are opened: one transaction for both, in order.
+    _, (second, created, _) = await asyncio.gather(
+        core.review.set_review_post([first.case_id], 77, 9001),
+        core.review.open_case(new_case(2), 6.0),
+    )
+    assert created
+    assert len(writes) == 1
+    on_post = await core.review.cases_on_post(9001)
+    assert [c.case_id for c in on_post] == [first.case_id]
+    assert on_post[0].review_channel_id == 77
+    assert (await core.review.get(GUILD, second.case_id)).review_message_id is None  # type: ignore[union-attr]
+
+
+async def test_a_failed_group_write_fails_every_waiter_and_the_next_one_works(
+    core: Core,
+) -> None:
+    run_sync = core.db.run_sync
+    failures = iter([RuntimeError("disk I/O error")])
+
+    async def failing_once(fn: Any) -> object:
+        error = next(failures, None)
+        if error is not None:
+            raise error
+        return await run_sync(fn)
+
+    core.db.run_sync = failing_once  # type: ignore[method-assign]
+    results = await asyncio.gather(
+        core.review.open_case(new_case(1), 5.0),
+        core.review.set_review_post([1], 77, 9001),
+        return_exceptions=True,
+    )
+    assert all(isinstance(r, RuntimeError) for r in results)
+    _, created, _ = await core.review.open_case(new_case(1), 6.0)
+    assert created  # the writer carries on after a failed batch; the case was not recorded
