@@ -84,6 +84,7 @@ CHOOSE_ACTION = "Caso #{case_id}: confermo e poi?"
 SELECT_CONFIRM_PLACEHOLDER = "Conferma e intervieni…"
 SELECT_DELETE = "Conferma e cancella il messaggio"
 SELECT_DELETE_TIMEOUT = "Cancella + timeout di {duration}"
+SELECT_TIMEOUT_ONLY = "Solo timeout di {duration} (il messaggio resta)"
 
 CASE_NOT_FOUND = "Non trovo il caso #{case_id} in questo server."
 DECISION_TOO_LATE = "Troppo tardi: il caso #{case_id} è già {status}."

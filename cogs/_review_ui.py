@@ -352,18 +352,23 @@ class ReviewButton(
 
 
 def _confirm_options() -> list[discord.SelectOption]:
+    """Delete the message; delete it and time the author out; or only time them out (the
+    message stays, e.g. when the thread around it still makes sense)."""
     options = [discord.SelectOption(label=texts.SELECT_DELETE, value="remove:0")]
-    for seconds in TIMEOUT_CHOICES_S:
-        if seconds:
-            label = texts.SELECT_DELETE_TIMEOUT.format(duration=duration(seconds))
-            options.append(discord.SelectOption(label=label, value=f"remove:{seconds}"))
+    timeouts = [seconds for seconds in TIMEOUT_CHOICES_S if seconds]
+    for seconds in timeouts:
+        label = texts.SELECT_DELETE_TIMEOUT.format(duration=duration(seconds))
+        options.append(discord.SelectOption(label=label, value=f"remove:{seconds}"))
+    for seconds in timeouts:
+        label = texts.SELECT_TIMEOUT_ONLY.format(duration=duration(seconds))
+        options.append(discord.SelectOption(label=label, value=f"keep:{seconds}"))
     return options
 
 
 class ConfirmWithSelect(
     discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]], template=CONFIRM_WITH_TEMPLATE
 ):
-    """Confirm and act in one choice: delete the message, optionally with a timeout."""
+    """Confirm and act in one choice: delete the message, time the author out, or both."""
 
     def __init__(self, case_id: int) -> None:
         super().__init__(
@@ -392,6 +397,8 @@ class ConfirmWithSelect(
         choice = self.item.values[0] if self.item.values else "remove:0"
         what, _, seconds = choice.partition(":")
         try:
+            if what not in ("remove", "keep"):
+                raise ValueError(what)
             decision = Decision(delete_message=what == "remove", timeout_s=int(seconds or 0))
         except ValueError:
             log.warning("case %s: unreadable confirm choice", self.case_id)

@@ -145,12 +145,26 @@ def test_open_cases_have_persistent_buttons_closed_ones_none() -> None:
     assert review_view(make_case(status=REOPENED)) is not None
 
 
-def test_the_follow_up_choice_offers_delete_and_timeouts() -> None:
+def test_the_follow_up_choice_offers_delete_timeouts_and_timeout_only() -> None:
     (select,) = choose_view(42).children
     assert select.custom_id == "rete:review:choose:42"  # type: ignore[attr-defined]
     assert re.fullmatch(CONFIRM_WITH_TEMPLATE, select.custom_id)  # type: ignore[attr-defined]
-    values = [o.value for o in select.item.options]  # type: ignore[attr-defined]
-    assert values == ["remove:0", "remove:600", "remove:3600", "remove:86400", "remove:604800"]
+    options = select.item.options  # type: ignore[attr-defined]
+    values = [o.value for o in options]
+    assert values == [
+        "remove:0",
+        "remove:600",
+        "remove:3600",
+        "remove:86400",
+        "remove:604800",
+        "keep:600",
+        "keep:3600",
+        "keep:86400",
+        "keep:604800",
+    ]
+    assert len(options) <= 25  # Discord's limit for a select
+    assert all(len(o.label) <= 100 for o in options)
+    assert "resta" in options[-1].label  # says the message is kept
 
 
 def test_a_burst_shares_one_post_within_discord_limits() -> None:

@@ -203,6 +203,34 @@ async def test_confirm_with_delete_and_timeout(rete: ReteHarness, fake: FakeDisc
     assert {"confirmed", "delete_message", "timeout"} <= set(audit)
 
 
+async def test_confirm_with_a_timeout_only_keeps_the_message(
+    rete: ReteHarness, fake: FakeDiscord
+) -> None:
+    await configure(fake)
+    message_id, post = await flag(fake, fake.regular)
+    review_id = post_id(post)
+    case_id = case_of(fake, review_id)
+    asked = await fake.click(fake.moderator, review_id, f"rete:review:act:{case_id}")
+    choice = await asked.reply()
+    since = fake.mark()
+    it = await fake.click(
+        fake.moderator, choice.id, f"rete:review:choose:{case_id}", values=["keep:600"]
+    )
+    assert "Confermato" in (await it.reply()).content
+    timeout = await fake.wait_for(*routes.EDIT_MEMBER, since=since)
+    assert timeout.param("user_id") == fake.regular.id
+    await fake.wait_for(*routes.EDIT_MESSAGE, where=lambda c: c.param("message_id") == review_id)
+    deletes = [c for c in fake.calls[since:] if (c.method, c.route) == routes.DELETE_MESSAGE]
+    assert not deletes
+    assert message_id in fake.messages  # the member's message is still there
+    case = await stored_case(rete, fake, case_id)
+    assert case.status == CONFIRMED
+    assert case.text is not None
+    audit = [a.action for a in await rete.core.review.audit(fake.guild.id, case_id)]
+    assert "timeout" in audit
+    assert "delete_message" not in audit
+
+
 async def _text_dropped(rete: ReteHarness, fake: FakeDiscord, case_id: int) -> bool:
     return (await stored_case(rete, fake, case_id)).text is None
 
