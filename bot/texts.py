@@ -6,6 +6,7 @@ CONSOLE_BANNER = (
     "Rete, console offline. Scrivi come un membro del server «Accademia (locale)»; "
     "i comandi iniziano con / (prova /help). Ctrl-D per uscire."
 )
+CLI_FILE_NOT_UTF8 = "il file non è testo UTF-8"
 OFFLINE_HINT = (
     "Nessun DISCORD_TOKEN: avvio la console offline. Per collegarti a Discord metti il token "
     "del bot in .env (vedi .env.example) e lancia `rete run`."
@@ -205,6 +206,7 @@ POLICY_EXPORT_HEADER = (
     "# o chiedi a un moderatore. Il formato è spiegato in bot/policy/default_policy.yaml.\n"
 )
 POLICY_BAD_YAML = "il file non è YAML valido{where}"
+POLICY_TOO_BIG = "la policy è troppo lunga (massimo {kb} KB)"
 POLICY_NOT_A_MAPPING = "il file deve essere una mappa con threshold, allow, lists, rules"
 POLICY_UNKNOWN_KEY = "{where}: chiave sconosciuta «{key}»"
 POLICY_BAD_THRESHOLD = "threshold deve essere un numero maggiore di zero"

@@ -14,6 +14,7 @@ from bot import limits, texts
 from bot.errors import UserFacingError
 from bot.policy import Rule
 from bot.policy.explain import explain
+from bot.policy.model import POLICY_TEXT_MAX_BYTES
 from bot.review import BacktestReport
 from bot.review.policy_link import backtest, parse_groups, set_exempt
 from bot.review.render import highlight, neutralise
@@ -25,7 +26,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-POLICY_FILE_MAX = 256 * 1024  # a policy is a readable YAML file, not a data dump
+POLICY_FILE_MAX = POLICY_TEXT_MAX_BYTES
 BACKTEST_LINES = 15
 HISTORY_SHOWN = 15
 

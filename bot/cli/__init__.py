@@ -92,6 +92,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UserFacingError as exc:
         print(f"rete: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:  # a file named on the command line is missing, unreadable…
+        print(f"rete: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        return 1
+    except UnicodeDecodeError:
+        print(f"rete: {texts.CLI_FILE_NOT_UTF8}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 

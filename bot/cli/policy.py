@@ -13,9 +13,10 @@ from typing import Any, TypeVar
 from bot import texts
 from bot.cli import add_db_option, settings_for
 from bot.config import Settings
+from bot.errors import UserFacingError
 from bot.policy.explain import explain
 from bot.policy.matcher import compile_policy, evaluate
-from bot.policy.model import load_policy_text
+from bot.policy.model import POLICY_TEXT_MAX_BYTES, load_policy_text
 
 DEFAULT_GUILD = 1  # the offline console's local guild
 T = TypeVar("T")
@@ -140,7 +141,10 @@ def _cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    text = args.file.read_text("utf-8")
+    # The same cap as an attachment to /policy import: checked before reading the file.
+    if args.file.stat().st_size > POLICY_TEXT_MAX_BYTES:
+        raise UserFacingError(texts.POLCMD_FILE_TOO_BIG.format(kb=POLICY_TEXT_MAX_BYTES // 1024))
+    text = args.file.read_text("utf-8-sig")
 
     async def body(core: Any) -> int:
         spec = await core.policy.import_yaml(args.guild, text, actor_id=args.actor)

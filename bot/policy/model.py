@@ -22,6 +22,8 @@ from bot.errors import UserFacingError
 from bot.policy import italian
 from bot.policy.normalize import SHORT_FORMS, normalize_words
 
+POLICY_TEXT_MAX_BYTES = 256 * 1024  # a policy is a readable YAML file, not a data dump
+
 NAME = re.compile(r"^[a-z0-9][a-z0-9_.+-]{0,63}$")
 MAX_TERM_CHARS = 100
 MAX_TERMS = 50_000  # words and phrases after expanding verbs: bounds compile time and memory
@@ -399,6 +401,8 @@ def check_rule(rule: Rule, list_names: set[str], earlier_rules: set[str]) -> lis
 
 def load_policy_text(text: str) -> PolicySpec:
     """Parse YAML text into a validated PolicySpec (PolicyError on any problem)."""
+    if len(text) > POLICY_TEXT_MAX_BYTES:  # characters: at least as many bytes
+        raise PolicyError([texts.POLICY_TOO_BIG.format(kb=POLICY_TEXT_MAX_BYTES // 1024)])
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:

@@ -8,6 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from bot.policy.model import POLICY_TEXT_MAX_BYTES, PolicyError, load_policy_text
+
 
 def rete(args: list[str], tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "RETE_"))}
@@ -86,3 +90,29 @@ def test_export_then_import_and_a_rejected_import(tmp_path: Path) -> None:
     after = rete(["policy", "export", "--db", str(db)], tmp_path)
     assert "threshold: 1.5" in after.stdout
     assert "version: 2" in after.stdout
+
+
+def test_import_of_a_missing_huge_or_binary_file_says_why_without_a_traceback(
+    tmp_path: Path,
+) -> None:
+    db = tmp_path / "rete.db"
+    before = rete(["policy", "export", "--db", str(db)], tmp_path)
+    assert before.returncode == 0, before.stderr
+    missing = rete(["policy", "import", str(tmp_path / "nope.yaml"), "--db", str(db)], tmp_path)
+    huge = tmp_path / "huge.yaml"
+    huge.write_text("rules:\n" + "  # commento\n" * 40_000, "utf-8")
+    too_big = rete(["policy", "import", str(huge), "--db", str(db)], tmp_path)
+    binary = tmp_path / "policy.yaml"
+    binary.write_bytes(b"rules:\n  \xff\xfe\x00 boom\n")
+    not_text = rete(["policy", "import", str(binary), "--db", str(db)], tmp_path)
+    for result, says in ((missing, "nope.yaml"), (too_big, "256 KB"), (not_text, "UTF-8")):
+        assert result.returncode == 1
+        assert says in result.stderr
+        assert "Traceback" not in result.stderr
+    after = rete(["policy", "export", "--db", str(db)], tmp_path)
+    assert after.stdout == before.stdout  # nothing changed
+
+
+def test_policy_text_beyond_the_cap_is_refused_by_the_core() -> None:
+    with pytest.raises(PolicyError, match="troppo lunga"):
+        load_policy_text("# " + "x" * POLICY_TEXT_MAX_BYTES)
