@@ -67,6 +67,14 @@ def case_of(fake: FakeDiscord, review_post: int) -> int:
     return int(next(i for i in ids if i.startswith("rete:review:confirm:")).rsplit(":", 1)[1])
 
 
+async def flagged_case(fake: FakeDiscord) -> tuple[int, int, int]:
+    """/setup done, a member's flagged message posted for review: (message, post, case) ids."""
+    await configure(fake)
+    message_id, post = await flag(fake, fake.regular)
+    review_id = post_id(post)
+    return message_id, review_id, case_of(fake, review_id)
+
+
 async def stored_case(rete: ReteHarness, fake: FakeDiscord, case_id: int) -> Case:
     case = await rete.core.review.get(fake.guild.id, case_id)
     assert case is not None
@@ -124,10 +132,7 @@ async def test_not_configured_says_so(rete: ReteHarness, fake: FakeDiscord) -> N
 async def test_a_members_click_is_refused_and_changes_nothing(
     rete: ReteHarness, fake: FakeDiscord
 ) -> None:
-    await configure(fake)
-    _, post = await flag(fake, fake.regular)
-    review_id = post_id(post)
-    case_id = case_of(fake, review_id)
+    _, review_id, case_id = await flagged_case(fake)
     mark = fake.mark()
     for custom_id in (f"rete:review:confirm:{case_id}", f"rete:review:dismiss:{case_id}"):
         it = await fake.click(fake.regular, review_id, custom_id)
@@ -151,10 +156,7 @@ async def test_two_moderators_confirming_at_once_make_one_decision(
     rete: ReteHarness, fake: FakeDiscord
 ) -> None:
     other = fake.member("moderatrice", roles=["Moderatori"])
-    await configure(fake)
-    _, post = await flag(fake, fake.regular)
-    review_id = post_id(post)
-    case_id = case_of(fake, review_id)
+    _, review_id, case_id = await flagged_case(fake)
     clicks = await asyncio.gather(
         fake.click(fake.moderator, review_id, f"rete:review:confirm:{case_id}"),
         fake.click(other, review_id, f"rete:review:confirm:{case_id}"),
@@ -177,10 +179,7 @@ async def test_two_moderators_confirming_at_once_make_one_decision(
 
 
 async def test_confirm_with_delete_and_timeout(rete: ReteHarness, fake: FakeDiscord) -> None:
-    await configure(fake)
-    message_id, post = await flag(fake, fake.regular)
-    review_id = post_id(post)
-    case_id = case_of(fake, review_id)
+    message_id, review_id, case_id = await flagged_case(fake)
     asked = await fake.click(fake.moderator, review_id, f"rete:review:act:{case_id}")
     choice = await asked.reply()
     assert choice.ephemeral
@@ -206,10 +205,7 @@ async def test_confirm_with_delete_and_timeout(rete: ReteHarness, fake: FakeDisc
 async def test_confirm_with_a_timeout_only_keeps_the_message(
     rete: ReteHarness, fake: FakeDiscord
 ) -> None:
-    await configure(fake)
-    message_id, post = await flag(fake, fake.regular)
-    review_id = post_id(post)
-    case_id = case_of(fake, review_id)
+    message_id, review_id, case_id = await flagged_case(fake)
     asked = await fake.click(fake.moderator, review_id, f"rete:review:act:{case_id}")
     choice = await asked.reply()
     since = fake.mark()
@@ -236,10 +232,7 @@ async def _text_dropped(rete: ReteHarness, fake: FakeDiscord, case_id: int) -> b
 
 
 async def test_buttons_work_after_a_restart(rete: ReteHarness, fake: FakeDiscord) -> None:
-    await configure(fake)
-    _, post = await flag(fake, fake.regular)
-    review_id = post_id(post)
-    case_id = case_of(fake, review_id)
+    _, review_id, case_id = await flagged_case(fake)
     await rete.restart()
     it = await fake.click(fake.moderator, review_id, f"rete:review:claim:{case_id}")
     assert (await it.response()).json["type"] == UPDATE_MESSAGE
@@ -252,10 +245,7 @@ async def test_buttons_work_after_a_restart(rete: ReteHarness, fake: FakeDiscord
 async def test_edits_alert_again_only_when_the_verdict_changes(
     rete: ReteHarness, fake: FakeDiscord
 ) -> None:
-    await configure(fake)
-    message_id, post = await flag(fake, fake.regular)
-    review_id = post_id(post)
-    case_id = case_of(fake, review_id)
+    message_id, review_id, case_id = await flagged_case(fake)
     await fake.wait_for(*routes.SEND_MESSAGE, where=in_channel(fake, "generale"))  # the nudge
 
     await fake.edit_message(message_id, FLAGGED + "!!")
@@ -288,10 +278,7 @@ async def test_a_clean_message_edited_into_a_request_is_flagged(
 async def test_deleting_a_flagged_message_drops_its_text(
     rete: ReteHarness, fake: FakeDiscord
 ) -> None:
-    await configure(fake)
-    message_id, post = await flag(fake, fake.regular)
-    review_id = post_id(post)
-    case_id = case_of(fake, review_id)
+    message_id, review_id, case_id = await flagged_case(fake)
     await fake.delete_message(message_id)
     edit = await fake.wait_for(*routes.EDIT_MESSAGE)
     assert edit.param("message_id") == review_id
@@ -338,10 +325,7 @@ async def test_nudge_by_dm(rete: ReteHarness, fake: FakeDiscord) -> None:
 async def test_the_author_appeals_and_the_case_reopens(
     rete: ReteHarness, fake: FakeDiscord
 ) -> None:
-    await configure(fake)
-    _, post = await flag(fake, fake.regular)
-    review_id = post_id(post)
-    case_id = case_of(fake, review_id)
+    _, review_id, case_id = await flagged_case(fake)
     nudge = await fake.wait_for(*routes.SEND_MESSAGE, where=in_channel(fake, "generale"))
     nudge_id = post_id(nudge)
     it = await fake.click(fake.moderator, review_id, f"rete:review:confirm:{case_id}")
