@@ -317,6 +317,12 @@ SYNONYM_GROUPS = [
     "commento commenti",
     "recensione recensioni",
     "diaframma apertura",
+    # Irregular verbs whose forms Snowball leaves apart ("propongo" / "proporre").
+    "proporre propongo proponi propone proponiamo proposta proposte",
+    "scegliere scelgo scegli sceglie scelta",
+    # Behaviour to report to the moderators.
+    "inappropriato inappropriati offensivo offensivi offesa offese insulto insulti molestia "
+    "molestie molestare volgare",
     "incarico incarichi commessa commesse",
 ]
 
@@ -329,6 +335,28 @@ COMMUNITY_CUES = frozenset(
         academy accademia staff moderatori moderazione canale canali your here
         """
     )
+)
+
+# How a question asking what something is or means opens ("cos'è il freewriting?"): the blog's
+# articles explain concepts, the FAQ says how things work. Accent-folded words, as `words` reads.
+DEFINITION_OPENINGS = (
+    "cos e",
+    "cosa e",
+    "che cos e",
+    "che cosa e",
+    "cosa sono",
+    "che cosa sono",
+    "cosa significa",
+    "che significa",
+    "cosa significano",
+    "cosa vuol dire",
+    "cosa vuole dire",
+    "che vuol dire",
+    "cosa si intende",
+    "what is",
+    "what are",
+    "what does",
+    "what s",
 )
 
 # English → Italian, for members who ask in English. Keys are English words (matched by their
@@ -580,6 +608,7 @@ ENGLISH_GLOSSARY = {
     "traffic": "traffico",
     "university": "universita",
     "update": "aggiornamento",
+    "user": "utente membro",
     "use": "usare",
     "verify": "verificare",
     "video": "video",
@@ -658,6 +687,56 @@ ENGLISH_GLOSSARY = {
     "ban": "espulsione",
     "promo": "autopromozione",
     "scheduling": "programmare",
+    # General vocabulary of questions asked in English.
+    "signal": "segnale segnali",
+    "look": "guardare",
+    "accept": "accettare",
+    "recommend": "consigliare consiglio",
+    "full": "completo",
+    "include": "includere comprendere",
+    "fix": "sistemare correggere",
+    "set": "impostare configurare",
+    "setup": "configurare",
+    "tip": "consiglio",
+    "way": "modo",
+    "question": "domanda",
+    "group": "gruppo",
+    "name": "nome",
+    "rename": "rinominare",
+    "upload": "caricare",
+    "file": "file",
+    "phone": "telefono smartphone",
+    "private": "privato",
+    "colleague": "collega",
+    "favor": "favore",
+    "favour": "favore",
+    "network": "rete networking",
+    "lead": "contatto lead",
+    "security": "sicurezza",
+    "conversion": "conversione",
+    "source": "fonte",
+    "duration": "durata",
+    "apology": "scuse",
+    "conflict": "conflitto",
+    "revision": "revisione",
+    "external": "esterno esterni",
+    "save": "salvare salvataggio",
+    "important": "importante",
+    "show": "mostrare",
+    "keep": "mantenere",
+    "stop": "smettere",
+    "avoid": "evitare",
+    "common": "comune",
+    "error": "errore",
+    "invite": "invitare invito",
+    "leave": "lasciare",
+    "remove": "rimuovere",
+    "warning": "avviso",
+    "language": "lingua",
+    "italian": "italiano",
+    "english": "inglese",
+    "team": "team",
+    "academy": "academy",
 }
 
 # What makes a chat message read as a question to the bot (beyond a question mark).

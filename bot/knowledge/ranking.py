@@ -3,8 +3,11 @@
 FTS5's bm25 finds candidates; they are re-ranked here on how much of the question they cover
 (each word weighted by its rarity, matches in a FAQ question or article heading counting more
 than in the body), on how close one label line (a FAQ question or variant) is to the question,
-and on bm25 itself. The confidence is a logistic function of the best candidate's evidence;
-its coefficients were fitted on labelled questions (see CONFIDENCE_COEFFICIENTS).
+and on bm25 itself. Curated FAQ answers get a small prior, a larger one when the question
+addresses the community, and a small handicap (the articles explain) when it asks what something
+is; words said around the question rather than in it (a sentence that does not ask) weigh less.
+The confidence is a logistic function of the best candidate's evidence; its coefficients were
+fitted on labelled questions (see CONFIDENCE_COEFFICIENTS).
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ BM25_WEIGHT = 0.5  # weight of bm25 (relative to the best candidate's) in the ra
 PHRASE_WEIGHT = 0.6  # share of the question's adjacent word pairs found adjacent in the unit
 FAQ_PRIOR = 0.05  # curated answers win a near tie with an article passage
 COMMUNITY_PRIOR = 0.3  # more so when the question addresses the community ("da voi", "qui")
+DEFINITION_PRIOR = -0.1  # and less (the articles explain) when it asks what something is
+CONTEXT_FACTOR = 0.6  # a word said around the question, not in it, weighs this much
 PREPARED_MAX = 50_000  # units kept prepared for ranking (about 2 KB each)
 PREWARM_MAX = 10_000  # an index this small is prepared whole when it is loaded
 POSTINGS_BUDGET = 150  # rows the FTS5 query may score (its cost grows with them)
@@ -236,6 +241,8 @@ def resolve(query: Query, stats: Stats) -> list[Term]:
         if not stems:
             stems = _known_prefix(concept.stems, stats)
         factor = WEAK_WORD_FACTOR if concept.weak else 1.0
+        if concept.context:
+            factor *= CONTEXT_FACTOR
         if stems:
             df = max(stats.df[s] for s in (own or stems))
             weight = factor * stats.idf(df)
@@ -283,7 +290,12 @@ def match_expression(terms: Sequence[Term], stats: Stats) -> str:
 
 
 def rank(
-    terms: Sequence[Term], units: Sequence[Unit], stats: Stats, *, community: bool = False
+    terms: Sequence[Term],
+    units: Sequence[Unit],
+    stats: Stats,
+    *,
+    community: bool = False,
+    definition: bool = False,
 ) -> list[Scored]:
     """Candidates by ranking score. Words the index does not know are left out here: they
     are the same for every candidate, and `Evidence.known` accounts for them."""
@@ -300,7 +312,10 @@ def rank(
     pair_total = sum(w for _, w in pairs) or 1.0
     asked = frozenset().union(*(t.stems for t in terms))
     squared = [(t.stems, t.weight**2) for t in terms]
-    prior = FAQ_PRIOR + (COMMUNITY_PRIOR if community else 0.0)
+    if community:
+        prior = FAQ_PRIOR + COMMUNITY_PRIOR
+    else:
+        prior = DEFINITION_PRIOR if definition else FAQ_PRIOR
     scored: list[Scored] = []
     for unit in units:
         prepared = stats.prepared(unit.unit_id)

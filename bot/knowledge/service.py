@@ -46,7 +46,7 @@ from bot.knowledge.ranking import (
     resolve,
 )
 from bot.knowledge.store import FAQ, PASSAGE, KnowledgeStore
-from bot.knowledge.text import analyse_query, fold, looks_like_question, slugify
+from bot.knowledge.text import Query, analyse_query, fold, looks_like_question, slugify
 from bot.store import GuildStore
 
 log = logging.getLogger(__name__)
@@ -225,14 +225,16 @@ class KnowledgeService:
         units = await self.store.search(
             expression, guild_id, limit=CANDIDATES, kind=kind, hidden=hidden
         )
-        return terms, await self._ranked(terms, units, stats, community=query.community)
+        return terms, await self._ranked(terms, units, stats, query)
 
     async def _ranked(
-        self, terms: list[Term], units: list[Unit], stats: Stats, *, community: bool = False
+        self, terms: list[Term], units: list[Unit], stats: Stats, query: Query | None = None
     ) -> list[Scored]:
         for stems in await self.store.unit_stems(stats.missing(units)):
             stats.prepare(stems)
-        return rank(terms, units, stats, community=community)
+        if query is None:
+            return rank(terms, units, stats)
+        return rank(terms, units, stats, community=query.community, definition=query.definition)
 
     async def lookup(self, question: str, guild_id: int = SHARED_GUILD) -> Lookup:
         terms, scored = await self._rank(question, guild_id)

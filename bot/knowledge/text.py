@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 import Stemmer
@@ -145,6 +145,23 @@ def with_synonyms(stems: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+_NUMBER_ENDINGS = (("i", "e"), ("i", "o"), ("e", "a"), ("hi", "o"), ("he", "a"))
+
+
+def word_synonyms(word: str) -> frozenset[str]:
+    """The word's stem and its synonyms', also when Snowball stems its singular and plural
+    apart ("pareri" → parer, "parere" → par): the other number's stem finds the group."""
+    own = stem(word)
+    if own in SYNONYMS:
+        return SYNONYMS[own]
+    for ending, other in _NUMBER_ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending) + 3:
+            found = SYNONYMS.get(stem(word[: -len(ending)] + other))
+            if found is not None:
+                return found | {own}
+    return frozenset({own})
+
+
 def english_equivalents(word: str) -> frozenset[str]:
     """Italian stems for an English word, or for an Italianised loan word ("reportare")."""
     found = GLOSSARY.get(_english_stem(word))
@@ -172,6 +189,8 @@ class Concept:
     # Italian stems for the word read as English; used when the word is English or unknown.
     foreign: frozenset[str] = frozenset()
     weak: bool = False  # a generic verb or judgement: it weighs less
+    # said outside the question itself ("sto per aprire il blog. che hosting usate?"): context
+    context: bool = False
 
 
 @dataclass(frozen=True)
@@ -180,6 +199,7 @@ class Query:
     concepts: tuple[Concept, ...]
     english: bool
     community: bool = False  # addresses the community or the academy: the FAQ's ground
+    definition: bool = False  # asks what something is or means: the articles' ground
 
     @property
     def empty(self) -> bool:
@@ -192,28 +212,76 @@ def is_english(raw: list[str]) -> bool:
     return english >= 2 and english > italian
 
 
+_SENTENCE = re.compile(r".+?(?:[.!?;]+(?=\s|$)|\n|$)", re.DOTALL)  # "wordpress.com" stays whole
+
+
+def _asks(raw: list[str], sentence: str) -> bool:
+    return "?" in sentence or any(w in lexicon.QUESTION_CUES for w in raw[:2])
+
+
+def _clauses(text: str) -> list[tuple[list[str], bool]]:
+    """The text's sentences as words, each marked as context when the text asks its question
+    elsewhere: "sto per aprire il blog. che hosting usate?" asks about hosting. A sentence asks
+    when it ends in "?" or opens with a question word ("…? in quale canale")."""
+    parts = [(words(m.group()), m.group()) for m in _SENTENCE.finditer(text)]
+    parts = [(raw, sentence) for raw, sentence in parts if raw]
+    if len(parts) < 2:
+        return [(raw, False) for raw, _ in parts]
+    marked = [(raw, _asks(raw, sentence)) for raw, sentence in parts]
+    asking = any(asks for _, asks in marked)
+    return [(raw, asking and not asks) for raw, asks in marked]
+
+
 def analyse_query(text: str) -> Query:
-    raw = words(text)
+    clauses = _clauses(text)
+    raw = [word for clause, _ in clauses for word in clause]
     english = is_english(raw)
     concepts: list[Concept] = []
-    seen: set[frozenset[str]] = set()
-    expanded = _expand(raw)
-    community = any(word in lexicon.COMMUNITY_CUES for word in expanded)
-    for word in expanded:
-        content = _content_word(word)
-        if content is None:
-            continue
-        stems = with_synonyms(frozenset({stem(content)}))
-        foreign = english_equivalents(content) if not content.isdigit() else frozenset()
-        if english and foreign:
-            stems |= foreign
-        if stems in seen:
-            continue
-        seen.add(stems)
-        # a bare number ("2 canali") says little about the topic
-        weak = content in lexicon.WEAK_WORDS or stem(content) in WEAK_STEMS or content.isdigit()
-        concepts.append(Concept(content, stems, foreign, weak))
-    return Query(text=text, concepts=tuple(concepts), english=english, community=community)
+    seen: dict[frozenset[str], int] = {}
+    expanded = [(_expand(clause), context) for clause, context in clauses]
+    community = any(word in lexicon.COMMUNITY_CUES for said, _ in expanded for word in said)
+    for said, context in expanded:
+        for word in said:
+            content = _content_word(word)
+            if content is None:
+                continue
+            stems = word_synonyms(content)
+            foreign = english_equivalents(content) if not content.isdigit() else frozenset()
+            if english and foreign:
+                stems |= foreign
+            if stems in seen:
+                at = seen[stems]
+                if concepts[at].context and not context:
+                    concepts[at] = replace(concepts[at], context=False)
+                continue
+            seen[stems] = len(concepts)
+            # a bare number ("2 canali") says little about the topic
+            weak = content in lexicon.WEAK_WORDS or stem(content) in WEAK_STEMS or content.isdigit()
+            concepts.append(Concept(content, stems, foreign, weak, context))
+    return Query(
+        text=text,
+        concepts=tuple(concepts),
+        english=english,
+        community=community,
+        definition=asks_definition(raw),
+    )
+
+
+def _build_openings() -> dict[str, tuple[tuple[str, ...], ...]]:
+    openings: dict[str, list[tuple[str, ...]]] = {}
+    for opening in lexicon.DEFINITION_OPENINGS:
+        key = tuple(words(opening))
+        openings.setdefault(key[0], []).append(key)
+    return {first: tuple(keys) for first, keys in openings.items()}
+
+
+_DEFINITION_OPENINGS = _build_openings()
+
+
+def asks_definition(raw: list[str]) -> bool:
+    """Whether the question opens by asking what something is or means ("cos'è X?")."""
+    options = _DEFINITION_OPENINGS.get(raw[0], ()) if raw else ()
+    return any(tuple(raw[: len(opening)]) == opening for opening in options)
 
 
 def looks_like_question(text: str) -> bool:

@@ -303,3 +303,70 @@ async def test_abstains_on_near_miss_topics(corpus: KnowledgeService) -> None:
     # platforms and subjects next to the corpus' own, which it does not cover
     for question in ("come apro un negozio su shopify?", "come si crea un canale twitch?"):
         assert await corpus.ask(question) is None, question
+
+
+# --- ranking mechanisms ---------------------------------------------------------------------
+
+
+def test_sentences_around_the_question_are_context() -> None:
+    concepts = {
+        c.word: c for c in analyse_query("ho pagato il corso ieri. come divento mentor?").concepts
+    }
+    assert concepts["pagato"].context
+    assert concepts["corso"].context
+    assert not concepts["mentor"].context
+    # a word said in both keeps its full weight
+    both = analyse_query("ho un blog di ricette. che hosting usate per il blog?").concepts
+    assert not next(c for c in both if c.word == "blog").context
+    # without a question mark nothing is context; a dot inside a word does not end a sentence
+    assert not any(c.context for c in analyse_query("ho un blog. cerco un hosting").concepts)
+    assert not any(c.context for c in analyse_query("meglio wordpress.com o .org?").concepts)
+    # a follow-up that opens with a question word asks too
+    assert not any(c.context for c in analyse_query("dove scrivo? in quale canale").concepts)
+
+
+def test_definition_questions_are_recognised() -> None:
+    for text in ("cos'è il freewriting?", "cosa sono i backlink", "What is a lead magnet?"):
+        assert analyse_query(text).definition, text
+    for text in ("cosa serve per aprire un blog?", "come si scrive un titolo?"):
+        assert not analyse_query(text).definition, text
+
+
+def test_lexicon_reads_plurals_and_english_words() -> None:
+    # Snowball stems "pareri" and "parere" apart: the other number still finds the synonyms
+    pareri = analyse_query("vorrei dei pareri").concepts[0]
+    assert set(index_terms("feedback")) <= pareri.stems
+    # "user" is a member, not a form of "use"
+    user = next(c for c in analyse_query("how do I report a user?").concepts if c.word == "user")
+    assert set(index_terms("utente")) <= user.stems
+    assert not set(index_terms("usare")) & user.stems
+
+
+@pytest.mark.parametrize(
+    ("question", "source"),
+    [
+        # the sentence before the question only sets the scene
+        (
+            "scrivo di seo e keyword research da anni. come si diventa mentor?",
+            "faq-diventare-mentor",
+        ),
+        # what something is: the article explains it, a FAQ only mentions it
+        ("che cosa sono i backlink?", "article:guest-posting-link-building"),
+        ("cosa sono le keyword?", "article:keyword-research-guida-pratica"),
+        # "submit" → proporre, which the FAQ writes "propongo"
+        ("how can I submit a guest post to your blog?", "faq-proporre-guest-post"),
+        # behaviour to report, in the moderators' words
+        ("un utente mi manda messaggi offensivi, a chi lo dico?", "faq-segnalare-messaggio"),
+    ],
+)
+async def test_ranking_mechanisms(corpus: KnowledgeService, question: str, source: str) -> None:
+    answer = await corpus.ask(question)
+    assert answer is not None, question
+    assert answer.source == source
+
+
+async def test_a_colour_in_a_design_question_is_not_about_roles(corpus: KnowledgeService) -> None:
+    # The roles FAQ speaks of coloured names; colour names are not synonyms of each other or
+    # of "colore", or every design question would be answered with the roles.
+    answer = await corpus.ask("che colore uso per il bottone della newsletter, rosso o blu?")
+    assert answer is None or answer.source != "faq-ruoli-server"
