@@ -10,6 +10,9 @@ every review post the policy core expects (`core.policy.evaluate`) happened exac
 
 Same-run baseline: a bare discord.py Client fed the same stream that posts for the same
 expected set with no policy, database or rendering: the floor the harness itself costs.
+Both bot processes tune their collector as `rete run` does (bot.client.tune_gc); the harness
+does not collect while it streams and polls the fake's call log incrementally, so that its
+own pauses are not charged to the bot.
 
 The fake does not rate-limit by default. Real Discord allows about 5 messages per 5 s in a
 channel, so a real review channel could never take one post per flagged message at these
