@@ -26,14 +26,13 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-POLICY_FILE_MAX = POLICY_TEXT_MAX_BYTES
 BACKTEST_LINES = 15
 HISTORY_SHOWN = 15
 
 
 async def _read_policy_file(attachment: discord.Attachment) -> str:
-    if attachment.size > POLICY_FILE_MAX:
-        raise UserFacingError(texts.POLCMD_FILE_TOO_BIG.format(kb=POLICY_FILE_MAX // 1024))
+    if attachment.size > POLICY_TEXT_MAX_BYTES:
+        raise UserFacingError(texts.POLCMD_FILE_TOO_BIG.format(kb=POLICY_TEXT_MAX_BYTES // 1024))
     data = await attachment.read()
     try:
         return data.decode("utf-8-sig")

@@ -105,7 +105,7 @@ HOSTILE_POLICIES = {
     "deep-nesting": _deep(5000),
     "deep-flow": "rules: " + "[" * 5000 + "]" * 5000,
     "python-tag": "rules: !!python/object/apply:os.system ['true']\n",
-    # As large as /policy import takes (cogs/policy.py POLICY_FILE_MAX, 256 KB), all rules.
+    # As large as a policy may be (POLICY_TEXT_MAX_BYTES, 256 KB), all rules.
     "huge": ("rules:\n" + "".join(f"  r{i}:\n    any: [parola{i}]\n" for i in range(9000)))[
         : 256 * 1024
     ],

@@ -333,24 +333,30 @@ async def test_settings_are_cached_and_an_unconfigured_guild_is_read_again(
     assert (await core.review.settings(GUILD)).review_channel_id == 66
 
 
-async def test_cases_opened_at_once_share_an_insert_and_stay_one_per_message(
-    core: Core,
-) -> None:
-    calls = []
+def count_writes(core: Core) -> list[object]:
+    """The transactions the review store sends to the database thread from now on."""
+    writes: list[object] = []
     run_sync = core.db.run_sync
 
     async def counting(fn: Any) -> object:
-        calls.append("INSERT")
+        writes.append(fn)
         return await run_sync(fn)
 
     core.db.run_sync = counting  # type: ignore[method-assign]
+    return writes
+
+
+async def test_cases_opened_at_once_share_an_insert_and_stay_one_per_message(
+    core: Core,
+) -> None:
+    writes = count_writes(core)
     ids = [1, 2, 3, 2, 4, 1]
     opened = await asyncio.gather(*(core.review.open_case(new_case(i), 5.0) for i in ids))
     created = [(case.message_id, was_created) for case, was_created, _ in opened]
     assert created == [(1, True), (2, True), (3, True), (2, False), (4, True), (1, False)]
     assert opened[0][0].case_id == opened[5][0].case_id
     assert opened[1][0].case_id == opened[3][0].case_id
-    assert calls.count("INSERT") == 1
+    assert len(writes) == 1  # one transaction for the six
     counts = await core.review.counts(GUILD)
     assert counts == {"pending": 4}
     audit = await core.review.audit(GUILD, opened[0][0].case_id)
@@ -380,14 +386,7 @@ async def test_concurrent_settings_reads_share_one_query(
 
 async def test_review_posts_are_recorded_in_the_cases_group_commit(core: Core) -> None:
     first, _, _ = await core.review.open_case(new_case(1), 5.0)
-    writes = []
-    run_sync = core.db.run_sync
-
-    async def counting(fn: Any) -> object:
-        writes.append(fn)
-        return await run_sync(fn)
-
-    core.db.run_sync = counting  # type: ignore[method-assign]
+    writes = count_writes(core)
     # A post recorded while new cases are opened: one transaction for both, in order.
     _, (second, created, _) = await asyncio.gather(
         core.review.set_review_post([first.case_id], 77, 9001),
