@@ -5,12 +5,18 @@ a literal pattern over the normalised text (word boundaries are the spaces aroun
 automaton finds them all. No regular expression is ever built from a moderator's input.
 
 When matches overlap, a longer phrase wins over the words it contains ("non ho budget" over
-"budget"), and an allow-listed phrase removes every match it overlaps ("free trial").
+"budget"), and an allow-listed phrase removes every match it overlaps ("free trial"). Two
+neighbouring words share the space between them; that is not an overlap.
+
+The hot path: most messages are matched on their first pass as it is (`fast_fold`), and the
+same automaton holds the normaliser's `HINTS` and each phrase's beginnings followed by two
+spaces. A message where one of those shows up is normalised the careful way and matched again.
 """
 
 from __future__ import annotations
 
 import bisect
+import functools
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -19,7 +25,16 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import ahocorasick_rs
 
 from bot.policy.model import PolicySpec, load_policy_text, term_patterns
-from bot.policy.normalize import Normalized, normalize
+from bot.policy.normalize import (
+    DIGIT_HINTS,
+    HINTS,
+    LETTER_HINTS,
+    Normalized,
+    fast_digits,
+    fast_fold,
+    letters_spaced_apart,
+    normalize,
+)
 
 
 @dataclass(frozen=True)
@@ -64,6 +79,22 @@ class Verdict:
     hits: tuple[Hit, ...]
     policy_version: int
 
+    if not TYPE_CHECKING:
+
+        def __getattr__(self, name: str) -> object:
+            """`hits` of a verdict made by `evaluate`, built on first read (as `Hit.spans`).
+
+            The bot reads the hits of the verdicts that flag; most verdicts are only asked
+            `flagged`, so their hits are left as a recipe until somebody looks.
+            """
+            pending = self.__dict__.get(_PENDING_HITS) if name == "hits" else None
+            if pending is None:
+                raise AttributeError(name)
+            hits = pending()
+            self.__dict__["hits"] = hits
+            self.__dict__.pop(_PENDING_HITS, None)
+            return hits
+
     @property
     def alert(self) -> bool:
         """Flagged even without the shadow rules' contribution."""
@@ -106,7 +137,12 @@ class CompiledPolicy:
     owners: tuple[tuple[int, ...], ...]  # per pattern: the word sets it belongs to
     allowed: tuple[bool, ...]  # per pattern: an allow-listed phrase
     pattern_rules: tuple[tuple[int, ...], ...]  # per pattern: rules that may fire on it
-    n_patterns: int
+    n_patterns: int  # the keywords' patterns, after the `n_hints` hints in the automaton
+    n_hints: int
+    solo: tuple[tuple[int, ...], ...]  # per pattern: the rules it fires when matched alone
+    solo_score: tuple[float, ...]  # per pattern: their score
+    # per pattern: the word sets that could join it to fire one more rule (None: can't tell)
+    company: tuple[frozenset[int] | None, ...]
     compile_seconds: float
     _clean: dict[int, Verdict] = field(default_factory=dict, repr=False)
 
@@ -174,23 +210,88 @@ def compile_policy(spec: PolicySpec) -> CompiledPolicy:
         owners.setdefault(pattern, [])
 
     patterns = list(owners)
+    hints = [*HINTS, *_split_phrase_hints(patterns)]
+    n_hints = len(hints)
     automaton = (
-        ahocorasick_rs.AhoCorasick(patterns, implementation=ahocorasick_rs.Implementation.DFA)
+        ahocorasick_rs.AhoCorasick(
+            hints + patterns, implementation=ahocorasick_rs.Implementation.DFA
+        )
         if patterns
         else None
     )
+    no_hints = ((),) * n_hints
+    pattern_rules = [
+        tuple(sorted({r for set_id in owners[p] for r in set_rules[set_id]})) for p in patterns
+    ]
+    solo = [
+        _fired_alone(rules, set(owners[p]), pr)
+        for p, pr in zip(patterns, pattern_rules, strict=True)
+    ]
     return CompiledPolicy(
         threshold=spec.threshold,
         rules=tuple(rules),
         automaton=automaton,
-        owners=tuple(tuple(owners[p]) for p in patterns),
-        allowed=tuple(p in allow_patterns for p in patterns),
-        pattern_rules=tuple(
-            tuple(sorted({r for set_id in owners[p] for r in set_rules[set_id]})) for p in patterns
-        ),
+        owners=no_hints + tuple(tuple(owners[p]) for p in patterns),
+        allowed=(False,) * n_hints + tuple(p in allow_patterns for p in patterns),
+        pattern_rules=no_hints + tuple(pattern_rules),
         n_patterns=len(patterns),
+        n_hints=n_hints,
+        solo=no_hints + tuple(solo),
+        company=(frozenset(),) * n_hints
+        + tuple(
+            _company(rules, set(owners[p]), pr, fired)
+            for p, pr, fired in zip(patterns, pattern_rules, solo, strict=True)
+        ),
+        solo_score=(0.0,) * n_hints
+        + tuple(round(sum(rules[r].weight for r in fired), 9) for fired in solo),
         compile_seconds=time.perf_counter() - started,
     )
+
+
+def _company(
+    rules: Sequence[CompiledRule], sets: set[int], candidates: Sequence[int], alone: Sequence[int]
+) -> frozenset[int] | None:
+    """The word sets of the groups a pattern misses in the rules it does not fire alone: unless
+    one of them is matched too, the pattern fires nothing more in company. None when a rule
+    `requires` another (it may fire once a different match fires that one)."""
+    company: set[int] = set()
+    for index in candidates:
+        if index in alone:
+            continue
+        rule = rules[index]
+        if rule.requires:
+            return None
+        for group in rule.groups:
+            if sets.isdisjoint(group):
+                company.update(group)
+    return frozenset(company)
+
+
+def _fired_alone(
+    rules: Sequence[CompiledRule], sets: set[int], candidates: Sequence[int]
+) -> tuple[int, ...]:
+    """The rules a pattern of word sets `sets` fires when it is the message's only match (as
+    `_fire` would decide: one match is within any distance of itself)."""
+    fired: list[int] = []
+    for index in candidates:
+        rule = rules[index]
+        if rule.requires and not any(r in fired for r in rule.requires):
+            continue
+        if all(not sets.isdisjoint(group) for group in rule.groups):
+            fired.append(index)
+    return tuple(fired)
+
+
+def _split_phrase_hints(patterns: Iterable[str]) -> list[str]:
+    """Each phrase's first words followed by two spaces: in `fast_fold`'s text, where words
+    may be several spaces apart, the phrase may be there without its pattern matching."""
+    hints: dict[str, None] = {}
+    for pattern in patterns:
+        words = pattern.split(" ")  # "", w1, …, wn, "" (no "" where a wildcard lifts a side)
+        inner = len(words) - (pattern.endswith(" ") + 1)
+        for k in range(1 + pattern.startswith(" "), inner + 1):
+            hints[" ".join(words[:k]) + "  "] = None
+    return list(hints)
 
 
 def _resolve(
@@ -211,12 +312,13 @@ def _resolve(
             kept.append((pattern, start, reach))
     if not allow_spans:
         return kept
-    # Any match overlapping an allowed phrase is ignored, before or after it.
+    # Any match overlapping an allowed phrase is ignored, before or after it (sharing the
+    # space between two words is not overlapping).
     starts = [a[0] for a in allow_spans]
     out = []
     for match in kept:
-        k = bisect.bisect_left(starts, match[2])
-        if k and allow_spans[k - 1][1] > match[1]:
+        k = bisect.bisect_left(starts, match[2] - 1)
+        if k and allow_spans[k - 1][1] - 1 > match[1]:
             continue
         out.append(match)
     return out
@@ -226,11 +328,13 @@ def _needs_resolving(matches: list[tuple[int, int, int]], allowed: Sequence[bool
     """False when `_resolve` would return `matches` as they are: none allowed, none overlap.
 
     The automaton reports matches by where they end; when each starts at or after the end of
-    the one before, that is also the order `_resolve` sorts them into, and it drops none.
+    the one before (or on its closing space), that is also the order `_resolve` sorts them
+    into, and it drops none: a pattern is at least three characters long, so none is inside
+    the one before.
     """
     reach = -1
     for pattern, start, end in matches:
-        if allowed[pattern] or start < reach:
+        if allowed[pattern] or start < reach - 1:
             return True
         reach = end
     return False
@@ -266,7 +370,10 @@ def _near(positions: list[list[tuple[int, int]]], within: int) -> bool:
 
 
 T = TypeVar("T")
+_N_LETTER_HINTS = len(LETTER_HINTS)
+_DIGIT_HINTS_END = _N_LETTER_HINTS + len(DIGIT_HINTS)
 _PENDING = "_pending_spans"  # a Hit's matches in the normalised text, before `spans` is read
+_PENDING_HITS = "_pending_hits"  # how to make a Verdict's hits, before `hits` is read
 
 
 def _frozen(cls: type[T], **fields: object) -> T:
@@ -280,6 +387,31 @@ def _frozen(cls: type[T], **fields: object) -> T:
     return obj
 
 
+Matches = list[tuple[int, int, int]]
+
+
+def _past_hints(
+    automaton: Any, n_hints: int, text: str, folded: str, found: Matches
+) -> tuple[Matches, str | None]:
+    """The keyword matches of `fast_fold`'s text and the text they are in, once the hints in
+    `found` are seen to; (_, None) when the message needs the careful way.
+
+    One-character words are fine unless three are in a row; digits are rewritten in place and
+    the text matched again; elongation and a phrase split by punctuation need `normalize`.
+    """
+    hints = [hit for hit in found if hit[0] < n_hints]
+    top = max(hints)[0]
+    if top >= _DIGIT_HINTS_END or (len(hints) > 1 and letters_spaced_apart(text, folded, hints)):
+        return [], None
+    if top < _N_LETTER_HINTS:
+        return [hit for hit in found if hit[0] >= n_hints], folded
+    matched = fast_digits(folded)
+    found = automaton.find_matches_as_indexes(matched, overlapping=True)
+    if any(_DIGIT_HINTS_END <= hit[0] < n_hints for hit in found):
+        return [], None  # the digits made three equal letters in a row
+    return [hit for hit in found if hit[0] >= n_hints], matched
+
+
 def evaluate(
     compiled: CompiledPolicy, text: str, version: int = 0, norm: Normalized | None = None
 ) -> Verdict:
@@ -287,16 +419,81 @@ def evaluate(
     automaton = compiled.automaton
     if automaton is None:
         return compiled.verdict_for(version)
-    if norm is None:
-        norm = normalize(text)
-    matches = automaton.find_matches_as_indexes(norm.text, overlapping=True)
-    if not matches:
-        return compiled.verdict_for(version)
-    if _needs_resolving(matches, compiled.allowed):
-        matches = _resolve(matches, compiled.allowed)
+    n_hints = compiled.n_hints
+    # The hot path first: the first pass as it is (`fast_fold`), unless hints say otherwise.
+    fast: tuple[str, str, str] | None = None  # the message, its fast fold, what was matched
+    folded = fast_fold(text) if norm is None else None
+    if folded is not None:
+        matches = automaton.find_matches_as_indexes(folded, overlapping=True)
         if not matches:
             return compiled.verdict_for(version)
+        matched: str | None = folded
+        if min(matches)[0] < n_hints:
+            matches, matched = _past_hints(automaton, n_hints, text, folded, matches)
+        if matched is not None:
+            fast = (text, folded, matched)
+    if fast is None:  # the careful way
+        if norm is None:
+            norm = normalize(text)
+        found = automaton.find_matches_as_indexes(norm.text, overlapping=True)
+        matches = [hit for hit in found if hit[0] >= n_hints]
+    if not matches:
+        return compiled.verdict_for(version)
+    source = fast or norm
+    assert source is not None
+    if len(matches) == 1:  # the common case: its rules were worked out when compiling
+        pattern = matches[0][0]
+        if not compiled.solo[pattern] or compiled.allowed[pattern]:
+            return compiled.verdict_for(version)
+        score = compiled.solo_score[pattern]
+        recipe = functools.partial(_solo_hits, compiled, matches[0], source)
+    else:
+        if _needs_resolving(matches, compiled.allowed):
+            matches = _resolve(matches, compiled.allowed)
+            if not matches:
+                return compiled.verdict_for(version)
+        fired_rules = _fired_together(compiled, matches)
+        if fired_rules is None:  # rules that take several matches might fire: the whole way
+            fired = _fire(compiled, matches, source)
+            fired_rules = sorted(fired)
+        if not fired_rules:
+            return compiled.verdict_for(version)
+        rules = compiled.rules
+        score = round(sum(rules[index].weight for index in fired_rules), 9)
+        recipe = functools.partial(_all_hits, compiled, matches, source)
+    return _frozen(
+        Verdict,
+        flagged=score >= compiled.threshold - 1e-9,
+        score=score,
+        threshold=compiled.threshold,
+        policy_version=version,
+        **{_PENDING_HITS: recipe},
+    )
 
+
+def _fired_together(compiled: CompiledPolicy, matches: Matches) -> list[int] | None:
+    """The rules several matches fire, when each of them is fired by one match alone (sorted);
+    None when a rule that takes more than one match may fire."""
+    solo = compiled.solo
+    owners = compiled.owners
+    company = compiled.company
+    fired: set[int] = set()
+    sets: set[int] = set()
+    wanted: set[int] = set()
+    for pattern, _, _ in matches:
+        fired.update(solo[pattern])
+        sets.update(owners[pattern])
+        joins = company[pattern]
+        if joins is None:
+            return None
+        wanted.update(joins)
+    return None if not sets.isdisjoint(wanted) else sorted(fired)
+
+
+def _fire(
+    compiled: CompiledPolicy, matches: Matches, source: Normalized | tuple[str, str, str]
+) -> dict[int, list[tuple[int, int]]]:
+    """The rules `matches` fire (in rule order), each with the matches that made it fire."""
     owners = compiled.owners
     pattern_rules = compiled.pattern_rules
     set_hits: dict[int, list[tuple[int, int]]] = {}
@@ -330,6 +527,7 @@ def evaluate(
             group_hits.append(found)
         else:
             if rule.within is not None:
+                norm = _normalized(source)
                 positions = [
                     [(norm.word_index(s), norm.word_index(max(e - 2, s))) for s, e in g]
                     for g in group_hits
@@ -337,27 +535,40 @@ def evaluate(
                 if not _near(positions, rule.within):
                     continue
             fired[index] = [h for g in group_hits for h in g]
-    if not fired:
-        return compiled.verdict_for(version)
+    return fired
 
+
+def _hits(
+    compiled: CompiledPolicy, fired: dict[int, list[tuple[int, int]]], norm: Normalized
+) -> tuple[Hit, ...]:
     hits: list[Hit] = []
-    score = 0.0
     for index, found in fired.items():
-        rule = rules[index]
-        score += rule.weight
+        rule = compiled.rules[index]
         # Spans are mapped back to the original when first read (see Hit.__getattr__).
         fields = {"rule": rule.name, "weight": rule.weight, "shadow": rule.shadow}
         fields[_PENDING] = (norm, found)
         hits.append(_frozen(Hit, **fields))
-    score = round(score, 9)
-    return _frozen(
-        Verdict,
-        flagged=score >= compiled.threshold - 1e-9,
-        score=score,
-        threshold=compiled.threshold,
-        hits=tuple(hits),
-        policy_version=version,
-    )
+    return tuple(hits)
+
+
+def _normalized(source: Normalized | tuple[str, str, str]) -> Normalized:
+    return source if isinstance(source, Normalized) else Normalized.from_fast_fold(*source)
+
+
+def _all_hits(
+    compiled: CompiledPolicy, matches: Matches, source: Normalized | tuple[str, str, str]
+) -> tuple[Hit, ...]:
+    norm = _normalized(source)
+    return _hits(compiled, _fire(compiled, matches, norm), norm)
+
+
+def _solo_hits(
+    compiled: CompiledPolicy,
+    match: tuple[int, int, int],
+    source: Normalized | tuple[str, str, str],
+) -> tuple[Hit, ...]:
+    found = [(match[1], match[2])]
+    return _hits(compiled, dict.fromkeys(compiled.solo[match[0]], found), _normalized(source))
 
 
 def evaluate_with(

@@ -114,7 +114,7 @@ class PolicySpec:
 
 @lru_cache(maxsize=200_000)
 def term_pattern(term: str) -> str:
-    """The matcher's form of a word or phrase: " w1  w2 " (spaces are word boundaries).
+    """The matcher's form of a word or phrase: " w1 w2 " (spaces are word boundaries).
 
     `*` at the start or end (AutoMod style) lifts that boundary: "grafic*" matches grafica,
     grafiche; "*grafia" matches infografia; "*seo*" matches inside any word. Raises ValueError
@@ -133,7 +133,7 @@ def term_pattern(term: str) -> str:
     words = normalize_words(core)
     if not words:
         raise ValueError(texts.POLICY_TERM_NO_WORDS)
-    body = "  ".join(words)
+    body = " ".join(words)
     if (left or right) and len(body.replace(" ", "")) < MIN_WILDCARD_CHARS:
         raise ValueError(texts.POLICY_TERM_WILDCARD_SHORT.format(n=MIN_WILDCARD_CHARS))
     return ("" if left else " ") + body + ("" if right else " ")
@@ -143,7 +143,7 @@ def term_pattern(term: str) -> str:
 def term_patterns(term: str) -> tuple[str, ...]:
     """`term_pattern` and the variants with chat short forms (non → nn, per → x, you → u)."""
     pattern = term_pattern(term)
-    words = pattern.strip(" ").split("  ")
+    words = pattern.strip(" ").split(" ")
     # A word cut by a wildcard is not a whole word: it keeps its spelling.
     first_whole = 0 if pattern.startswith(" ") else 1
     last_whole = len(words) if pattern.endswith(" ") else len(words) - 1
@@ -157,7 +157,7 @@ def term_patterns(term: str) -> tuple[str, ...]:
                 break
     left = " " if pattern.startswith(" ") else ""
     right = " " if pattern.endswith(" ") else ""
-    return tuple(dict.fromkeys(left + "  ".join(v) + right for v in variants))
+    return tuple(dict.fromkeys(left + " ".join(v) + right for v in variants))
 
 
 # --- parsing ---------------------------------------------------------------------------------

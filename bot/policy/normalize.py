@@ -1,9 +1,10 @@
 """Normalise chat text for matching: defeat evasion, keep Italian intact, map back to the original.
 
-The matchable form of a message is a string of words, each surrounded by spaces and separated
-by two spaces (" ciao  a  tutti "), so a compiled keyword " gratis " only matches a whole word
-and the matcher needs no regex. Keywords go through the same function, so whatever the
-normaliser does to a message it also does to the moderators' words.
+The matchable form of a message is a string of words separated by one space and framed by
+spaces (" ciao a tutti "), so a compiled keyword " gratis " only matches a whole word and the
+matcher needs no regex (two neighbouring words share the space between them). Keywords go
+through the same function, so whatever the normaliser does to a message it also does to the
+moderators' words.
 
 What it undoes: case, accents, fullwidth and "fancy" letters, Cyrillic/Greek look-alikes,
 zero-width characters and joiners (inside a word; an emoji ZWJ sequence simply is not a
@@ -26,8 +27,10 @@ from __future__ import annotations
 
 import bisect
 import codecs
+import itertools
 import re
 import unicodedata
+from collections.abc import Sequence
 from functools import lru_cache
 
 import ahocorasick_rs
@@ -204,28 +207,50 @@ _WORD = re.compile(r"[^\s\x00](?:\S*[^\s\x00])?")
 _PLAIN_WORD = re.compile(r"\S+")
 _LETTER_OR_DIGIT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
 _LETTERS = frozenset("abcdefghijklmnopqrstuvwxyz")
-_SPACED_HINT = re.compile(" [^ ]  [^ ]  [^ ] ")
+_SPACED_HINT = re.compile(" [^ ] [^ ] [^ ] ")
 
 
-def _spaced_runs(tokens: list[str]) -> list[tuple[int, int]]:
+# Italian words of one letter (è and é fold to e): three in a row are words, not a word spelt.
+ONE_LETTER_WORDS = frozenset("aeio")
+# Marks of an elision (c'è, l'ho, un'idea): the letters they separate are not spaced apart.
+ELISION_MARKS = frozenset("'’ʼ´")
+
+
+def _spaced_runs(tokens: list[str], elided: Sequence[bool] = ()) -> list[tuple[int, int]]:
     """Index ranges [i, j) of three or more one-letter words that spell one word (g r a t i s).
 
-    At least two of them must be letters, so "tra 1 e 2 giorni" stays as it is.
+    At least two of them must be letters, and one of them a letter that is not an Italian
+    word by itself, so "tra 1 e 2 giorni" and "lui e io e a volte" stay as they are.
+    `elided[i]` tells that words i and i + 1 are apart by an elision mark: "c'è a" is not "cea".
     """
     runs: list[tuple[int, int]] = []
     start = -1
     letters = 0
+    spelt = False  # a letter that is no word alone
     for i, token in enumerate([*tokens, ""]):
         single = len(token) == 1 and token in _LETTER_OR_DIGIT
+        if single and start >= 0 and i <= len(elided) and elided[i - 1]:
+            if i - start >= 3 and letters >= 2 and spelt:
+                runs.append((start, i))
+            start = -1
         if single:
             if start < 0:
-                start, letters = i, 0
+                start, letters, spelt = i, 0, False
             letters += token in _LETTERS
+            spelt = spelt or token not in ONE_LETTER_WORDS
             continue
-        if start >= 0 and i - start >= 3 and letters >= 2:
+        if start >= 0 and i - start >= 3 and letters >= 2 and spelt:
             runs.append((start, i))
         start = -1
     return runs
+
+
+def _elisions(text: str, spans: list[tuple[int, int]]) -> list[bool]:
+    """For each word but the last (by its span in `text`): is the next one after an elision?"""
+    return [
+        not ELISION_MARKS.isdisjoint(text[end:start])
+        for (_, end), (start, _) in itertools.pairwise(spans)
+    ]
 
 
 def _merge(items: list[str], runs: list[tuple[int, int]]) -> list[str]:
@@ -253,7 +278,7 @@ _DETECTOR = ahocorasick_rs.AhoCorasick(
     [
         *(c * 3 for c in _ALNUM[:26]),
         *"0123456789@",
-        *(f" {a}  {b} " for a in _ALNUM for b in _ALNUM),
+        *(f" {a} {b} " for a in _ALNUM for b in _ALNUM),
     ],
     implementation=ahocorasick_rs.Implementation.DFA,
 )
@@ -282,7 +307,7 @@ for _short, _full in ABBREVIATIONS.items():
 
 
 def _join(tokens: list[str]) -> str:
-    return " " + "  ".join(tokens) + " "
+    return " " + " ".join(tokens) + " "
 
 
 # --- quotations ------------------------------------------------------------------------------
@@ -414,16 +439,23 @@ MIN_QUOTED_WORDS = 3  # a shorter quotation is a title or emphasis ("gratis"), n
 
 
 class Normalized:
-    """A message made matchable, with the way back to the original's offsets."""
+    """A message made matchable, with the way back to the original's offsets.
+
+    Two shapes of `text`: the canonical one (words one space apart, elongation variants after
+    "|"), and the hot path's (`spaced`): the first pass itself framed by one space, where
+    words may be several spaces apart and `text[i + 1]` is `original[i]`.
+    """
 
     __slots__ = (
         "_first",
+        "_n_words",
         "_own_spans",
         "_runs",
         "_segment_starts",
-        "n_words",
+        "_word_starts",
         "original",
         "quoted",
+        "spaced",
         "text",
     )
 
@@ -437,15 +469,32 @@ class Normalized:
         runs: list[tuple[int, int]],
         own_spans: list[tuple[int, int]] | None,
         segment_starts: tuple[int, ...],
+        spaced: bool = False,
     ) -> None:
         self.original = original
-        self.text = text  # " w1  w2 … " (and "|"-separated elongation variants)
-        self.n_words = n_words
+        self.text = text  # " w1 w2 … " (and "|"-separated elongation variants)
+        self._n_words = n_words  # -1: not counted yet
         self.quoted = quoted  # the quoted words, normalised; never matched
         self._first = first
         self._runs = runs
         self._own_spans = own_spans
         self._segment_starts = segment_starts
+        self.spaced = spaced
+        self._word_starts: list[int] | None = None
+
+    @classmethod
+    def from_fast_fold(cls, original: str, folded: str, matched: str | None = None) -> Normalized:
+        """The hot path's form: `folded` is `fast_fold(original)`, `matched` what was matched
+        (`folded` itself, or `fast_digits(folded)`: the same words in the same places)."""
+        text = folded if matched is None else matched
+        return cls(original, text, -1, "", folded[1:-1], [], None, (0,), spaced=True)
+
+    @property
+    def n_words(self) -> int:
+        """How many words the writer wrote (quoted words aside)."""
+        if self._n_words < 0:
+            self._n_words = len(self.words)
+        return self._n_words
 
     @property
     def words(self) -> list[str]:
@@ -455,11 +504,13 @@ class Normalized:
 
     def word_index(self, pos: int) -> int:
         """Index of the word at (or right after) position `pos` of `text`."""
+        if self.spaced:
+            if self._word_starts is None:
+                self._word_starts = [m.start() for m in _PLAIN_WORD.finditer(self.text)]
+            return bisect.bisect_right(self._word_starts, pos) - (self.text[pos] != " ")
         starts = self._segment_starts
-        if len(starts) == 1:
-            return self.text.count("  ", 0, pos + 1)
-        start = starts[bisect.bisect_right(starts, pos) - 1]
-        return self.text.count("  ", start, pos + 1)
+        start = starts[bisect.bisect_right(starts, pos) - 1] if len(starts) > 1 else 0
+        return self.text.count(" ", start + 1, pos + 1)
 
     def word_spans(self) -> list[tuple[int, int]]:
         """[start, end) in the original for each of the writer's own words."""
@@ -501,8 +552,7 @@ class Normalized:
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original [start, end) of the words matched at `text[start:end]`."""
         first = self.word_index(start)
-        last = first + self.text.count("  ", start + 1, end - 1)
-        last = min(last, self.n_words - 1)
+        last = min(self.word_index(max(end - 2, start)), self.n_words - 1)
         return self._word_span(min(first, last), last)
 
     def __repr__(self) -> str:
@@ -529,7 +579,7 @@ def normalize(text: str) -> Normalized:
         tokens = first.replace(IGNORABLE, "").split()
     else:
         tokens = first.split()
-    joined = " " + "  ".join(tokens) + " "
+    joined = " " + " ".join(tokens) + " "
     found = _DETECTOR.find_matches_as_indexes(joined)
     if not found:  # the common case: nothing more to undo
         return Normalized(text, joined, len(tokens), quoted, first, [], own_spans, (0,))
@@ -537,7 +587,11 @@ def normalize(text: str) -> Normalized:
     segments: tuple[int, ...] = (0,)
     kinds = {index for index, _, _ in found}
     if max(kinds) >= _N_ELONGATION + _N_DIGITS and _SPACED_HINT.search(joined):
-        runs = _spaced_runs(tokens)
+        if own_spans is None:
+            finder = _WORD if IGNORABLE in first else _PLAIN_WORD
+            runs = _spaced_runs(tokens, _elisions(text, [m.span() for m in finder.finditer(first)]))
+        else:
+            runs = _spaced_runs(tokens, _elisions(text, own_spans))
         if runs:
             tokens = _merge(tokens, runs)
             if own_spans is not None:
@@ -608,3 +662,137 @@ def normalize_words(text: str) -> list[str]:
     if any(c.isdigit() for c in joined):
         joined = _digits_and_money(joined)
     return joined.split()
+
+
+# --- the hot path ----------------------------------------------------------------------------
+#
+# Most messages need none of the steps above beyond folding: no quotation, no invisible
+# character inside a word, no digit, no elongation, no letters spaced apart. For them the
+# first pass itself, framed by spaces, is as good as the canonical text, with one difference:
+# words may be several spaces apart. `fast_fold` returns that text, or None when the message
+# needs the careful way; the matcher looks for the remaining cases (`HINTS`) in the same
+# automaton pass as the keywords, and a phrase split by two spaces is one of them.
+
+# Letters (or digits) alone: two of them one space apart, or one next to two spaces. Three
+# one-character words in a row (g r a t i s) always show up as hits of these, each in one.
+LETTER_HINTS: tuple[str, ...] = (
+    *(f" {a} {b} " for a in _ALNUM for b in _ALNUM),
+    *(f" {a}  " for a in _ALNUM),
+    *(f"  {a} " for a in _ALNUM),
+)
+DIGIT_HINTS: tuple[str, ...] = tuple("0123456789@")  # numbers, leetspeak: see `fast_digits`
+ELONGATION_HINTS: tuple[str, ...] = tuple(c * 3 for c in _ALNUM[:26])
+HINTS = LETTER_HINTS + DIGIT_HINTS + ELONGATION_HINTS
+
+# The fast table: the first pass, with a newline as a plain space, and 0xFF (not ASCII: the
+# careful way) for every character the careful way treats specially: quotation marks and ">"
+# (quotations), and whatever folds to an invisible character (markdown markers, soft hyphen).
+_FAST_TABLE = bytes(
+    32 if b == 10 else _NOT_ASCII_BYTE if b in b'">\xab' or folded == 0 else folded
+    for b, folded in enumerate(_LATIN1_TABLE)
+)
+_CURLY_QUOTES = frozenset("“”„‘")
+_FAST_HANDLER = "rete.policy.fastfold"
+
+
+def _fast_fold_unencodable(error: UnicodeError) -> tuple[str, int]:
+    """`_fold_unencodable` for `fast_fold`, which gives up on quotes and invisible letters.
+
+    An invisible character (a joiner, a variation selector) next to a space is a space: an
+    emoji sequence is not a word, and removing it or spacing it gives the same words. Between
+    two letters it glues a word, which the careful way undoes.
+    """
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    source, start, end = error.object, error.start, error.end
+    run = source[start:end]
+    if not _CURLY_QUOTES.isdisjoint(run) or ("’" in run and " ’" in source[start - 1 : end]):
+        raise _NotAsciiError  # maybe a quotation
+    folded = "".join(map(_fold_non_ascii, run))
+    if not folded.isascii():
+        raise _NotAsciiError
+    if IGNORABLE not in folded:
+        return folded, end
+    # `source` is framed by spaces, so both neighbours of the run exist (and are Latin-1).
+    framed = _FAST_CHARS[ord(source[start - 1])] + folded + _FAST_CHARS[ord(source[end])]
+    for invisible in _INVISIBLE_RUN.finditer(framed, 1, len(framed) - 1):
+        if framed[invisible.start() - 1] != " " and framed[invisible.end()] != " ":
+            raise _NotAsciiError
+    return folded.replace(IGNORABLE, " "), end
+
+
+_FAST_CHARS = [chr(b) for b in _FAST_TABLE]
+_INVISIBLE_RUN = re.compile(IGNORABLE + "+")
+codecs.register_error(_FAST_HANDLER, _fast_fold_unencodable)
+
+
+def _opens_single_quote(text: str) -> bool:
+    """The apostrophe test of `_has_quote_hint`: an apostrophe that may open a quotation."""
+    return " '" in text or "\n'" in text or "('" in text or ":'" in text or text[:1] == "'"
+
+
+def fast_fold(text: str) -> str | None:
+    """ " " + first pass + " ", words one or more spaces apart; None: take `normalize`.
+
+    The text is the same length as `text` plus two, so `result[i + 1]` is `text[i]` folded.
+    None when the text has something only the careful way handles: a possible quotation, an
+    invisible character inside a word, a letter of another script. What the automaton can see
+    (digits, elongation, letters spaced apart, a phrase split by punctuation) is `HINTS`.
+    """
+    try:
+        folded = (" " + text + " ").encode("latin-1", _FAST_HANDLER).translate(_FAST_TABLE)
+    except _NotAsciiError:
+        return None
+    if not folded.isascii() or ("'" in text and _opens_single_quote(text)):
+        return None
+    return folded.decode("ascii")
+
+
+def letters_spaced_apart(original: str, folded: str, hits: list[tuple[int, int, int]]) -> bool:
+    """Three one-character words in a row in `folded` (`fast_fold(original)`), none after an
+    elision mark, given the `LETTER_HINTS` hits in it.
+
+    Every one-character word next to another one or to a run of spaces is in a hit, so three
+    in a row are three of the positions collected here, with nothing but spaces between them.
+    """
+    pairs, lefts = len(_ALNUM) * len(_ALNUM), len(_ALNUM) * (len(_ALNUM) + 1)
+    singles: set[int] = set()
+    for hint, start, _ in hits:
+        if hint >= len(LETTER_HINTS):
+            continue
+        if hint < pairs:
+            singles.update((start + 1, start + 3))
+        else:
+            singles.add(start + 1 if hint < lefts else start + 2)
+    if len(singles) < 3:
+        return False
+    ordered = sorted(singles)
+    # folded[i] is original[i - 1]: an elision mark between them parts the letters
+    for a, c in zip(ordered, ordered[2:], strict=False):
+        three = folded[a : c + 1].split()
+        if (
+            len(three) == 3
+            and not ONE_LETTER_WORDS.issuperset(three)
+            and ELISION_MARKS.isdisjoint(original[a : c - 1])
+        ):
+            return True
+    return False
+
+
+def _padded_number(match: re.Match[str]) -> str:
+    return "#".ljust(match.end() - match.start())
+
+
+def _padded_money(match: re.Match[str]) -> str:
+    return "#$".ljust(match.end() - match.start())
+
+
+def fast_digits(folded: str) -> str:
+    """`_digits_and_money` on `fast_fold`'s text, every word staying where it was.
+
+    A number shrinks to "#" (and "500€" to "#$") followed by spaces, so positions still map
+    to the original one for one, and words keep their order and count.
+    """
+    text = _LEET.sub(_leet, folded)
+    text = _NUMBER.sub(_padded_number, text)
+    return _MONEY.sub(_padded_money, text)

@@ -110,9 +110,12 @@ def test_a_long_adversarial_message_is_bounded(default_compiled: CompiledPolicy,
     normalized = normalize(text)
     # The matchable text is at most three copies (elongation variants) of two characters a word.
     assert len(normalized.text) <= 3 * (3 * len(text) + 2) + 2
-    matches = default_compiled.automaton.find_matches_as_indexes(normalized.text, overlapping=True)
+    found = default_compiled.automaton.find_matches_as_indexes(normalized.text, overlapping=True)
+    keywords = [hit for hit in found if hit[0] >= default_compiled.n_hints]
     # Each position ends at most a few patterns (a pattern is at most 50 words long).
-    assert len(matches) <= 60 * (normalized.n_words + 1) * 3
+    assert len(keywords) <= 60 * (normalized.n_words + 1) * 3
+    # and at most one hint of each kind, or one per phrase beginning of up to 50 words
+    assert len(found) - len(keywords) <= (3 + 50) * len(normalized.text)
     verdict = evaluate(default_compiled, text)
     assert len(verdict.hits) <= len(default_compiled.rules)
     assert sum(len(h.spans) for h in verdict.hits) <= len(default_compiled.rules) * (
