@@ -405,7 +405,7 @@ def _past_hints(
         return [], None
     if top < _N_LETTER_HINTS:
         return [hit for hit in found if hit[0] >= n_hints], folded
-    matched = fast_digits(folded)
+    matched = fast_digits(folded, [s for i, s, _ in hints if i >= _N_LETTER_HINTS])
     found = automaton.find_matches_as_indexes(matched, overlapping=True)
     if any(_DIGIT_HINTS_END <= hit[0] < n_hints for hit in found):
         return [], None  # the digits made three equal letters in a row

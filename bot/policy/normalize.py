@@ -30,7 +30,7 @@ import codecs
 import itertools
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from functools import lru_cache
 
 import ahocorasick_rs
@@ -779,20 +779,18 @@ def letters_spaced_apart(original: str, folded: str, hits: list[tuple[int, int, 
     return False
 
 
-def _padded_number(match: re.Match[str]) -> str:
-    return "#".ljust(match.end() - match.start())
-
-
-def _padded_money(match: re.Match[str]) -> str:
-    return "#$".ljust(match.end() - match.start())
-
-
-def fast_digits(folded: str) -> str:
-    """`_digits_and_money` on `fast_fold`'s text, every word staying where it was.
+def fast_digits(folded: str, at: Iterable[int]) -> str:
+    """`_digits_and_money` on `fast_fold`'s text, for the words holding positions `at` (the
+    digits), every word staying where it was.
 
     A number shrinks to "#" (and "500€" to "#$") followed by spaces, so positions still map
     to the original one for one, and words keep their order and count.
     """
-    text = _LEET.sub(_leet, folded)
-    text = _NUMBER.sub(_padded_number, text)
-    return _MONEY.sub(_padded_money, text)
+    pieces: list[str] = []
+    last = 0
+    for start in sorted({folded.rfind(" ", 0, i) + 1 for i in at}):  # framed by spaces
+        end = folded.find(" ", start)
+        pieces += (folded[last:start], _digit_word(folded[start:end]).ljust(end - start))
+        last = end
+    pieces.append(folded[last:])
+    return "".join(pieces)
