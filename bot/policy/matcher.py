@@ -376,14 +376,14 @@ _PENDING = "_pending_spans"  # a Hit's matches in the normalised text, before `s
 _PENDING_HITS = "_pending_hits"  # how to make a Verdict's hits, before `hits` is read
 
 
-def _frozen(cls: type[T], **fields: object) -> T:
-    """An instance of a frozen dataclass without its __init__.
+def _frozen(cls: type[T], fields: dict[str, object]) -> T:
+    """An instance of a frozen dataclass without its __init__, `fields` as its __dict__.
 
     A frozen dataclass sets each field through object.__setattr__, which costs more than the
-    rest of a verdict on the hot path; filling __dict__ in one call builds the same object.
+    rest of a verdict on the hot path; handing it its __dict__ builds the same object.
     """
     obj = object.__new__(cls)
-    obj.__dict__.update(fields)
+    object.__setattr__(obj, "__dict__", fields)
     return obj
 
 
@@ -463,11 +463,13 @@ def evaluate(
         recipe = functools.partial(_all_hits, compiled, matches, source)
     return _frozen(
         Verdict,
-        flagged=score >= compiled.threshold - 1e-9,
-        score=score,
-        threshold=compiled.threshold,
-        policy_version=version,
-        **{_PENDING_HITS: recipe},
+        {
+            "flagged": score >= compiled.threshold - 1e-9,
+            "score": score,
+            "threshold": compiled.threshold,
+            "policy_version": version,
+            _PENDING_HITS: recipe,
+        },
     )
 
 
@@ -547,7 +549,7 @@ def _hits(
         # Spans are mapped back to the original when first read (see Hit.__getattr__).
         fields = {"rule": rule.name, "weight": rule.weight, "shadow": rule.shadow}
         fields[_PENDING] = (norm, found)
-        hits.append(_frozen(Hit, **fields))
+        hits.append(_frozen(Hit, fields))
     return tuple(hits)
 
 
