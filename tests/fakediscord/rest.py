@@ -125,6 +125,21 @@ class Rest:
     def _channel(self, call: Call) -> FakeChannel | None:
         return self.fake.channels.get(call.param("channel_id"))
 
+    def _channel_for(
+        self, call: Call, *needs: tuple[int, tuple[int, int, str]]
+    ) -> FakeChannel | web.Response:
+        """The route's channel, or Discord's refusal: Unknown Channel, else the error of the
+        first permission in `needs` (bit, error) that the bot lacks there."""
+        channel = self._channel(call)
+        if channel is None:
+            return fail(UNKNOWN_CHANNEL)
+        if needs:
+            perms = self.fake.bot_permissions(channel)
+            for bit, refusal in needs:
+                if not perms & bit:
+                    return fail(refusal)
+        return channel
+
     def _visible(self, message_id: int, channel_id: int | None = None) -> StoredMessage | None:
         message = self.fake.messages.get(message_id)
         if message is None or message.deleted or message.ephemeral_for is not None:
@@ -297,23 +312,21 @@ class Rest:
     # -- channels and messages -------------------------------------------------------------
 
     async def get_channel(self, call: Call) -> web.Response:
-        channel = self._channel(call)
-        if channel is None:
-            return fail(UNKNOWN_CHANNEL)
-        if channel.guild_id and not self.fake.bot_permissions(channel) & m.VIEW_CHANNEL:
-            return fail(MISSING_ACCESS)
+        channel = self._channel_for(call, (m.VIEW_CHANNEL, MISSING_ACCESS))
+        if isinstance(channel, web.Response):
+            return channel
         return json_response(200, channel.payload(self.fake.users))
 
     async def typing(self, call: Call) -> web.Response:
-        return json_response(204) if self._channel(call) else fail(UNKNOWN_CHANNEL)
+        channel = self._channel_for(call)
+        return channel if isinstance(channel, web.Response) else json_response(204)
 
     async def history(self, call: Call) -> web.Response:
-        channel = self._channel(call)
-        if channel is None:
-            return fail(UNKNOWN_CHANNEL)
-        perms = self.fake.bot_permissions(channel)
-        if not perms & m.VIEW_CHANNEL or not perms & m.READ_MESSAGE_HISTORY:
-            return fail(MISSING_ACCESS)
+        channel = self._channel_for(
+            call, (m.VIEW_CHANNEL, MISSING_ACCESS), (m.READ_MESSAGE_HISTORY, MISSING_ACCESS)
+        )
+        if isinstance(channel, web.Response):
+            return channel
         limit = int(call.query.get("limit", 50))
         if not 1 <= limit <= 100:
             problem = Problem(("limit",), "NUMBER_TYPE_MAX", "int value should be ≤ 100.")
@@ -337,19 +350,16 @@ class Rest:
 
     async def send(self, call: Call) -> web.Response:
         fake = self.fake
-        channel = self._channel(call)
-        if channel is None:
-            return fail(UNKNOWN_CHANNEL)
+        needs = [(m.VIEW_CHANNEL, MISSING_ACCESS), (m.SEND_MESSAGES, MISSING_PERMISSIONS)]
+        if call.files:
+            needs.append((m.ATTACH_FILES, MISSING_PERMISSIONS))
+        channel = self._channel_for(call, *needs)  # a DM allows all three
+        if isinstance(channel, web.Response):
+            return channel
         if channel.type == m.DM:
             recipient = fake.users.get(channel.recipient_id or 0)
             if recipient is None or not recipient.dms_open:
                 return fail(CANNOT_DM)
-        else:
-            perms = fake.bot_permissions(channel)
-            if not perms & m.VIEW_CHANNEL:
-                return fail(MISSING_ACCESS)
-            if not perms & m.SEND_MESSAGES or (call.files and not perms & m.ATTACH_FILES):
-                return fail(MISSING_PERMISSIONS)
         body = call.body
         refused = self._refuse(call, body, files=bool(call.files), new=True)
         if refused is not None:
@@ -381,18 +391,16 @@ class Rest:
         return json_response(200, payload)
 
     async def get_message(self, call: Call) -> web.Response:
-        channel = self._channel(call)
-        if channel is None:
-            return fail(UNKNOWN_CHANNEL)
-        if channel.guild_id and not self.fake.bot_permissions(channel) & m.READ_MESSAGE_HISTORY:
-            return fail(MISSING_ACCESS)
+        channel = self._channel_for(call, (m.READ_MESSAGE_HISTORY, MISSING_ACCESS))
+        if isinstance(channel, web.Response):
+            return channel
         message = self._visible(call.param("message_id"), channel.id)
         return json_response(200, message.payload) if message else fail(UNKNOWN_MESSAGE)
 
     async def edit(self, call: Call) -> web.Response:
-        channel = self._channel(call)
-        if channel is None:
-            return fail(UNKNOWN_CHANNEL)
+        channel = self._channel_for(call)
+        if isinstance(channel, web.Response):
+            return channel
         message = self._visible(call.param("message_id"), channel.id)
         if message is None:
             return fail(UNKNOWN_MESSAGE)
@@ -406,9 +414,9 @@ class Rest:
         return json_response(200, message.payload)
 
     async def delete(self, call: Call) -> web.Response:
-        channel = self._channel(call)
-        if channel is None:
-            return fail(UNKNOWN_CHANNEL)
+        channel = self._channel_for(call)
+        if isinstance(channel, web.Response):
+            return channel
         message = self._visible(call.param("message_id"), channel.id)
         if message is None:
             return fail(UNKNOWN_MESSAGE)
@@ -420,11 +428,9 @@ class Rest:
         return json_response(204)
 
     async def bulk_delete(self, call: Call) -> web.Response:
-        channel = self._channel(call)
-        if channel is None:
-            return fail(UNKNOWN_CHANNEL)
-        if not self.fake.bot_permissions(channel) & m.MANAGE_MESSAGES:
-            return fail(MISSING_PERMISSIONS)
+        channel = self._channel_for(call, (m.MANAGE_MESSAGES, MISSING_PERMISSIONS))
+        if isinstance(channel, web.Response):
+            return channel
         ids = [int(i) for i in call.body.get("messages") or []]
         if not 2 <= len(ids) <= 100:
             problem = Problem(
@@ -448,9 +454,9 @@ class Rest:
     def _reaction_target(
         self, call: Call
     ) -> tuple[FakeChannel | None, StoredMessage | web.Response]:
-        channel = self._channel(call)
-        if channel is None:
-            return None, fail(UNKNOWN_CHANNEL)
+        channel = self._channel_for(call)
+        if isinstance(channel, web.Response):
+            return None, channel
         message = self._visible(call.param("message_id"), channel.id)
         if message is None:
             return channel, fail(UNKNOWN_MESSAGE)
