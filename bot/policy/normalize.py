@@ -10,9 +10,10 @@ What it undoes: case, accents, fullwidth and "fancy" letters, Cyrillic/Greek loo
 zero-width characters and joiners (inside a word; an emoji ZWJ sequence simply is not a
 word), Discord markdown (`||spoiler||`, `~~strike~~`, `` `code` ``, `**bold**`, and the same
 markers sprinkled inside a word), leetspeak inside words (gr4tis, c0nsulenza, fr33, zer0),
-letters spaced or dotted apart (g r a t i s, g.r.a.t.i.s), elongation (graaatis: runs of
-three or more letters; real doubles such as "fammi" are kept), a few chat abbreviations
-(nn, x, xke, qlc…). Every number becomes "#", so "ci metti 5 minuti" matches any number.
+letters spaced or dotted apart (g r a t i s, g.r.a.t.i.s; but "c'è a" and "e a volte o i"
+are Italian words, not a word spelt out), elongation (graaatis: runs of three or more
+letters; real doubles such as "fammi" are kept), a few chat abbreviations (nn, x, xke, qlc…).
+Every number becomes "#", so "ci metti 5 minuti" matches any number.
 
 Quoted words (`> ` lines, and quotations of three words or more in "…", «…» or '…') are kept
 apart from the writer's own words: they are not matched, because reporting what someone else
@@ -21,6 +22,11 @@ asked is not asking.
 Offsets: the first pass maps each character of the original to exactly one character, so
 word positions found there are positions in the original text. The hot path never builds
 them; `Normalized.span` computes them the first time a verdict needs one.
+
+Most chat messages need nothing but the first pass: `fast_fold` (at the end of this module)
+gives it framed by spaces, and the matcher checks the few things it cannot see for itself in
+the same automaton pass (`HINTS`). tests/policy/test_policy_fast_paths.py holds both ways to
+the same words and verdicts.
 """
 
 from __future__ import annotations
