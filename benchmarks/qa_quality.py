@@ -7,9 +7,11 @@ acceptable source), abstention on unanswerable ones, and the misses. `--fit` ref
 confidence's logistic coefficients on half A only, so half B stays an honest check.
 
     python benchmarks/qa_quality.py [--shared PATH] [--questions FILE] [--json] [--fit]
-        [--fit-extra FILE] [-v]
+        [--fit-extra FILE] [--threshold T | --calibrate] [-v]
 
 With --fit-extra the extra questions are also reported (row "extra"), fitted on or not.
+`--calibrate` chooses the answer threshold on the extra questions only (see `calibrate`);
+ANSWER_THRESHOLD in bot/knowledge/service.py is the value it printed.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import hashlib
+import itertools
 import json
 import math
 import sys
@@ -194,6 +197,41 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
     return [m[i][n] / m[i][i] for i in range(n)]
 
 
+def calibrate(
+    outcomes: Sequence[Outcome], coefficients: Sequence[float]
+) -> tuple[float, float, float]:
+    """The answer threshold, chosen on `outcomes` (our own questions, never the dev set).
+
+    The thresholds that get the most questions right (answered with an acceptable source when
+    answerable, abstained on otherwise; each question counts once) form an interval; its
+    midpoint is the threshold least sensitive to where an unseen question's confidence falls.
+    Returns (low, high, midpoint)."""
+    answerable = [o for o in outcomes if o.answerable]
+    unanswerable = [o for o in outcomes if not o.answerable]
+    scores = sorted({round(o.score(coefficients), 6) for o in outcomes} | {0.0, 1.0})
+    # a threshold between two consecutive observed confidences behaves the same anywhere in it
+    cuts = [(a + b) / 2 for a, b in itertools.pairwise(scores)]
+
+    def objective(t: float) -> int:
+        hits = sum(o.answered(coefficients, t) in o.expect for o in answerable)
+        kept = sum(o.answered(coefficients, t) is None for o in unanswerable)
+        return hits + kept
+
+    values = [(objective(t), t) for t in cuts]
+    best = max(v for v, _ in values)
+    optimal = [i for i, (v, _) in enumerate(values) if v == best]
+    # the widest run of consecutive optimal cuts, as an interval of confidences
+    runs: list[list[int]] = []
+    for i in optimal:
+        if runs and runs[-1][-1] == i - 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    run = max(runs, key=lambda r: scores[r[-1] + 1] - scores[r[0]])
+    low, high = scores[run[0]], scores[run[-1] + 1]
+    return low, high, round((low + high) / 2, 3)
+
+
 def report(name: str, data: dict[str, object]) -> str:
     return (
         f"{name:<10} {data['questions']!s:>4} {data['answerable']!s:>5} "
@@ -216,6 +254,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=[],
         help="more labelled questions to fit on (e.g. tests/knowledge/data/questions.jsonl)",
     )
+    parser.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="choose the answer threshold on the --fit-extra questions (never on dev)",
+    )
     parser.add_argument("--json", action="store_true")
     parser.add_argument("-v", "--verbose", action="store_true", help="list the extra misses")
     args = parser.parse_args(argv)
@@ -226,8 +269,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         coefficients = fit_logistic(
             [o for o in outcomes if o.half == "A"] + [o for more in extra for o in more]
         )
+    calibration = None
+    if args.calibrate:
+        if not extra:
+            parser.error("--calibrate needs --fit-extra: the threshold is never chosen on dev")
+        low, high, args.threshold = calibrate([o for more in extra for o in more], coefficients)
+        calibration = {"low": low, "high": high, "threshold": args.threshold}
     result = {
         "threshold": args.threshold,
+        "calibration": calibration,
         "coefficients": list(coefficients),
         "all": metrics(outcomes, coefficients, args.threshold),
         "half_A_tuning": metrics(
@@ -243,6 +293,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
     print(f"confidence coefficients {list(coefficients)}, threshold {args.threshold}")
+    if calibration is not None:
+        print(
+            f"threshold calibrated on the extra questions: best between {calibration['low']:.4f} "
+            f"and {calibration['high']:.4f}, midpoint {calibration['threshold']}"
+        )
     print(
         f"{'set':<10} {'n':>4} {'ans':>5} {'top1':>7} {'rankonly':>8} {'unans':>5} "
         f"{'abstain':>8} {'passage':>8} {'brier':>7}"

@@ -15,9 +15,10 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 from bot.knowledge.lexicon import WEAK_WORD_FACTOR
 from bot.knowledge.models import Unit, UnitStems
@@ -45,17 +46,26 @@ EXTENSION_MAX = 3  # a known stem may extend an unknown one by this many letters
 CONFIDENCE_COEFFICIENTS = (-2.508, 1.979, 0.889, 0.796, 3.174, -0.569, 1.772)
 
 
-@dataclass(frozen=True)
-class Prepared:
-    """A unit's stems as the ranker reads them, computed once per unit."""
+class Prepared(NamedTuple):
+    """A unit's stems as the ranker reads them, computed once per unit.
 
-    body: frozenset[str]
-    labels: tuple[tuple[frozenset[str], float], ...]  # each label line's stems and idf norm
-    label_words: frozenset[str]
-    adjacent: frozenset[tuple[str, str]]  # stems next to each other in the body or a label
+    Dicts of strings used as sets, not frozensets (nor tuples of stems): the garbage collector
+    never tracks a dict that holds only strings, but walks every entry of every set on each
+    full collection. With thousands of units prepared, frozensets made each full collection
+    cost tens of milliseconds, landing on whichever answer happened to trigger it.
+    """
+
+    body: dict[str, None]
+    labels: tuple[tuple[dict[str, None], float], ...]  # each label line's stems and idf norm
+    label_words: dict[str, None]
+    adjacent: dict[str, None]  # "a b": stems next to each other in the body or a label
 
 
-_NOTHING = Prepared(frozenset(), (), frozenset(), frozenset())
+def _pairs(words: Sequence[str]) -> Iterator[str]:
+    return (f"{a} {b}" for a, b in itertools.pairwise(words))
+
+
+_NOTHING = Prepared({}, (), {}, {})
 
 
 class Stats:
@@ -84,21 +94,23 @@ class Stats:
 
     def prepare(self, stems: UnitStems) -> None:
         sequence = stems.body.split()
-        adjacent = set(itertools.pairwise(sequence))
+        adjacent = dict.fromkeys(_pairs(sequence))
         labels = []
+        label_words: dict[str, None] = {}
         for line in stems.labels:
             words = line.split()
-            adjacent.update(itertools.pairwise(words))
+            adjacent.update(dict.fromkeys(_pairs(words)))
             if words:
                 norm = math.sqrt(sum(self.idf(self.df.get(w, 0)) ** 2 for w in words))
-                labels.append((frozenset(words), norm))
+                labels.append((dict.fromkeys(words), norm))
+                label_words.update(dict.fromkeys(words))
         if len(self._prepared) >= PREPARED_MAX:
             self._prepared.clear()
         self._prepared[stems.unit_id] = Prepared(
-            body=frozenset(sequence),
+            body=dict.fromkeys(sequence),
             labels=tuple(labels),
-            label_words=frozenset().union(*(w for w, _ in labels)),
-            adjacent=frozenset(adjacent),
+            label_words=label_words,
+            adjacent=adjacent,
         )
 
     def prepared(self, unit_id: int) -> Prepared:
@@ -278,7 +290,7 @@ def match_expression(terms: Sequence[Term], stats: Stats) -> str:
     select stay within POSTINGS_BUDGET (bm25 costs a few microseconds per matching row). On a
     small index that is every stem; on a large one the commonest stems are left to the
     re-ranker, which still weighs them on every candidate. Stems are [a-z0-9]+: safe to quote."""
-    stems = sorted({s for t in terms if t.known for s in t.search}, key=lambda s: stats.df[s])
+    stems = sorted({s for t in terms if t.known for s in t.search}, key=lambda s: (stats.df[s], s))
     chosen: list[str] = []
     postings = 0
     for stem in stems:
@@ -305,10 +317,7 @@ def rank(
         return []
     best_bm25 = min(u.bm25 for u in units) or -1e-9
     norm_q = math.sqrt(sum(t.weight**2 for t in terms))
-    pairs = [
-        (frozenset(itertools.product(a.stems, b.stems)), min(a.weight, b.weight))
-        for a, b in itertools.pairwise(terms)
-    ]
+    pairs = [(i, min(a.weight, b.weight)) for i, (a, b) in enumerate(itertools.pairwise(terms))]
     pair_total = sum(w for _, w in pairs) or 1.0
     asked = frozenset().union(*(t.stems for t in terms))
     squared = [(t.stems, t.weight**2) for t in terms]
@@ -319,22 +328,37 @@ def rank(
     scored: list[Scored] = []
     for unit in units:
         prepared = stats.prepared(unit.unit_id)
-        adjacent = prepared.adjacent
-        phrase = sum(w for pair, w in pairs if not pair.isdisjoint(adjacent)) / pair_total
-        # one set operation per unit first: most label lines share nothing with the question
-        in_label = asked & prepared.label_words
-        in_body = asked & prepared.body
+        # one set operation per unit first: most of the question's stems are not in a unit
+        in_label = prepared.label_words.keys() & asked
+        in_body = prepared.body.keys() & asked
         covered = 0.0
+        hits: list[frozenset[str]] = []  # each term's stems found in the unit
         for term in terms:
             if in_label and not term.stems.isdisjoint(in_label):
                 covered += term.weight
             elif in_body and not term.stems.isdisjoint(in_body):
                 covered += BODY_CREDIT * term.weight
+            else:
+                hits.append(frozenset())
+                continue
+            hits.append(term.stems & (in_label | in_body))
         coverage = covered / total
+        # a pair can only be adjacent in the unit when both of its words are in it
+        adjacent = prepared.adjacent
+        phrase = (
+            sum(
+                w
+                for i, w in pairs
+                if hits[i]
+                and hits[i + 1]
+                and any(f"{a} {b}" in adjacent for a in hits[i] for b in hits[i + 1])
+            )
+            / pair_total
+        )
         line = 0.0
         if in_label:
             for label_words, norm_l in prepared.labels:
-                hit_stems = in_label & label_words
+                hit_stems = label_words.keys() & in_label
                 if hit_stems:
                     hit = sum(w2 for stems, w2 in squared if not stems.isdisjoint(hit_stems))
                     line = max(line, hit / (norm_q * norm_l))
@@ -364,9 +388,16 @@ def evidence(terms: Sequence[Term], ranked: Sequence[Scored], stats: Stats) -> E
     top = ranked[0]
     runner_up = ranked[1].score if len(ranked) > 1 else 0.0
     prepared = stats.prepared(top.unit.unit_id)
-    words = prepared.body | prepared.label_words
-    missing = max((t.weight for t in terms if not (t.known and t.stems & words)), default=0.0)
-    label = sum(t.weight for t in terms if t.known and t.stems & prepared.label_words)
+    body, labels = prepared.body, prepared.label_words
+    missing = max(
+        (
+            t.weight
+            for t in terms
+            if not (t.known and not (t.stems.isdisjoint(body) and t.stems.isdisjoint(labels)))
+        ),
+        default=0.0,
+    )
+    label = sum(t.weight for t in terms if t.known and not t.stems.isdisjoint(labels))
     norm_known = math.sqrt(sum(t.weight**2 for t in terms if t.known))
     norm_all = math.sqrt(sum(t.weight**2 for t in terms)) or 1.0
     coverage = top.coverage * known_weight / total

@@ -296,17 +296,19 @@ class KnowledgeStore:
             if kind is not None:
                 match += f" AND kind : {_kind_token(kind)}"
             hidden = 0
+        # The winners' guild, kind and source come from kb_units by primary key: reading them
+        # back from kb_fts costs an FTS5 cursor per row, several times as much.
         sql = (
-            "SELECT f.rowid, f.guild_id, f.source, f.kind, top.rank "
+            "SELECT u.unit_id AS rowid, u.guild_id, u.source, u.kind, top.rank "
             "FROM (SELECT rowid, bm25(kb_fts, ?, ?, ?, 0.0, 0.0) AS rank FROM kb_fts "
             "WHERE kb_fts MATCH ? ORDER BY rank LIMIT ?) AS top "
-            "JOIN kb_fts f ON f.rowid = top.rowid WHERE f.guild_id IN (?, ?)"
+            "JOIN kb_units u ON u.unit_id = top.rowid WHERE u.guild_id IN (?, ?)"
         )
         params: list[object] = [*BM25_WEIGHTS, match, limit + hidden, *_guilds(guild_id)]
         if kind is not None:
-            sql += " AND f.kind = ?"
-            params.append(_kind_token(kind))
-        sql += " ORDER BY top.rank LIMIT ?"
+            sql += " AND u.kind = ?"
+            params.append(kind)
+        sql += " ORDER BY top.rank, u.unit_id LIMIT ?"
         params.append(limit)
         return self._units(await self._fetch(sql, params))
 

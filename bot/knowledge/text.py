@@ -148,6 +148,7 @@ def with_synonyms(stems: frozenset[str]) -> frozenset[str]:
 _NUMBER_ENDINGS = (("i", "e"), ("i", "o"), ("e", "a"), ("hi", "o"), ("he", "a"))
 
 
+@lru_cache(maxsize=16_384)  # pure in the word: the lists are fixed at import
 def word_synonyms(word: str) -> frozenset[str]:
     """The word's stem and its synonyms', also when Snowball stems its singular and plural
     apart ("pareri" → parer, "parere" → par): the other number's stem finds the group."""
@@ -162,6 +163,7 @@ def word_synonyms(word: str) -> frozenset[str]:
     return frozenset({own})
 
 
+@lru_cache(maxsize=16_384)
 def english_equivalents(word: str) -> frozenset[str]:
     """Italian stems for an English word, or for an Italianised loan word ("reportare")."""
     found = GLOSSARY.get(_english_stem(word))

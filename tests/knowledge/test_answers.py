@@ -13,6 +13,7 @@ import pytest
 
 from bot import limits
 from bot.knowledge import KnowledgeError, KnowledgeService
+from bot.knowledge.service import ANSWER_THRESHOLD
 from bot.knowledge.text import analyse_query, fold, index_terms, looks_like_question
 from tests.knowledge.conftest import DATA, Clock
 
@@ -54,7 +55,7 @@ async def test_ranking_cases(corpus: KnowledgeService, question: str, source: st
     answer = await corpus.ask(question)
     assert answer is not None, question
     assert answer.source == source
-    assert 0.5 <= answer.score <= 1.0
+    assert ANSWER_THRESHOLD <= answer.score <= 1.0
 
 
 @pytest.mark.parametrize(
@@ -75,7 +76,7 @@ async def test_abstains_off_topic(corpus: KnowledgeService, question: str) -> No
 async def test_lookup_keeps_the_best_candidate_when_abstaining(corpus: KnowledgeService) -> None:
     found = await corpus.lookup("come si ripara una lavatrice che perde acqua?")
     assert found.answer() is None
-    assert found.best is None or found.best.score < 0.5
+    assert found.best is None or found.best.score < ANSWER_THRESHOLD
 
 
 async def test_answer_carries_article_metadata(corpus: KnowledgeService) -> None:
