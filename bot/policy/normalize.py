@@ -418,12 +418,7 @@ def quoted_regions(text: str) -> list[tuple[int, int]]:
 
 def _has_quote_hint(text: str) -> bool:
     """Might `text` hold a quotation? Unrolled on purpose: this runs for every message."""
-    if (
-        '"' in text
-        or ">" in text
-        or ("'" in text and (" '" in text or "\n'" in text or "('" in text or ":'" in text))
-        or text[:1] == "'"
-    ):
+    if '"' in text or ">" in text or ("'" in text and _opens_single_quote(text)):
         return True
     if text.isascii():
         return False
