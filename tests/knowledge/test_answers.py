@@ -49,6 +49,18 @@ async def test_our_questions_top1_and_abstention(corpus: KnowledgeService) -> No
         ("where can I watch the live recordings?", "faq-registrazioni-live"),  # English
         ("cosa sono i core web vitals?", "article:velocita-del-sito"),
         ("come si fa la keyword research gratis?", "article:keyword-research-guida-pratica"),
+        # the sentence before the question only sets the scene
+        (
+            "scrivo di seo e keyword research da anni. come si diventa mentor?",
+            "faq-diventare-mentor",
+        ),
+        # what something is: the article explains it, a FAQ only mentions it
+        ("che cosa sono i backlink?", "article:guest-posting-link-building"),
+        ("cosa sono le keyword?", "article:keyword-research-guida-pratica"),
+        # "submit" → proporre, which the FAQ writes "propongo"
+        ("how can I submit a guest post to your blog?", "faq-proporre-guest-post"),
+        # behaviour to report, in the moderators' words
+        ("un utente mi manda messaggi offensivi, a chi lo dico?", "faq-segnalare-messaggio"),
     ],
 )
 async def test_ranking_cases(corpus: KnowledgeService, question: str, source: str) -> None:
@@ -341,29 +353,6 @@ def test_lexicon_reads_plurals_and_english_words() -> None:
     user = next(c for c in analyse_query("how do I report a user?").concepts if c.word == "user")
     assert set(index_terms("utente")) <= user.stems
     assert not set(index_terms("usare")) & user.stems
-
-
-@pytest.mark.parametrize(
-    ("question", "source"),
-    [
-        # the sentence before the question only sets the scene
-        (
-            "scrivo di seo e keyword research da anni. come si diventa mentor?",
-            "faq-diventare-mentor",
-        ),
-        # what something is: the article explains it, a FAQ only mentions it
-        ("che cosa sono i backlink?", "article:guest-posting-link-building"),
-        ("cosa sono le keyword?", "article:keyword-research-guida-pratica"),
-        # "submit" → proporre, which the FAQ writes "propongo"
-        ("how can I submit a guest post to your blog?", "faq-proporre-guest-post"),
-        # behaviour to report, in the moderators' words
-        ("un utente mi manda messaggi offensivi, a chi lo dico?", "faq-segnalare-messaggio"),
-    ],
-)
-async def test_ranking_mechanisms(corpus: KnowledgeService, question: str, source: str) -> None:
-    answer = await corpus.ask(question)
-    assert answer is not None, question
-    assert answer.source == source
 
 
 async def test_a_colour_in_a_design_question_is_not_about_roles(corpus: KnowledgeService) -> None:
