@@ -5,6 +5,7 @@ from then on; 👍/👎 under answers (also after a restart) feed the same list.
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 from typing import Any
 
@@ -211,3 +212,26 @@ async def test_automatic_answers_get_votes_and_abstentions_are_kept(
     assert UNANSWERED in listing  # Rete stayed silent on it in the channel
     assert PRICES in listing  # answered, then voted down
     assert f"<#{fake.channel('domande').id}>" in listing
+
+
+async def test_retention_forgets_old_questions_with_the_case_setting(
+    rete: ReteHarness, fake: FakeDiscord
+) -> None:
+    it = await fake.slash(fake.moderator, "setup", {"days": 7}, subcommand="retention")
+    await it.reply()
+    await (await fake.slash(fake.regular, "ask", {"question": UNANSWERED})).reply()
+    answer = await (await fake.slash(fake.regular, "ask", {"question": PRICES})).reply()
+    answer_id = int(vote_ids(answer)["up"].rsplit(":", 1)[1])
+
+    moderation: Any = rete.bot.get_cog("Moderation")
+    await moderation.purge_once(time.time() + 6 * 86_400)
+    assert UNANSWERED in await unanswered(fake)
+    await moderation.purge_once(time.time() + 8 * 86_400)
+    assert await unanswered(fake) == texts.LEARN_LIST_EMPTY
+    record = await rete.core.knowledge.learning.store.answer(answer_id)
+    assert record is not None
+    assert (record.question, record.source) == (None, "faq-costi-corsi")
+    # The buttons of an answer whose question is forgotten still count votes.
+    click = await fake.click(fake.regular, answer.id, vote_ids(answer)["dn"])
+    assert (await click.reply()).content == texts.KB_FEEDBACK_THANKS_DOWN
+    assert await unanswered(fake) == texts.LEARN_LIST_EMPTY

@@ -3,11 +3,14 @@ flows (ask, auto-answer, vote, attach, write, dismiss), on a real SQLite file.""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 
+from bot import texts
+from bot.cli import main
 from bot.db import Database
 from bot.knowledge import KnowledgeError, KnowledgeService
 from bot.knowledge.learning import (
@@ -16,8 +19,8 @@ from bot.knowledge.learning import (
     DISMISSED,
     OPEN,
     THUMBS_DOWN,
-    WRITTEN,
     VARIANTS_TEXT_MAX,
+    WRITTEN,
     normalize,
 )
 from bot.knowledge.learning_store import LearningStore
@@ -38,12 +41,12 @@ DERBY = "chi ha vinto il derby ieri sera?"  # nothing in the FAQ comes close
 
 
 @pytest.fixture
-async def kb(service: KnowledgeService) -> AsyncIterator[KnowledgeService]:
+async def kb(service: KnowledgeService) -> KnowledgeService:
     await service.guilds.ensure_guild(GUILD)
     await service.add_faq(GUILD, PARKING, "Nel cortile interno della sede, gratis.")
     await service.add_faq(GUILD, "C'è il wifi in aula?", "Sì, la password è sulla lavagna.")
     await service.add_faq(GUILD, "Quanto costa il biglietto del meetup?", "Costa 10 euro.")
-    yield service
+    return service
 
 
 async def listed(kb: KnowledgeService, guild: int = GUILD) -> list[tuple[str | None, int, int]]:
@@ -434,3 +437,27 @@ async def test_member_text_is_never_logged(
     for text in (CAR, PARKING):
         assert text not in logged
         assert text[6:30] not in logged
+
+
+def test_the_cli_ask_keeps_what_it_could_not_answer_for_a_guild(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    db_path = tmp_path / "cli.db"
+    env = ["--env-file", str(tmp_path / "none.env")]
+    assert main([*env, "ask", "--db", str(db_path), DERBY]) == 0  # guild 0: no list to keep
+    assert main([*env, "ask", "--db", str(db_path), "--guild", str(GUILD), DERBY]) == 0
+    assert texts.KB_DONT_KNOW in capsys.readouterr().out
+
+    async def kept() -> list[tuple[int, str | None]]:
+        database = await Database(db_path).open()
+        try:
+            store = LearningStore(database)
+            return [
+                (guild, item.question)
+                for guild in (0, GUILD)
+                for item in await store.items(guild, limit=10)
+            ]
+        finally:
+            await database.close()
+
+    assert asyncio.run(kept()) == [(GUILD, DERBY)]
