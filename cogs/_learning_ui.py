@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 VOTE_TEMPLATE = r"rete:vote:(?P<vote>up|dn):(?P<answer>[0-9]{1,19})"
+# Eight questions a page (bot.knowledge.learning.PAGE_SIZE), each with up to ~230 characters
+# of number, counts, time, channel and source: their quotes (escaped, so up to twice as long as
+# typed) are cut here to stay within an embed description's 4,096 characters.
+QUOTE_SHOWN_MAX = 270
 QUESTION_FIELD_MAX = 300  # the FAQ form's question field (FaqModal): a longer default is refused
 MODAL_TITLE_MAX = 45  # characters in a modal's title
 
@@ -110,7 +114,7 @@ def unanswered_embed(page: UnansweredPage) -> discord.Embed:
                 reasons=fields.reasons,
                 when=_when(item.last_at),
                 where=where,
-                question=neutralise(fields.question),
+                question=limits.clip(neutralise(fields.question), QUOTE_SHOWN_MAX),
                 source=source,
             )
         )
