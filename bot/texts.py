@@ -134,7 +134,9 @@ SETUP_TITLE = "Configurazione di Rete"
 SETUP_NOT_SET = "non impostato"
 SETUP_REVIEW_CHANNEL = "Canale di revisione: {value}"
 SETUP_NUDGE = "Promemoria ai membri segnalati: {value}"
-SETUP_RETENTION = "Conservazione del testo dei casi chiusi: {days} giorni"
+SETUP_RETENTION = (
+    "Conservazione del testo dei casi chiusi e delle domande senza risposta: {days} giorni"
+)
 SETUP_EXEMPT_ROLES = "Ruoli esenti: {value}"
 SETUP_EXEMPT_CHANNELS = "Canali esenti: {value}"
 SETUP_ANSWER_CHANNELS = "Canali con risposte automatiche: {value}"
