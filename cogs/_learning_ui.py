@@ -25,7 +25,7 @@ from bot.knowledge.learning import (
 from bot.review.render import neutralise
 from cogs._knowledge_ui import FaqModal, _lines
 from cogs._replies import reply
-from cogs._review_ui import guarded
+from cogs._review_ui import guarded, moderator_check
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 VOTE_TEMPLATE = r"rete:vote:(?P<vote>up|dn):(?P<answer>[0-9]{1,19})"
+PAGE_TEMPLATE = r"rete:unanswered:(?P<page>[0-9]{1,6})"
 # Eight questions a page (bot.knowledge.learning.PAGE_SIZE), each with up to ~230 characters
 # of number, counts, time, channel and source: their quotes (escaped, so up to twice as long as
 # typed) are cut here to stay within an embed description's 4,096 characters.
@@ -133,6 +134,59 @@ def unanswered_embed(page: UnansweredPage) -> discord.Embed:
     return embed
 
 
+class PageButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=PAGE_TEMPLATE
+):
+    """◀/▶ under /faq unanswered: shows another page; re-checks the clicker is a moderator."""
+
+    def __init__(self, page: int, *, label: str = "") -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label or str(page),
+                style=discord.ButtonStyle.secondary,
+                custom_id=limits.custom_id(f"rete:unanswered:{page}"),
+            )
+        )
+        self.page = page
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> PageButton:
+        return cls(int(match["page"]))
+
+    async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
+        return await moderator_check(interaction, f"unanswered page {self.page}")
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        await guarded(interaction, self._show(interaction))
+
+    async def _show(self, interaction: discord.Interaction[Any]) -> None:
+        bot: ReteBot = interaction.client
+        assert interaction.guild_id is not None
+        listing = await bot.core.knowledge.learning.unanswered(interaction.guild_id, page=self.page)
+        await interaction.response.edit_message(
+            embed=unanswered_embed(listing), view=pages_view(listing)
+        )
+
+
+def pages_view(page: UnansweredPage) -> discord.ui.View | None:
+    """◀ and ▶ to the pages around this one; none when everything fits in one."""
+    view = discord.ui.View(timeout=None)
+    if page.page > 1:
+        view.add_item(PageButton(page.page - 1, label=f"◀ {page.page - 1}"))
+    if page.page < page.pages:
+        view.add_item(PageButton(page.page + 1, label=f"{page.page + 1} ▶"))
+    if not view.children:
+        return None
+    view.stop()  # dispatched by custom_id (DynamicItem): no 15-minute ephemeral timer
+    return view
+
+
 def _mention(user_id: int | None) -> str:
     return f"<@{user_id}>" if user_id else "—"  # never pings: allowed_mentions is none
 
@@ -176,4 +230,4 @@ class WriteFaqModal(FaqModal):
         await reply(interaction, decided_text(decided))
 
 
-DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (VoteButton,)
+DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (VoteButton, PageButton)

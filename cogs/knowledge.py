@@ -30,6 +30,7 @@ from cogs._learning_ui import (
     WriteFaqModal,
     decided_text,
     item_choice_name,
+    pages_view,
     unanswered_embed,
     vote_view,
 )
@@ -285,7 +286,7 @@ class Knowledge(commands.Cog):
         """Le domande a cui Rete non ha saputo rispondere."""
         assert interaction.guild_id is not None
         listing = await self.bot.core.knowledge.learning.unanswered(interaction.guild_id, page=page)
-        await reply(interaction, embed=unanswered_embed(listing))
+        await reply(interaction, embed=unanswered_embed(listing), view=pages_view(listing))
 
     @faq.command(name="attach", description="Aggiungi una domanda senza risposta a una FAQ")
     @app_commands.describe(item="Il numero della domanda (#N)", key="L'id della FAQ")

@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from bot import texts
+from bot.knowledge.learning import PAGE_SIZE
 from tests.e2e.harness import ReteHarness, eventually
 from tests.fakediscord import FakeDiscord
 from tests.reliability.helpers import dump
@@ -235,3 +236,31 @@ async def test_retention_forgets_old_questions_with_the_case_setting(
     click = await fake.click(fake.regular, answer.id, vote_ids(answer)["dn"])
     assert (await click.reply()).content == texts.KB_FEEDBACK_THANKS_DOWN
     assert await unanswered(fake) == texts.LEARN_LIST_EMPTY
+
+
+async def test_the_list_pages_with_buttons(rete: ReteHarness, fake: FakeDiscord) -> None:
+    store = rete.core.knowledge.learning.store
+    for n in range(PAGE_SIZE + 3):
+        await store.note(
+            fake.guild.id,
+            f"domanda {n}",
+            f"domanda numero {n}?",
+            channel_id=fake.channel("generale").id,
+            author_id=fake.regular.id,
+            source=None,
+            reason="abstained",
+            now=time.time() + n,  # the newest first
+        )
+    it = await fake.slash(fake.moderator, "faq", subcommand="unanswered")
+    first = await it.reply()
+    assert "domanda numero 10?" in first.embeds[0]["description"]
+    assert "domanda numero 0?" not in first.embeds[0]["description"]
+    assert first.custom_ids() == ["rete:unanswered:2"]
+    click = await fake.click(fake.moderator, first.id, "rete:unanswered:2")
+    second = await click.reply()
+    assert second.id == first.id  # the same message, now showing page 2
+    description = second.embeds[0]["description"]
+    assert "domanda numero 0?" in description
+    assert "domanda numero 10?" not in description
+    assert "Pagina 2 di 2" in second.embeds[0]["footer"]["text"]
+    assert second.custom_ids() == ["rete:unanswered:1"]

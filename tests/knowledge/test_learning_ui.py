@@ -10,7 +10,13 @@ import pytest
 from bot import limits, texts
 from bot.knowledge.learning import PAGE_SIZE, UnansweredPage
 from bot.knowledge.learning_store import Unanswered
-from cogs._learning_ui import VOTE_TEMPLATE, item_choice_name, unanswered_embed, vote_view
+from cogs._learning_ui import (
+    VOTE_TEMPLATE,
+    item_choice_name,
+    pages_view,
+    unanswered_embed,
+    vote_view,
+)
 
 
 def item(n: int, question: str, source: str | None = "article:" + "s" * 80) -> Unanswered:
@@ -68,3 +74,20 @@ def test_vote_buttons_carry_the_answer() -> None:
 
 def test_autocomplete_names_fit() -> None:
     assert len(item_choice_name(item(1, "x" * 600))) <= limits.CHOICE_NAME_MAX
+
+
+@pytest.mark.parametrize(
+    ("page", "pages", "ids"),
+    [
+        (1, 1, None),
+        (1, 3, ["rete:unanswered:2"]),
+        (2, 3, ["rete:unanswered:1", "rete:unanswered:3"]),
+        (3, 3, ["rete:unanswered:2"]),
+    ],
+)
+def test_page_buttons_lead_to_the_pages_around(
+    page: int, pages: int, ids: list[str] | None
+) -> None:
+    view = pages_view(UnansweredPage((), pages * PAGE_SIZE, page, pages))
+    found = None if view is None else [c.custom_id for c in view.children]  # type: ignore[attr-defined]
+    assert found == ids
