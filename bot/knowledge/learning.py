@@ -69,6 +69,11 @@ __all__ = [
 ]
 
 
+def _one_line(text: str) -> str:
+    """A member's question as a FAQ wording: the form keeps one wording a line."""
+    return " ".join(text.split())
+
+
 def normalize(question: str) -> str:
     """The deduplication key of a question: folded words, punctuation and spacing ignored."""
     return " ".join(words(question)) or fold(question).strip()
@@ -179,7 +184,11 @@ class LearningService:
         found = await self.knowledge.lookup(question, guild_id)
         answer = found.answer(self.knowledge.answer_threshold)
         if answer is not None:
-            answer_id = await self._record(question, answer, guild_id, channel_id, author_id, via)
+            answer_id = None
+            if via != "cli":  # the CLI has no buttons to vote with: nothing to remember
+                answer_id = await self._record(
+                    question, answer, guild_id, channel_id, author_id, via
+                )
             return Asked(question, answer, answer_id, lookup=found)
         closest = await self.knowledge.closest_article(question, guild_id)
         suggested = found.best.source if found.best else (closest.source if closest else None)
@@ -349,7 +358,11 @@ class LearningService:
             return Decided(False, await self.item(guild_id, item_id))
         try:
             entry = await self.knowledge.add_variant(
-                guild_id, key, item.question, author_id=moderator_id, max_text=VARIANTS_TEXT_MAX
+                guild_id,
+                key,
+                _one_line(item.question),
+                author_id=moderator_id,
+                max_text=VARIANTS_TEXT_MAX,
             )
         except BaseException:
             await self.store.undecide(guild_id, item_id, moderator_id)
@@ -377,12 +390,13 @@ class LearningService:
         if not item.is_open:
             return Decided(False, item)
         assert item.question is not None
-        title = (question or "").strip() or item.question
+        asked = _one_line(item.question)
+        title = (question or "").strip() or asked
         extra = list(variants)
-        if normalize(title) != normalize(item.question) and all(
-            normalize(v) != normalize(item.question) for v in extra
+        if normalize(title) != normalize(asked) and all(
+            normalize(v) != normalize(asked) for v in extra
         ):
-            extra.insert(0, item.question)
+            extra.insert(0, asked)
         if not await self.store.decide(
             guild_id, item_id, WRITTEN, moderator_id, faq_key=None, now=self._clock()
         ):

@@ -38,6 +38,7 @@ PARKING = "Dove si parcheggia per il meetup?"
 # the threshold); answered once it is that entry's variant.
 CAR = "dove lascio la macchina quando vengo all'incontro?"
 DERBY = "chi ha vinto il derby ieri sera?"  # nothing in the FAQ comes close
+KEY = "faq-dove-si-parcheggia-per-il-meetup"
 
 
 @pytest.fixture
@@ -461,3 +462,21 @@ def test_the_cli_ask_keeps_what_it_could_not_answer_for_a_guild(
             await database.close()
 
     assert asyncio.run(kept()) == [(GUILD, DERBY)]
+    capsys.readouterr()
+
+
+async def test_the_cli_remembers_no_answer_it_cannot_be_voted_on(kb: KnowledgeService) -> None:
+    asked = await kb.learning.ask(PARKING, GUILD, via="cli")
+    assert asked.answer is not None
+    assert asked.answer_id is None
+    assert await kb.learning.store.answer(1) is None
+
+
+async def test_a_question_on_several_lines_becomes_one_wording(kb: KnowledgeService) -> None:
+    question = "dove lascio la macchina\nquando vengo all'incontro?"
+    await kb.learning.ask(question, GUILD)
+    (item,) = (await kb.learning.unanswered(GUILD)).items
+    assert item.question == question  # kept as written
+    decided = await kb.learning.attach(GUILD, item.item_id, KEY, MODERATOR)
+    assert decided.entry is not None
+    assert CAR in decided.entry.variants
