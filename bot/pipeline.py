@@ -112,7 +112,12 @@ class Pipeline:
             return Outcome(msg, verdict)  # an edited message may already have its answer
         # An answer is recorded (for its votes); an abstention is kept for the moderators.
         asked = await self.core.knowledge.learning.auto_answer(
-            msg.guild_id, msg.channel_id, msg.author_id, msg.text, now=now
+            msg.guild_id,
+            msg.channel_id,
+            msg.author_id,
+            msg.text,
+            now=now,
+            message_id=msg.message_id,
         )
         if asked is None:
             return Outcome(msg, verdict)
@@ -200,8 +205,10 @@ class Pipeline:
     async def message_deleted(
         self, guild_id: int | None, message_id: int, *, now: float | None = None
     ) -> Case | None:
-        """The author (or a moderator) deleted a message: drop the case's text if it has one."""
+        """The author (or a moderator) deleted a message: drop the case's text if it has one,
+        and the question kept from it for /faq unanswered."""
         if guild_id is None:
             return None
         now = time.time() if now is None else now
+        await self.core.knowledge.learning.message_deleted(guild_id, message_id)
         return await self.core.review.message_deleted(guild_id, message_id, now)

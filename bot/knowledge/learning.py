@@ -167,6 +167,13 @@ class LearningService:
         self.knowledge = knowledge
         self.store = LearningStore(knowledge.store.db)
         self._clock = clock
+        # (guild, message) whose question is kept: a deletion of any other message (nearly
+        # all of them) costs no database work. Filled by load() and as questions are kept.
+        self._kept: set[tuple[int, int]] = set()
+
+    async def load(self) -> None:
+        """Read which members' messages have a question kept (at start)."""
+        self._kept |= await self.store.kept_messages()
 
     # --- asking ------------------------------------------------------------------------------
 
@@ -196,7 +203,14 @@ class LearningService:
         return Asked(question, None, closest=closest, lookup=found)
 
     async def auto_answer(
-        self, guild_id: int, channel_id: int, author_id: int, text: str, *, now: float
+        self,
+        guild_id: int,
+        channel_id: int,
+        author_id: int,
+        text: str,
+        *,
+        now: float,
+        message_id: int | None = None,
     ) -> Asked | None:
         """A message in a watched channel: an answer to post unasked (stricter threshold),
         an abstention kept for the moderators, or None when it is not one to answer."""
@@ -204,12 +218,35 @@ class LearningService:
         if found is None:
             return None
         answer = found.answer(self.knowledge.auto_answer_threshold)
+        if message_id is not None:
+            self._kept.add((guild_id, message_id))
         if answer is None:
             source = found.best.source if found.best else None
-            await self._note(guild_id, text, channel_id, author_id, source, ABSTAINED)
+            await self._note(
+                guild_id, text, channel_id, author_id, source, ABSTAINED, message_id=message_id
+            )
             return Asked(text, None, lookup=found)
-        answer_id = await self._record(text, answer, guild_id, channel_id, author_id, "auto")
+        answer_id = await self._record(
+            text, answer, guild_id, channel_id, author_id, "auto", message_id=message_id
+        )
         return Asked(text, answer, answer_id, lookup=found)
+
+    async def message_deleted(self, guild_id: int, message_id: int) -> bool:
+        """A member deleted a message: the question kept from it goes with it (no database
+        work for a message Rete kept nothing of)."""
+        if (guild_id, message_id) not in self._kept:
+            return False
+        self._kept.discard((guild_id, message_id))
+        answers, questions = await self.store.drop_message(guild_id, message_id)
+        if answers or questions:
+            log.info(
+                "message %s deleted in guild %s: its question dropped (%d answers, %d questions)",
+                message_id,
+                guild_id,
+                answers,
+                questions,
+            )
+        return bool(answers or questions)
 
     async def _record(
         self,
@@ -219,6 +256,8 @@ class LearningService:
         channel_id: int | None,
         author_id: int | None,
         via: str,
+        *,
+        message_id: int | None = None,
     ) -> int:
         if via not in VIAS:
             raise ValueError(f"unknown front-end: {via}")
@@ -231,6 +270,7 @@ class LearningService:
             answer.score,
             via,
             now=self._clock(),
+            message_id=message_id,
         )
 
     async def _note(
@@ -241,6 +281,8 @@ class LearningService:
         author_id: int | None,
         source: str | None,
         reason: str,
+        *,
+        message_id: int | None = None,
     ) -> Unanswered | None:
         """Keep a question for the moderators of a guild (the shared knowledge, guild 0, has
         none: the offline CLI's default)."""
@@ -256,6 +298,7 @@ class LearningService:
             source=source,
             reason=reason,
             now=self._clock(),
+            message_id=message_id,
         )
         log.info(
             "question %s (%s, %d times) kept in guild %s",
@@ -287,6 +330,7 @@ class LearningService:
                     record.author_id,
                     record.source,
                     THUMBS_DOWN,
+                    message_id=record.message_id,
                 )
                 listed = item is not None
             elif previous is False:
@@ -435,6 +479,8 @@ class LearningService:
         answers, questions = await self.store.purge_expired(
             now, default_retention_days=DEFAULT_RETENTION_DAYS
         )
+        if answers or questions:
+            self._kept = await self.store.kept_messages()
         if answers or questions:
             log.info(
                 "retention: dropped the question of %d answers and %d unanswered questions",

@@ -33,6 +33,7 @@ class AnswerRecord:
     score: float
     via: str
     at: float
+    message_id: int | None = None  # the member's message, for automatic answers
 
 
 @dataclass(frozen=True)
@@ -74,7 +75,9 @@ class Endorsement:
     unhelpful: int
 
 
-_ANSWER_COLUMNS = "answer_id, guild_id, channel_id, author_id, question, source, score, via, at"
+_ANSWER_COLUMNS = (
+    "answer_id, guild_id, channel_id, author_id, question, source, score, via, message_id, at"
+)
 _ITEM_COLUMNS = (
     "item_id, guild_id, question, channel_id, author_id, source, reason, abstained, thumbs_down, "
     "first_at, last_at, status, decided_by, decided_at, faq_key"
@@ -92,6 +95,7 @@ def _answer(row: sqlite3.Row) -> AnswerRecord:
         score=float(row["score"]),
         via=row["via"],
         at=float(row["at"]),
+        message_id=row["message_id"],
     )
 
 
@@ -132,13 +136,14 @@ class LearningStore:
         via: str,
         *,
         now: float,
+        message_id: int | None = None,
     ) -> int:
         async with self.db.transaction() as conn:
             cur = await conn.execute(
                 "INSERT INTO kb_answers "
-                "(guild_id, channel_id, author_id, question, source, score, via, at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (guild_id, channel_id, author_id, question, source, score, via, now),
+                "(guild_id, channel_id, author_id, question, source, score, via, message_id, at) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (guild_id, channel_id, author_id, question, source, score, via, message_id, now),
             )
             answer_id = cur.lastrowid
         assert answer_id is not None
@@ -204,6 +209,7 @@ class LearningStore:
         source: str | None,
         reason: str,
         now: float,
+        message_id: int | None = None,
     ) -> Unanswered:
         """Keep a question Rete did not answer well; the same question again bumps its row."""
         abstained, down = (1, 0) if reason == ABSTAINED else (0, 1)
@@ -218,14 +224,15 @@ class LearningStore:
             if row is None:
                 cur = await conn.execute(
                     "INSERT INTO kb_unanswered (guild_id, question, normalized, channel_id, "
-                    "author_id, source, reason, abstained, thumbs_down, first_at, last_at) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    "author_id, message_id, source, reason, abstained, thumbs_down, first_at, "
+                    "last_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         guild_id,
                         question,
                         normalized,
                         channel_id,
                         author_id,
+                        message_id,
                         source,
                         reason,
                         abstained,
@@ -239,12 +246,14 @@ class LearningStore:
                 item_id = int(row["item_id"])
                 await conn.execute(
                     "UPDATE kb_unanswered SET question = ?, channel_id = ?, author_id = ?, "
-                    "source = coalesce(?, source), reason = ?, abstained = abstained + ?, "
-                    "thumbs_down = thumbs_down + ?, last_at = max(last_at, ?) WHERE item_id = ?",
+                    "message_id = ?, source = coalesce(?, source), reason = ?, "
+                    "abstained = abstained + ?, thumbs_down = thumbs_down + ?, "
+                    "last_at = max(last_at, ?) WHERE item_id = ?",
                     (
                         question,
                         channel_id,
                         author_id,
+                        message_id,
                         source,
                         reason,
                         abstained,
@@ -341,6 +350,43 @@ class LearningStore:
             "WHERE guild_id = ? AND item_id = ? AND decided_by = ?",
             (guild_id, item_id, moderator_id),
         )
+
+    # --- deleted messages --------------------------------------------------------------------
+
+    async def kept_messages(self) -> set[tuple[int, int]]:
+        """(guild, message) of every message whose question is still kept."""
+        rows = await self.db.fetchall(
+            "SELECT guild_id, message_id FROM kb_answers "
+            "WHERE message_id IS NOT NULL AND question IS NOT NULL "
+            "UNION SELECT guild_id, message_id FROM kb_unanswered "
+            "WHERE message_id IS NOT NULL AND question IS NOT NULL"
+        )
+        return {(int(r["guild_id"]), int(r["message_id"])) for r in rows}
+
+    async def drop_message(self, guild_id: int, message_id: int) -> tuple[int, int]:
+        """The member deleted the message: its question goes. An open question asked in it
+        leaves the list (whoever else asked it too: the wording kept is this message's); a
+        decided one keeps who decided what. Returns (answers, questions) changed."""
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "UPDATE kb_answers SET question = NULL "
+                "WHERE guild_id = ? AND message_id = ? AND question IS NOT NULL",
+                (guild_id, message_id),
+            )
+            answers = cur.rowcount
+            cur = await conn.execute(
+                "DELETE FROM kb_unanswered WHERE guild_id = ? AND message_id = ? "
+                "AND status = 'open' AND question IS NOT NULL",
+                (guild_id, message_id),
+            )
+            questions = cur.rowcount
+            cur = await conn.execute(
+                "UPDATE kb_unanswered SET question = NULL, normalized = NULL "
+                "WHERE guild_id = ? AND message_id = ? AND question IS NOT NULL",
+                (guild_id, message_id),
+            )
+            questions += cur.rowcount
+        return answers, questions
 
     # --- retention ---------------------------------------------------------------------------
 

@@ -264,3 +264,24 @@ async def test_the_list_pages_with_buttons(rete: ReteHarness, fake: FakeDiscord)
     assert "domanda numero 10?" not in description
     assert "Pagina 2 di 2" in second.embeds[0]["footer"]["text"]
     assert second.custom_ids() == ["rete:unanswered:1"]
+
+
+async def test_deleting_the_message_drops_its_kept_question(
+    rete: ReteHarness, fake: FakeDiscord
+) -> None:
+    it = await fake.slash(
+        fake.moderator,
+        "answers",
+        {"channel": fake.channel("domande"), "state": "on"},
+        subcommand="channel",
+    )
+    await it.reply()
+    message_id = await fake.send_message("domande", fake.regular, UNANSWERED)
+    await rete.idle()
+    assert UNANSWERED in await unanswered(fake)
+    await rete.restart()  # what is kept is known from the database, not from memory
+    await fake.delete_message(message_id)
+    await rete.idle()
+    assert await unanswered(fake) == texts.LEARN_LIST_EMPTY
+    rows = await rete.core.db.fetchall("SELECT question FROM kb_unanswered")
+    assert [r["question"] for r in rows] == []

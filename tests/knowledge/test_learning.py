@@ -21,6 +21,7 @@ from bot.knowledge.learning import (
     THUMBS_DOWN,
     VARIANTS_TEXT_MAX,
     WRITTEN,
+    LearningService,
     normalize,
 )
 from bot.knowledge.learning_store import LearningStore
@@ -480,3 +481,52 @@ async def test_a_question_on_several_lines_becomes_one_wording(kb: KnowledgeServ
     decided = await kb.learning.attach(GUILD, item.item_id, KEY, MODERATOR)
     assert decided.entry is not None
     assert CAR in decided.entry.variants
+
+
+async def test_a_deleted_message_takes_its_kept_question_with_it(
+    kb: KnowledgeService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    learning = kb.learning
+    await kb.set_answer_channel(GUILD, CHANNEL, enabled=True)
+    await learning.auto_answer(GUILD, CHANNEL, MEMBER, CAR, now=1.0, message_id=501)
+    answered = await learning.auto_answer(GUILD, CHANNEL, MEMBER, PARKING, now=2.0, message_id=502)
+    assert answered is not None
+    assert answered.answer_id is not None
+    await learning.vote(GUILD, answered.answer_id, OTHER_MEMBER, False)
+    await learning.ask(DERBY, GUILD, channel_id=CHANNEL, author_id=MEMBER)  # /ask: no message
+    assert {q for q, _, _ in await listed(kb)} == {CAR, PARKING, DERBY}
+
+    assert not await learning.message_deleted(OTHER, 501)  # same id, another guild
+    assert await learning.message_deleted(GUILD, 501)
+    assert {q for q, _, _ in await listed(kb)} == {PARKING, DERBY}
+    assert await learning.message_deleted(GUILD, 502)
+    assert await listed(kb) == [(DERBY, 1, 0)]
+    record = await learning.store.answer(answered.answer_id)
+    assert record is not None
+    assert (record.question, record.source) == (None, answered.answer.source)  # type: ignore[union-attr]
+
+    def forbidden(*args: object, **kwargs: object) -> None:
+        raise AssertionError("database touched for a message Rete kept nothing of")
+
+    with monkeypatch.context() as patched:
+        for name in ("execute", "fetchone", "fetchall", "transaction"):
+            patched.setattr(kb.store.db, name, forbidden)
+        assert not await learning.message_deleted(GUILD, 501)  # already dropped
+        assert not await learning.message_deleted(GUILD, 999)
+
+
+async def test_deletions_are_honoured_after_a_restart_and_keep_decisions(
+    kb: KnowledgeService,
+) -> None:
+    await kb.set_answer_channel(GUILD, CHANNEL, enabled=True)
+    await kb.learning.auto_answer(GUILD, CHANNEL, MEMBER, CAR, now=1.0, message_id=601)
+    (item,) = (await kb.learning.unanswered(GUILD)).items
+    await kb.learning.attach(GUILD, item.item_id, KEY, MODERATOR)
+
+    restarted = LearningService(kb)  # what the next process starts with
+    await restarted.load()
+    assert await restarted.message_deleted(GUILD, 601)
+    decided = await restarted.store.item(GUILD, item.item_id)
+    assert decided is not None
+    assert decided.question is None
+    assert (decided.status, decided.decided_by, decided.faq_key) == (ATTACHED, MODERATOR, KEY)
