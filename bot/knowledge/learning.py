@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 8  # questions per page of /faq unanswered: each line quotes up to QUOTE_MAX
 QUOTE_MAX = 300  # characters of a question shown in a list (= the /ask option's maximum)
-CHOICES_MAX = 25  # = limits.AUTOCOMPLETE_CHOICES_MAX, the most an autocomplete shows
 # The FAQ form's "variants" field holds 1,500 characters (cogs/_knowledge_ui.FaqModal): an
 # entry with more could no longer be opened in /faq edit.
 VARIANTS_TEXT_MAX = 1500
@@ -377,7 +376,7 @@ class LearningService:
                 for i in items
                 if str(i.item_id).startswith(wanted) or wanted in fold(i.question or "")
             ]
-        return items[:CHOICES_MAX]
+        return limits.autocomplete_choices(items)
 
     async def item(self, guild_id: int, item_id: int) -> Unanswered:
         found = await self.store.item(guild_id, item_id)
