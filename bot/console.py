@@ -27,6 +27,7 @@ CONSOLE_EXTENSIONS: tuple[str, ...] = (
     "bot.review.console",
     "bot.policy.console",
     "bot.knowledge.console",
+    "bot.knowledge.learning_console",
 )
 
 

@@ -49,6 +49,7 @@ class Core:
         await self.policy.load()
         await self.review.load()
         await self.knowledge.start()  # imports RETE_KNOWLEDGE_SOURCES; a bad one is logged
+        await self.knowledge.learning.load()  # which messages' questions are kept
 
     async def ensure_guild(self, guild_id: int, name: str = "") -> None:
         """Record a guild and seed each feature's defaults the first time it is seen."""

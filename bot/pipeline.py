@@ -63,6 +63,7 @@ class Outcome:
     review_channel_id: int | None = None  # where the post goes; None: /setup not done
     nudge: Nudge | None = None
     answer: Answer | None = None
+    answer_id: int | None = None  # the answer's record, which its 👍/👎 buttons carry
     skipped: str | None = None  # why nothing was evaluated: bot, dm, exempt, review-channel…
     notes: tuple[str, ...] = field(default=())
 
@@ -109,10 +110,18 @@ class Pipeline:
     ) -> Outcome:
         if msg.edited or msg.guild_id is None:
             return Outcome(msg, verdict)  # an edited message may already have its answer
-        answer = await self.core.knowledge.auto_answer(
-            msg.guild_id, msg.channel_id, msg.text, now=now
+        # An answer is recorded (for its votes); an abstention is kept for the moderators.
+        asked = await self.core.knowledge.learning.auto_answer(
+            msg.guild_id,
+            msg.channel_id,
+            msg.author_id,
+            msg.text,
+            now=now,
+            message_id=msg.message_id,
         )
-        return Outcome(msg, verdict, answer=answer)
+        if asked is None:
+            return Outcome(msg, verdict)
+        return Outcome(msg, verdict, answer=asked.answer, answer_id=asked.answer_id)
 
     def _new_case(self, msg: IncomingMessage, verdict: VerdictLike) -> NewCase:
         assert msg.guild_id is not None
@@ -196,8 +205,10 @@ class Pipeline:
     async def message_deleted(
         self, guild_id: int | None, message_id: int, *, now: float | None = None
     ) -> Case | None:
-        """The author (or a moderator) deleted a message: drop the case's text if it has one."""
+        """The author (or a moderator) deleted a message: drop the case's text if it has one,
+        and the question kept from it for /faq unanswered."""
         if guild_id is None:
             return None
         now = time.time() if now is None else now
+        await self.core.knowledge.learning.message_deleted(guild_id, message_id)
         return await self.core.review.message_deleted(guild_id, message_id, now)

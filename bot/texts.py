@@ -134,7 +134,9 @@ SETUP_TITLE = "Configurazione di Rete"
 SETUP_NOT_SET = "non impostato"
 SETUP_REVIEW_CHANNEL = "Canale di revisione: {value}"
 SETUP_NUDGE = "Promemoria ai membri segnalati: {value}"
-SETUP_RETENTION = "Conservazione del testo dei casi chiusi: {days} giorni"
+SETUP_RETENTION = (
+    "Conservazione del testo dei casi chiusi e delle domande senza risposta: {days} giorni"
+)
 SETUP_EXEMPT_ROLES = "Ruoli esenti: {value}"
 SETUP_EXEMPT_CHANNELS = "Canali esenti: {value}"
 SETUP_ANSWER_CHANNELS = "Canali con risposte automatiche: {value}"
@@ -337,3 +339,49 @@ KB_CONSOLE_EMPTY = (
     "La base di conoscenza è vuota: carica il corpus dell'Accademia con "
     "`rete knowledge import ../shared/corpus` (o /knowledge import PERCORSO qui)."
 )
+
+# --- Learning from use (issue 12): unanswered questions, votes, moderators' decisions --------
+LEARN_VOTE_SAME = "Avevi già dato questo voto a questa risposta: ne conta uno solo."
+LEARN_VOTE_REPLACED = "Ho sostituito il tuo voto precedente su questa risposta."
+LEARN_VOTE_UNKNOWN = "Non trovo più questa risposta: il voto non è stato registrato."
+LEARN_LIST_TITLE = "Domande senza una buona risposta ({total})"
+LEARN_LIST_EMPTY = (
+    "Nessuna domanda in sospeso: quando Rete non sa rispondere, o una risposta riceve 👎, "
+    "la domanda compare qui."
+)
+LEARN_LIST_LINE = "**#{item_id}** · {count}× · {reasons} · {when}{where}\n> {question}{source}"
+LEARN_LIST_WHERE = " · <#{channel_id}>"
+LEARN_LIST_SOURCE = "\nRete: `{source}`"
+LEARN_LIST_FOOTER = (
+    "Pagina {page} di {pages} · /faq attach per aggiungerla a una FAQ, /faq write per scriverne "
+    "una nuova, /faq dismiss per scartarla"
+)
+LEARN_REASON_ABSTAINED = "senza risposta {n}×"
+LEARN_REASON_THUMBS_DOWN = "👎 {n}×"
+LEARN_NOT_FOUND = "Non c'è una domanda #{item_id} tra quelle senza risposta di questo server."
+LEARN_ALREADY = "La domanda #{item_id} è già stata decisa: {status}."
+LEARN_STATUS = {
+    "open": "in sospeso",
+    "attached": "aggiunta alla FAQ {key} da {who}",
+    "written": "diventata la FAQ {key} per mano di {who}",
+    "dismissed": "scartata da {who}",
+}
+LEARN_NO_FAQ = "Non c'è una FAQ con id «{key}» in questo server."
+LEARN_ATTACHED = (
+    "La domanda #{item_id} ora è una formulazione della FAQ **{key}**: d'ora in poi risponderò "
+    "così."
+)
+LEARN_WRITTEN = "Dalla domanda #{item_id} è nata la FAQ **{key}** — {question}"
+LEARN_DISMISSED = "Domanda #{item_id} scartata: non tornerà nell'elenco."
+LEARN_TOO_MANY_VARIANTS = (
+    "La FAQ «{key}» ha già troppe formulazioni per il modulo di modifica: toglietene qualcuna "
+    "con /faq edit prima di aggiungerne altre."
+)
+LEARN_CHOICE = "#{item_id} ({count}×) {question}"
+LEARN_CONSOLE_USAGE = (
+    "Uso: /faq unanswered [PAGINA] | /faq attach N ID_FAQ | /faq write N RISPOSTA | /faq dismiss N"
+)
+LEARN_CONSOLE_LINE = "#{item_id} · {count}× · {reasons} · {when}{where}: {question}{source}"
+LEARN_CONSOLE_VOTE_HINT = "(utile? /vote {answer_id} up · non utile? /vote {answer_id} down)"
+LEARN_CONSOLE_VOTE_USAGE = "Uso: /vote N up|down (N è il numero mostrato sotto la risposta)"
+LEARN_VOTE_THANKS = {True: KB_FEEDBACK_THANKS_UP, False: KB_FEEDBACK_THANKS_DOWN}

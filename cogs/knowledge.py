@@ -16,14 +16,23 @@ from discord.ext import commands, tasks
 from bot import limits, texts
 from bot.knowledge import ImportReport, KnowledgeError
 from bot.knowledge.console import render_report
+from bot.knowledge.learning import Decided
 from cogs._checks import moderator_only
 from cogs._knowledge_ui import (
     DYNAMIC_ITEMS,
     FaqModal,
     answer_embed,
-    answer_view,
     dont_know_text,
     excerpt_embed,
+)
+from cogs._learning_ui import DYNAMIC_ITEMS as LEARNING_ITEMS
+from cogs._learning_ui import (
+    WriteFaqModal,
+    decided_text,
+    item_choice_name,
+    pages_view,
+    unanswered_embed,
+    vote_view,
 )
 from cogs._replies import reply
 
@@ -98,15 +107,25 @@ class Knowledge(commands.Cog):
         self, interaction: discord.Interaction[ReteBot], question: app_commands.Range[str, 3, 300]
     ) -> None:
         """Chiedi alle FAQ e agli articoli del blog."""
-        knowledge = self.bot.core.knowledge
-        guild_id = interaction.guild_id or 0
-        answer = await soon(interaction, knowledge.ask(question, guild_id), ephemeral=False)
-        if answer is None:
-            closest = await knowledge.closest_article(question, guild_id)
-            await reply(interaction, dont_know_text(closest), ephemeral=True)
+        learning = self.bot.core.knowledge.learning
+        asked = await soon(
+            interaction,
+            learning.ask(
+                question,
+                interaction.guild_id or 0,
+                channel_id=interaction.channel_id,
+                author_id=interaction.user.id,
+            ),
+            ephemeral=False,
+        )
+        if asked.answer is None:  # kept for the moderators' /faq unanswered
+            await reply(interaction, dont_know_text(asked.closest), ephemeral=True)
             return
         await reply(
-            interaction, embed=answer_embed(answer), view=answer_view(answer), ephemeral=False
+            interaction,
+            embed=answer_embed(asked.answer),
+            view=vote_view(asked.answer_id),
+            ephemeral=False,
         )
 
     @app_commands.command(name="excerpt", description="Un estratto da un articolo del blog")
@@ -256,6 +275,91 @@ class Knowledge(commands.Cog):
         log.info("FAQ file imported in guild %s by %s", interaction.guild_id, interaction.user.id)
         await reply(interaction, _report_text([report]))
 
+    # --- moderators: questions Rete could not answer well ----------------------------------
+
+    @faq.command(name="unanswered", description="Le domande a cui Rete non ha saputo rispondere")
+    @app_commands.describe(page="La pagina dell'elenco (dalla 1)")
+    @moderators_only()
+    async def faq_unanswered(
+        self, interaction: discord.Interaction[ReteBot], page: app_commands.Range[int, 1] = 1
+    ) -> None:
+        """Le domande a cui Rete non ha saputo rispondere."""
+        assert interaction.guild_id is not None
+        listing = await self.bot.core.knowledge.learning.unanswered(interaction.guild_id, page=page)
+        await reply(interaction, embed=unanswered_embed(listing), view=pages_view(listing))
+
+    @faq.command(name="attach", description="Aggiungi una domanda senza risposta a una FAQ")
+    @app_commands.describe(item="Il numero della domanda (#N)", key="L'id della FAQ")
+    @moderators_only()
+    async def faq_attach(
+        self, interaction: discord.Interaction[ReteBot], item: app_commands.Range[int, 1], key: str
+    ) -> None:
+        """Aggiungi una domanda senza risposta a una FAQ."""
+        assert interaction.guild_id is not None
+        learning = self.bot.core.knowledge.learning
+        decided = await learning.attach(interaction.guild_id, item, key, interaction.user.id)
+        await reply(interaction, decided_text(decided))
+
+    @faq.command(name="write", description="Scrivi una nuova FAQ da una domanda senza risposta")
+    @app_commands.describe(item="Il numero della domanda (#N)")
+    @moderators_only()
+    async def faq_write(
+        self, interaction: discord.Interaction[ReteBot], item: app_commands.Range[int, 1]
+    ) -> None:
+        """Scrivi una nuova FAQ da una domanda senza risposta."""
+        assert interaction.guild_id is not None
+        found = await self.bot.core.knowledge.learning.item(interaction.guild_id, item)
+        if not found.is_open:
+            await reply(interaction, decided_text(Decided(False, found)))
+            return
+        await interaction.response.send_modal(WriteFaqModal(interaction.guild_id, found))
+
+    @faq.command(name="dismiss", description="Scarta una domanda senza risposta")
+    @app_commands.describe(item="Il numero della domanda (#N)")
+    @moderators_only()
+    async def faq_dismiss(
+        self, interaction: discord.Interaction[ReteBot], item: app_commands.Range[int, 1]
+    ) -> None:
+        """Scarta una domanda senza risposta."""
+        assert interaction.guild_id is not None
+        learning = self.bot.core.knowledge.learning
+        decided = await learning.dismiss(interaction.guild_id, item, interaction.user.id)
+        await reply(interaction, decided_text(decided))
+
+    @faq_attach.autocomplete("item")
+    @faq_write.autocomplete("item")
+    @faq_dismiss.autocomplete("item")
+    async def _unanswered_items(
+        self, interaction: discord.Interaction[ReteBot], current: str
+    ) -> list[app_commands.Choice[int]]:
+        if interaction.guild_id is None:
+            return []
+        items = await self.bot.core.knowledge.learning.choices(interaction.guild_id, current)
+        return [
+            app_commands.Choice(name=item_choice_name(i), value=i.item_id)
+            for i in limits.autocomplete_choices(items)
+        ]
+
+    @faq_attach.autocomplete("key")
+    async def _visible_faq_keys(
+        self, interaction: discord.Interaction[ReteBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        if interaction.guild_id is None:
+            return []
+        entries = await self.bot.core.knowledge.faq_entries(interaction.guild_id)
+        typed = current.casefold()
+        matching = list(
+            {
+                e.key: e
+                for e in entries
+                if typed in e.key.casefold() or typed in e.question.casefold()
+            }.values()
+        )
+        return [
+            app_commands.Choice(name=limits.choice_name(f"{e.key} — {e.question}"), value=e.key)
+            for e in limits.autocomplete_choices(matching)
+        ]
+
     # --- moderators: articles, feeds, answer channels ---------------------------------------
 
     @articles.command(name="sync", description="Ricarica le fonti configurate e i feed seguiti")
@@ -350,9 +454,9 @@ class Knowledge(commands.Cog):
 
 
 async def setup(bot: ReteBot) -> None:
-    bot.add_dynamic_items(*DYNAMIC_ITEMS)
+    bot.add_dynamic_items(*DYNAMIC_ITEMS, *LEARNING_ITEMS)
     await bot.add_cog(Knowledge(bot))
 
 
 async def teardown(bot: ReteBot) -> None:
-    bot.remove_dynamic_items(*DYNAMIC_ITEMS)
+    bot.remove_dynamic_items(*DYNAMIC_ITEMS, *LEARNING_ITEMS)

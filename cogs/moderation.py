@@ -20,7 +20,8 @@ from discord.ext import commands, tasks
 from bot import limits, texts
 from bot.pipeline import POST, IncomingMessage, Nudge, Outcome
 from bot.review import Case
-from cogs._knowledge_ui import answer_embed, answer_view
+from cogs._knowledge_ui import answer_embed
+from cogs._learning_ui import vote_view
 from cogs._review_ui import (
     CASES_PER_POST,
     DYNAMIC_ITEMS,
@@ -306,7 +307,7 @@ class Moderation(commands.Cog):
     async def send_answer(self, outcome: Outcome) -> None:
         msg = outcome.message
         assert outcome.answer is not None
-        embed, view = answer_embed(outcome.answer), answer_view(outcome.answer)
+        embed, view = answer_embed(outcome.answer), vote_view(outcome.answer_id)
         channel = self.bot.get_partial_messageable(msg.channel_id, guild_id=msg.guild_id)
         try:
             await channel.get_partial_message(msg.message_id).reply(
@@ -334,6 +335,8 @@ class Moderation(commands.Cog):
         posts = {case.review_message_id: case for case in purged if case.review_message_id}
         for case in list(posts.values())[:REFRESH_AFTER_PURGE_MAX]:
             await refresh_post(self.bot, case)
+        # Questions kept for /faq unanswered follow the same retention setting.
+        await self.bot.core.knowledge.learning.purge_expired(now)
         return len(purged)
 
     @purge.before_loop

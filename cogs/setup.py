@@ -98,7 +98,8 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
         await reply(interaction, texts.SETUP_SAVED.format(what=what))
 
     @app_commands.command(
-        name="retention", description="Per quanti giorni tenere il testo dei casi chiusi"
+        name="retention",
+        description="Quanti giorni tenere il testo di casi chiusi e domande senza risposta",
     )
     @app_commands.describe(days="Da 1 a 3650 giorni (predefinito 90)")
     @moderators_only()
@@ -107,7 +108,7 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
         interaction: discord.Interaction[ReteBot],
         days: app_commands.Range[int, 1, 3650],
     ) -> None:
-        """Per quanti giorni tenere il testo dei casi chiusi."""
+        """Quanti giorni tenere il testo di casi chiusi e domande senza risposta."""
         assert interaction.guild_id is not None
         await self.bot.core.review.update_settings(interaction.guild_id, retention_days=days)
         log.info(

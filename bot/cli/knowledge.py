@@ -146,11 +146,12 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                     return await ask_jsonl(service, lines, sys.stdout, args.guild)
             except OSError as exc:
                 raise UserFacingError(f"{args.jsonl}: cannot be read ({exc.strerror})") from None
-        found = await service.lookup(args.question, args.guild)
-        answer = found.answer(service.answer_threshold)
+        # Like /ask: with --guild, what Rete could not answer is kept for /faq unanswered.
+        asked = await service.learning.ask(args.question, args.guild, via="cli")
+        answer = asked.answer
         if answer is None:
             print(texts.KB_DONT_KNOW)
-            closest = await service.closest_article(args.question, args.guild)
+            closest = asked.closest
             if closest is not None:
                 link = f" ({closest.url})" if closest.url else ""
                 print(texts.KB_MAYBE.format(title=closest.title, link=link).replace("**", ""))

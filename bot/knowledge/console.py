@@ -51,12 +51,18 @@ def register(registry: Registry) -> None:
             return [texts.KB_CONSOLE_USAGE_ASK]
         if await _empty(session):
             return [texts.KB_CONSOLE_EMPTY]
-        knowledge = session.core.knowledge
-        answer = await knowledge.ask(raw, session.guild_id)
-        if answer is not None:
-            return render_answer(answer)
-        lines = [texts.KB_DONT_KNOW]
-        closest = await knowledge.closest_article(raw, session.guild_id)
+        asked = await session.core.knowledge.learning.ask(
+            raw,
+            session.guild_id,
+            channel_id=session.channel_id,
+            author_id=session.user[0],
+            via="console",
+        )
+        if asked.answer is not None:
+            hint = texts.LEARN_CONSOLE_VOTE_HINT.format(answer_id=asked.answer_id)
+            return [*render_answer(asked.answer), hint]
+        lines = [texts.KB_DONT_KNOW]  # the question is kept for /faq unanswered
+        closest = asked.closest
         if closest is not None:
             link = f" {closest.url}" if closest.url else ""
             lines.append(texts.KB_MAYBE.format(title=closest.title, link=link).replace("**", ""))

@@ -14,9 +14,10 @@ from typing import Any, TypeVar
 
 import yaml
 
-from bot import limits
+from bot import limits, texts
 from bot.db import Database
 from bot.knowledge import ingest, lexicon
+from bot.knowledge.learning import LearningService
 from bot.knowledge.models import (
     ARTICLE_PREFIX,
     SHARED_GUILD,
@@ -118,6 +119,7 @@ class KnowledgeService:
         self._answer_channels: dict[int, frozenset[int]] = {}
         self._last_auto_answer: dict[tuple[int, int], float] = {}
         self._executor: ThreadPoolExecutor | None = None
+        self.learning = LearningService(self, clock=clock)  # unanswered questions and votes
 
     # --- lifecycle and import ---------------------------------------------------------------
 
@@ -282,6 +284,15 @@ class KnowledgeService:
         None unless the channel is one of the guild's answer channels, the message reads as a
         question, the channel's cooldown has passed, and the answer is confident.
         """
+        found = await self.auto_lookup(guild_id, channel_id, text, now=now)
+        return None if found is None else found.answer(self.auto_answer_threshold)
+
+    async def auto_lookup(
+        self, guild_id: int, channel_id: int, text: str, *, now: float
+    ) -> Lookup | None:
+        """The lookup behind an automatic answer; None when the message is not one to answer
+        (not an answer channel, not a question, the channel's cooldown). A confident answer
+        (`auto_answer_threshold`) starts the cooldown."""
         if channel_id not in await self.answer_channels(guild_id):
             return None
         if len(text) > AUTO_ANSWER_MAX_CHARS or not looks_like_question(text):
@@ -289,10 +300,10 @@ class KnowledgeService:
         last = self._last_auto_answer.get((guild_id, channel_id))
         if last is not None and now - last < self.auto_answer_cooldown_s:
             return None
-        answer = (await self.lookup(text, guild_id)).answer(self.auto_answer_threshold)
-        if answer is not None:
+        found = await self.lookup(text, guild_id)
+        if found.answer(self.auto_answer_threshold) is not None:
             self._last_auto_answer[(guild_id, channel_id)] = now
-        return answer
+        return found
 
     async def answer_channels(self, guild_id: int) -> frozenset[int]:
         cached = self._answer_channels.get(guild_id)
@@ -460,6 +471,38 @@ class KnowledgeService:
         updated = await self.store.faq(guild_id, key)
         assert updated is not None
         return updated
+
+    async def add_variant(
+        self,
+        guild_id: int,
+        key: str,
+        variant: str,
+        *,
+        author_id: int | None = None,
+        max_text: int | None = None,
+    ) -> FaqEntry:
+        """Another wording of a FAQ entry's question, through the edit path (the author is
+        recorded as the entry's origin). On a shared entry it makes the server's own copy,
+        which then answers in this server instead of the shared one (/faq remove undoes it).
+        `max_text` bounds the variants' total length (one a line)."""
+        entry = await self.store.faq(guild_id, key)
+        if entry is None and guild_id != SHARED_GUILD:
+            entry = await self.store.faq(SHARED_GUILD, key)
+        if entry is None:
+            raise KnowledgeError(f"Non c'è una FAQ con id «{key}» in questo server.")
+        known = {fold(v).strip() for v in (entry.question, *entry.variants)}
+        if fold(variant).strip() in known:
+            return entry
+        variants = (*entry.variants, variant)
+        if max_text is not None and len("\n".join(variants)) > max_text:
+            raise KnowledgeError(texts.LEARN_TOO_MANY_VARIANTS.format(key=key))
+        if entry.guild_id == guild_id:
+            return await self.edit_faq(guild_id, key, variants=variants, author_id=author_id)
+        doc = self._validated(key, entry.question, entry.answer, variants, entry.links, author_id)
+        await self.write(Batch(faqs=(doc,)), guild_id)
+        copy = await self.store.faq(guild_id, key)
+        assert copy is not None
+        return copy
 
     async def remove_faq(self, guild_id: int, key: str) -> FaqEntry:
         entry = await self._own_faq(guild_id, key)

@@ -94,6 +94,8 @@ def describe(outcome: Outcome) -> list[str]:
                 source=getattr(answer, "url", None) or getattr(answer, "source", ""),
             )
         )
+        if outcome.answer_id is not None:
+            lines.append(texts.LEARN_CONSOLE_VOTE_HINT.format(answer_id=outcome.answer_id))
     return lines
 
 

@@ -24,7 +24,7 @@ def rete_settings() -> dict[str, Any]:
 
 
 def feedback_ids(message: Any) -> list[str]:
-    return [c for c in message.custom_ids() if c.startswith("rete:fb:")]
+    return [c for c in message.custom_ids() if c.startswith("rete:vote:")]
 
 
 async def votes(rete: ReteHarness, source: str) -> tuple[int, int]:
@@ -42,8 +42,12 @@ async def test_ask_answers_publicly_with_source_and_feedback(
     assert "590 euro" in embed["description"]
     assert texts.KB_SOURCE_FAQ in embed["footer"]["text"]
     ids = feedback_ids(reply)
-    assert ids == ["rete:fb:up:faq-costi-corsi", "rete:fb:dn:faq-costi-corsi"]
+    answer_id = ids[0].rsplit(":", 1)[1]
+    assert ids == [f"rete:vote:up:{answer_id}", f"rete:vote:dn:{answer_id}"]
     assert all(len(i) <= limits.CUSTOM_ID_MAX for i in ids)
+    record = await rete.core.knowledge.learning.store.answer(int(answer_id))
+    assert record is not None
+    assert (record.source, record.author_id) == ("faq-costi-corsi", fake.regular.id)
     assert fake.pinged() == []
 
     click = await fake.click(fake.regular, reply.id, ids[0])

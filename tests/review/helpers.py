@@ -13,6 +13,7 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.core import Core
+from bot.knowledge import Lookup
 from bot.pipeline import IncomingMessage
 
 GUILD = 1
@@ -100,12 +101,14 @@ class StubKnowledge:
     def __init__(self) -> None:
         self.asked: list[str] = []
 
-    async def auto_answer(
+    async def auto_lookup(
         self, guild_id: int, channel_id: int, text: str, *, now: float
-    ) -> StubAnswer | None:
+    ) -> Lookup | None:
+        """What the pipeline's automatic answer looks up: None for what is not a question."""
         self.asked.append(text)
         if text.rstrip().endswith("?"):
-            return StubAnswer("faq-x", 0.9, "Una FAQ", "La risposta.", "https://example.org/faq")
+            best = StubAnswer("faq-x", 0.9, "Una FAQ", "La risposta.", "https://example.org/faq")
+            return Lookup(best, None)  # type: ignore[arg-type]
         return None
 
     async def norm_entry(self, guild_id: int) -> StubAnswer | None:
@@ -119,7 +122,7 @@ async def open_core(path: Path) -> Core:
     core = await Core.open(Settings(db_path=path))
     stub = StubKnowledge()
     # The real knowledge service, with its two answers the pipeline asks for made predictable.
-    core.knowledge.auto_answer = stub.auto_answer  # type: ignore[method-assign]
+    core.knowledge.auto_lookup = stub.auto_lookup  # type: ignore[method-assign]
     core.knowledge.norm_entry = stub.norm_entry  # type: ignore[method-assign]
     core.knowledge.asked = stub.asked  # type: ignore[attr-defined]
     await core.ensure_guild(GUILD, "Accademia")
