@@ -40,10 +40,11 @@ def _percent(score: float) -> int:
 def answer_embed(answer: Answer) -> discord.Embed:
     """An answer: the FAQ question or article title, the text, its source, author, date, link."""
     is_faq = answer.source.startswith(FAQ_PREFIX)
+    url = limits.embed_url(answer.url)
     embed = discord.Embed(
         title=limits.embed_title(answer.title),
         description=limits.embed_description(limits.clip_at_sentence(answer.text, ANSWER_TEXT_MAX)),
-        url=answer.url or None,
+        url=url,
         colour=ANSWER_COLOUR,
     )
     if answer.author:
@@ -58,10 +59,10 @@ def answer_embed(answer: Answer) -> discord.Embed:
             limits.EMBED_FOOTER_MAX,
         )
     )
-    if answer.url:
+    if url:
         embed.add_field(
             name=texts.KB_READ_MORE if not is_faq else "Link",
-            value=limits.embed_field_value(answer.url),
+            value=limits.embed_field_value(url),
             inline=False,
         )
     return embed
@@ -69,10 +70,11 @@ def answer_embed(answer: Answer) -> discord.Embed:
 
 def excerpt_embed(excerpt: Excerpt) -> discord.Embed:
     """An excerpt: the passage (already trimmed at a sentence), title, section, author, date."""
+    url = limits.embed_url(excerpt.url)
     embed = discord.Embed(
         title=limits.embed_title(excerpt.title),
         description=limits.embed_description(excerpt.text),
-        url=excerpt.url or None,
+        url=url,
         colour=EXCERPT_COLOUR,
     )
     if excerpt.author:
@@ -83,10 +85,8 @@ def excerpt_embed(excerpt: Excerpt) -> discord.Embed:
         )
     if excerpt.date:
         embed.add_field(name="Data", value=limits.embed_field_value(excerpt.date), inline=True)
-    if excerpt.url:
-        embed.add_field(
-            name=texts.KB_READ_MORE, value=limits.embed_field_value(excerpt.url), inline=False
-        )
+    if url:
+        embed.add_field(name=texts.KB_READ_MORE, value=limits.embed_field_value(url), inline=False)
     return embed
 
 
