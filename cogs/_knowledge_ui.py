@@ -15,7 +15,13 @@ import discord
 
 from bot import limits, texts
 from bot.knowledge import Answer, Excerpt, FaqEntry, KnowledgeError
-from bot.knowledge.models import FAQ_PREFIX
+from bot.knowledge.models import (
+    FAQ_ANSWER_MAX,
+    FAQ_LINKS_MAX,
+    FAQ_PREFIX,
+    FAQ_QUESTION_MAX,
+    FAQ_VARIANTS_MAX,
+)
 from cogs._replies import reply
 
 if TYPE_CHECKING:
@@ -181,7 +187,7 @@ class FaqModal(discord.ui.Modal):
             custom_id="question",
             label=limits.clip(texts.KB_FAQ_FIELD_QUESTION, INPUT_LABEL_MAX),
             default=entry.question if entry else None,
-            max_length=300,
+            max_length=FAQ_QUESTION_MAX,
             min_length=5,
         )
         self.variants: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
@@ -190,14 +196,14 @@ class FaqModal(discord.ui.Modal):
             style=discord.TextStyle.paragraph,
             default="\n".join(entry.variants) if entry else None,
             required=False,
-            max_length=1500,
+            max_length=FAQ_VARIANTS_MAX,
         )
         self.answer: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
             custom_id="answer",
             label=limits.clip(texts.KB_FAQ_FIELD_ANSWER, INPUT_LABEL_MAX),
             style=discord.TextStyle.paragraph,
             default=entry.answer if entry else None,
-            max_length=limits.MODAL_INPUT_MAX,
+            max_length=FAQ_ANSWER_MAX,
             min_length=5,
         )
         self.links: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
@@ -206,7 +212,7 @@ class FaqModal(discord.ui.Modal):
             style=discord.TextStyle.paragraph,
             default="\n".join(entry.links) if entry else None,
             required=False,
-            max_length=1000,
+            max_length=FAQ_LINKS_MAX,
         )
         for item in (self.question, self.variants, self.answer, self.links):
             self.add_item(item)

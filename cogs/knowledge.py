@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
@@ -16,6 +17,7 @@ from discord.ext import commands, tasks
 from bot import limits, texts
 from bot.knowledge import ImportReport, KnowledgeError
 from bot.knowledge.console import render_report
+from bot.knowledge.models import faq_too_long
 from cogs._checks import moderator_only
 from cogs._knowledge_ui import (
     DYNAMIC_ITEMS,
@@ -83,12 +85,21 @@ class Knowledge(commands.Cog):
 
     def __init__(self, bot: ReteBot) -> None:
         self.bot = bot
+        # FAQ forms a moderator opened and may never submit: each has a 15-minute timer that
+        # must not outlive the cog (a clean shutdown leaves no task behind).
+        self._open_forms: weakref.WeakSet[FaqModal] = weakref.WeakSet()
 
     async def cog_load(self) -> None:
         self.feed_poll.start()
 
     async def cog_unload(self) -> None:
         self.feed_poll.cancel()
+        for form in list(self._open_forms):
+            form.stop()
+
+    async def _open_form(self, interaction: discord.Interaction[ReteBot], form: FaqModal) -> None:
+        await interaction.response.send_modal(form)
+        self._open_forms.add(form)
 
     # --- everyone ---------------------------------------------------------------------------
 
@@ -153,7 +164,7 @@ class Knowledge(commands.Cog):
     async def faq_add(self, interaction: discord.Interaction[ReteBot]) -> None:
         """Aggiungi una FAQ (si apre un modulo)."""
         assert interaction.guild_id is not None
-        await interaction.response.send_modal(FaqModal(interaction.guild_id))
+        await self._open_form(interaction, FaqModal(interaction.guild_id))
 
     @faq.command(name="edit", description="Modifica una FAQ di questo server")
     @app_commands.describe(key="L'id della FAQ")
@@ -168,7 +179,17 @@ class Knowledge(commands.Cog):
             except KnowledgeError as exc:  # says why: unknown, or a shared entry
                 await reply(interaction, str(exc))
             return
-        await interaction.response.send_modal(FaqModal(interaction.guild_id, entry))
+        too_long = faq_too_long(entry.question, entry.answer, entry.variants, entry.links)
+        if too_long is not None:  # stored before imports checked lengths: the form cannot hold it
+            field, length, most = too_long
+            await reply(
+                interaction,
+                texts.KB_FAQ_TOO_LONG_TO_EDIT.format(
+                    key=entry.key, field=field, length=length, most=most
+                ),
+            )
+            return
+        await self._open_form(interaction, FaqModal(interaction.guild_id, entry))
 
     @faq.command(name="remove", description="Togli una FAQ di questo server")
     @app_commands.describe(key="L'id della FAQ")

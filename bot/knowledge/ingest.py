@@ -30,7 +30,13 @@ from bot.knowledge.markup import (
     passages,
     text_blocks,
 )
-from bot.knowledge.models import ArticleDoc, Batch, FaqDoc, KnowledgeImportError
+from bot.knowledge.models import (
+    ArticleDoc,
+    Batch,
+    FaqDoc,
+    KnowledgeImportError,
+    faq_too_long,
+)
 from bot.knowledge.text import slugify
 
 log = logging.getLogger(__name__)
@@ -385,6 +391,14 @@ def faq_entry(origin: str, index: int, item: object, seen: set[str]) -> FaqDoc:
     assert isinstance(answer, str)
     variants = _str_list(origin, where, "variants", item.get("variants"))
     links = _str_list(origin, where, "links", item.get("links"))
+    too_long = faq_too_long(question.strip(), answer.strip(), variants, links)
+    if too_long is not None:
+        name, length, most = too_long
+        raise KnowledgeImportError(
+            origin,
+            f"{where}: '{name}' has {length:,} characters, at most {most:,} "
+            "(what the /faq edit form holds)",
+        )
     for link in links:
         if not link.startswith(("http://", "https://")):
             raise KnowledgeImportError(

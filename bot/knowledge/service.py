@@ -19,6 +19,9 @@ from bot.db import Database
 from bot.knowledge import ingest, lexicon
 from bot.knowledge.models import (
     ARTICLE_PREFIX,
+    FAQ_ANSWER_MAX,
+    FAQ_QUESTION_MAX,
+    FAQ_VARIANT_MAX,
     SHARED_GUILD,
     Answer,
     ArticleInfo,
@@ -64,9 +67,9 @@ AUTO_ANSWER_COOLDOWN_S = 120.0
 AUTO_ANSWER_MAX_CHARS = 600  # a wall of text is a discussion, not a question to answer
 EXCERPT_MAX_CHARS = 1200  # an excerpt is a taste of the article, well under an embed's limit
 EXCERPT_MIN_CHARS = 280  # a shorter passage borrows the next one of its section
-QUESTION_MAX = 300
-VARIANT_MAX = 300
-ANSWER_MAX = limits.MODAL_INPUT_MAX
+QUESTION_MAX = FAQ_QUESTION_MAX
+VARIANT_MAX = FAQ_VARIANT_MAX
+ANSWER_MAX = FAQ_ANSWER_MAX
 
 
 @dataclass(frozen=True)

@@ -316,6 +316,12 @@ def check_modal(data: dict[str, Any]) -> list[Problem]:
             problems += _too_long(
                 ("data", "components", "value"), component.get("value"), TEXT_INPUT_VALUE_MAX
             )
+            # A pre-filled value must fit the input's own max_length, as a member's would.
+            own_max = component.get("max_length")
+            if own_max is not None and int(own_max) < TEXT_INPUT_VALUE_MAX:
+                problems += _too_long(
+                    ("data", "components", "value"), component.get("value"), int(own_max)
+                )
             if int(component.get("max_length") or 0) > TEXT_INPUT_VALUE_MAX:
                 problems.append(
                     Problem(
