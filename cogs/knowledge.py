@@ -15,7 +15,7 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import limits, texts
-from bot.knowledge import ImportReport, KnowledgeError
+from bot.knowledge import Answer, ImportReport, KnowledgeError
 from bot.knowledge.console import render_report
 from bot.knowledge.models import faq_too_long
 from cogs._checks import moderator_only
@@ -38,8 +38,14 @@ T = TypeVar("T")
 # Defer when the answer is not ready in this many seconds (Discord allows 3 for the first reply).
 DEFER_AFTER_S = limits.INTERACTION_FIRST_RESPONSE_S / 2
 FEED_POLL_MINUTES = 30.0
+FEED_ANNOUNCE_MAX = 5  # announcements per feed per poll; the rest in one summary line
 FAQ_FILE_MAX_BYTES = 1_000_000
 FAQ_SUFFIXES = (".yaml", ".yml")
+
+
+# Where Discord offers the moderators' groups: servers only (`contexts`, which replaces the
+# deprecated `dm_permission`; guild_only=True keeps discord.py's own check in step).
+GUILD_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
 
 
 def moderators_only() -> Callable[[T], T]:
@@ -68,18 +74,21 @@ class Knowledge(commands.Cog):
         name="faq",
         description="Gestisci le FAQ del server",
         guild_only=True,
+        allowed_contexts=GUILD_ONLY,
         default_permissions=discord.Permissions(manage_messages=True),
     )
     articles = app_commands.Group(
         name="articles",
         description="Articoli del blog e feed",
         guild_only=True,
+        allowed_contexts=GUILD_ONLY,
         default_permissions=discord.Permissions(manage_messages=True),
     )
     answers = app_commands.Group(
         name="answers",
         description="Risposte automatiche alle domande",
         guild_only=True,
+        allowed_contexts=GUILD_ONLY,
         default_permissions=discord.Permissions(manage_messages=True),
     )
 
@@ -111,9 +120,16 @@ class Knowledge(commands.Cog):
         """Chiedi alle FAQ e agli articoli del blog."""
         knowledge = self.bot.core.knowledge
         guild_id = interaction.guild_id or 0
-        answer = await soon(interaction, knowledge.ask(question, guild_id), ephemeral=False)
+
+        async def answer_or_closest() -> tuple[Answer | None, Answer | None]:
+            # Both searches under the defer: the 3-second deadline counts them together.
+            answer = await knowledge.ask(question, guild_id)
+            if answer is not None:
+                return answer, None
+            return None, await knowledge.closest_article(question, guild_id)
+
+        answer, closest = await soon(interaction, answer_or_closest(), ephemeral=False)
         if answer is None:
-            closest = await knowledge.closest_article(question, guild_id)
             await reply(interaction, dont_know_text(closest), ephemeral=True)
             return
         await reply(
@@ -357,11 +373,21 @@ class Knowledge(commands.Cog):
             if not isinstance(channel, discord.abc.Messageable):
                 log.warning("feed channel %s of guild %s is gone", news.channel_id, news.guild_id)
                 continue
-            for article in news.articles:
-                link = f"\n{article.url}" if article.url else ""
-                text = texts.KB_FEED_ANNOUNCE.format(title=article.title, link=link)
+            shown = news.articles[:FEED_ANNOUNCE_MAX]
+            lines = []
+            for article in shown:
+                url = limits.embed_url(article.url)
+                link = f"\n{url}" if url else ""
+                lines.append(texts.KB_FEED_ANNOUNCE.format(title=article.title, link=link))
+            if len(news.articles) > len(shown):  # a feed that came back with a backlog
+                more = len(news.articles) - len(shown)
+                lines.append(texts.KB_FEED_ANNOUNCE_MORE.format(count=more, url=news.url))
+            for text in lines:
                 try:
-                    await channel.send(limits.message_content(text))
+                    await channel.send(
+                        limits.message_content(text),
+                        allowed_mentions=discord.AllowedMentions.none(),
+                    )
                 except discord.HTTPException:
                     log.warning("could not announce an article in channel %s", news.channel_id)
 

@@ -352,7 +352,35 @@ def check_commands(commands: list[dict[str, Any]]) -> list[Problem]:
         names.add(key)
         if kind == 1:
             problems += _check_option_like((i,), command)
+            total = command_text_length(command)
+            if total > COMMAND_TOTAL_MAX:
+                problems.append(
+                    Problem(
+                        (i,),
+                        "APPLICATION_COMMAND_TOO_LARGE",
+                        f"Command exceeds maximum size ({COMMAND_TOTAL_MAX}): {total}",
+                    )
+                )
     return problems
+
+
+def command_text_length(item: dict[str, Any]) -> int:
+    """What Discord counts towards a command's 4,000 characters: its name and description and
+    those of every subcommand, group and option, and every choice's name and value."""
+    total = len(str(item.get("name") or "")) + len(str(item.get("description") or ""))
+    for choice in item.get("choices") or []:
+        total += len(str(choice.get("name") or "")) + len(str(choice.get("value") or ""))
+    for option in item.get("options") or []:
+        total += command_text_length(option)
+    return total
+
+
+def deprecated_fields(command: dict[str, Any]) -> list[str]:
+    """Fields Discord has deprecated that a command relies on: `dm_permission` without
+    `contexts` (Discord reads `contexts`; discord.py sends both)."""
+    if command.get("dm_permission") is False and command.get("contexts") is None:
+        return [f"/{command.get('name')}: dm_permission without contexts"]
+    return []
 
 
 def _check_option_like(at: tuple[str | int, ...], item: dict[str, Any]) -> list[Problem]:
