@@ -52,6 +52,19 @@ class KnowledgeImportError(KnowledgeError):
         self.problem = problem
 
 
+class PartialImportError(KnowledgeError):
+    """A large import stopped midway (a disk error, a crash, two stored articles renamed onto
+    each other): what was written stays, and importing the same sources again finishes it."""
+
+    def __init__(self, written: int, total: int, cause: BaseException) -> None:
+        super().__init__(
+            f"import interrupted after {written} of {total} documents ({type(cause).__name__}: "
+            f"{cause}); import the same sources again to finish (unchanged ones are skipped)"
+        )
+        self.written = written
+        self.total = total
+
+
 def faq_source(key: str) -> str:
     """The public source name of a FAQ entry: its id, which by convention starts with "faq-"."""
     return key if key.startswith(FAQ_PREFIX) else FAQ_PREFIX + key
@@ -143,7 +156,7 @@ class FaqDoc:
 
 @dataclass(frozen=True)
 class Batch:
-    """Everything one import read, validated, ready to be written in one transaction."""
+    """Everything one import read, validated, ready to be written (KnowledgeStore.write_batch)."""
 
     articles: tuple[ArticleDoc, ...] = ()
     faqs: tuple[FaqDoc, ...] = ()

@@ -31,6 +31,7 @@ from bot.knowledge.models import (
     FaqEntry,
     ImportReport,
     KnowledgeError,
+    PartialImportError,
     Unit,
     UnitText,
     article_source,
@@ -194,7 +195,12 @@ class KnowledgeService:
         return await self.write(batch, guild_id)
 
     async def write(self, batch: Batch, guild_id: int) -> ImportReport:
-        report = await self.store.write_batch(guild_id, batch, now=self._clock())
+        try:
+            report = await self.store.write_batch(guild_id, batch, now=self._clock())
+        except PartialImportError:
+            log.error("import into guild %s interrupted; the part written is searchable", guild_id)
+            await self.refresh()
+            raise
         if report.changed or self._stats is None:
             await self.refresh()
         return report
