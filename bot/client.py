@@ -100,6 +100,9 @@ class ReteTree(app_commands.CommandTree["ReteBot"]):
             await send_error(interaction, texts.GENERIC_ERROR)
 
 
+# What discord.py's Message needs from a MESSAGE_UPDATE payload (see ReteBot).
+_WHOLE_MESSAGE_KEYS = frozenset({"id", "channel_id", "type", "content", "author"})
+
 GC_THRESHOLDS = (5_000, 20, 20)  # Python's defaults are (700, 10, 10)
 
 
@@ -141,6 +144,30 @@ class ReteBot(commands.Bot):
         self.settings = settings
         self._given_core = core
         self._closed = False
+        self._tolerate_partial_updates()
+
+    def _tolerate_partial_updates(self) -> None:
+        """Drop MESSAGE_UPDATE events that are not whole messages.
+
+        discord.py builds a full Message from every MESSAGE_UPDATE; one that carries no
+        content, author or type (Discord adding a link preview later, or a message whose
+        content the bot may not read) raises KeyError in its parser, which ends the gateway
+        connection. Such an update changes nothing Rete reads (the text it evaluated stands),
+        so it is logged by id and dropped: no crash, no re-evaluation with empty text.
+        """
+        parsers = self._connection.parsers  # the dict the gateway dispatches events with
+        parse_update = parsers["MESSAGE_UPDATE"]
+
+        def message_update(data: Any) -> None:
+            if isinstance(data, dict) and data.keys() >= _WHOLE_MESSAGE_KEYS:
+                parse_update(data)
+                return
+            log.debug(
+                "partial MESSAGE_UPDATE for message %s ignored",
+                data.get("id") if isinstance(data, dict) else "?",
+            )
+
+        parsers["MESSAGE_UPDATE"] = message_update
 
     async def setup_hook(self) -> None:
         self.core = self._given_core or await Core.open(self.settings)

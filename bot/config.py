@@ -25,6 +25,9 @@ class Settings:
     api_base: str | None = None
     gateway_url: str | None = None
     knowledge_sources: tuple[Path, ...] = ()
+    # Messages read back after downtime get a nudge only when younger than this (seconds);
+    # 0: never (the member may have moved on hours ago; the case is still opened and posted).
+    catchup_nudge_max_age_s: float = 0.0
 
     @property
     def has_token(self) -> bool:
@@ -91,6 +94,18 @@ class Settings:
             Path(p.strip()) for p in (get("RETE_KNOWLEDGE_SOURCES") or "").split(",") if p.strip()
         )
 
+        nudge_minutes_raw = get("RETE_CATCHUP_NUDGE_MINUTES") or "0"
+        try:
+            nudge_minutes = float(nudge_minutes_raw)
+        except ValueError:
+            nudge_minutes = -1.0
+        if not 0 <= nudge_minutes <= 7 * 24 * 60:
+            problems.append(
+                f"RETE_CATCHUP_NUDGE_MINUTES: «{nudge_minutes_raw[:20]}» is not a number of "
+                "minutes between 0 and 10080"
+            )
+            nudge_minutes = 0.0
+
         if problems:
             raise ConfigError("Invalid settings:\n  - " + "\n  - ".join(problems))
         return cls(
@@ -102,6 +117,7 @@ class Settings:
             api_base=api_base,
             gateway_url=gateway_url,
             knowledge_sources=sources,
+            catchup_nudge_max_age_s=nudge_minutes * 60.0,
         )
 
 

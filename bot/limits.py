@@ -71,6 +71,23 @@ def embed_field_value(text: str) -> str:
     return clip(text, EMBED_FIELD_VALUE_MAX) or "—"
 
 
+def embed_url(url: str | None) -> str | None:
+    """A link Discord accepts in an embed (url, author.url…): an absolute http(s) address.
+
+    Anything else (a relative path stored by an older import, javascript:, mailto:) would get
+    the whole message refused with 50035 URL_TYPE_INVALID_SCHEME; it is left out instead.
+    """
+    if not url:
+        return None
+    url = url.strip()
+    scheme, sep, rest = url.partition("://")
+    if not sep or scheme.lower() not in ("http", "https") or not rest or rest[0] in "/?#":
+        return None
+    if any(c.isspace() for c in url):
+        return None
+    return url
+
+
 def choice_name(text: str) -> str:
     return clip(text, CHOICE_NAME_MAX)
 

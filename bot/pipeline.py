@@ -40,6 +40,7 @@ class IncomingMessage:
     role_ids: frozenset[int] = frozenset()
     created_at: float = 0.0
     edited: bool = False
+    nudge: bool = True  # False: no nudge for it (read back long after it was written)
 
 
 @dataclass(frozen=True)
@@ -138,7 +139,12 @@ class Pipeline:
         assert msg.guild_id is not None
         review = self.core.review
         settings = await review.settings(msg.guild_id)
-        wants_nudge = bool(verdict.alert) and settings.configured and settings.nudge_mode != "off"
+        wants_nudge = (
+            msg.nudge
+            and bool(verdict.alert)
+            and settings.configured
+            and settings.nudge_mode != "off"
+        )
         case, created, nudged = await review.open_case(
             self._new_case(msg, verdict), now, nudge=wants_nudge
         )

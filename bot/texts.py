@@ -306,6 +306,16 @@ KB_FAQ_LIST_LINE = "• `{key}` {question}{shared}"
 KB_FAQ_SHARED_MARK = " _(condivisa)_"
 KB_FAQ_LIST_EMPTY = "Non ci sono FAQ: importane un file con /faq import."
 KB_FAQ_EXPORTED = "Ecco le FAQ di questo server ({count}), in YAML: si reimportano con /faq import."
+UNREADABLE_CHOICE = (
+    "Non riconosco questa scelta per il caso #{case_id}: il menu è di una versione precedente. "
+    "Riapri il caso con /review case e scegli di nuovo."
+)
+KB_FEED_ANNOUNCE_MORE = "…e altri {count} articoli nuovi dal feed {url}"
+KB_FAQ_TOO_LONG_TO_EDIT = (
+    "La FAQ **{key}** non entra nel modulo di modifica: «{field}» ha {length} caratteri, al "
+    "massimo {most}. Scaricala con /faq export, accorciala e reimportala con /faq import "
+    "(oppure toglila con /faq remove)."
+)
 KB_FAQ_IMPORT_BAD_FILE = "Allega un file YAML di FAQ (.yaml o .yml), come quello di /faq export."
 KB_IMPORT_REPORT = (
     "Importazione completata: articoli {a_added} nuovi, {a_updated} aggiornati, "

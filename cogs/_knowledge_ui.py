@@ -15,7 +15,13 @@ import discord
 
 from bot import limits, texts
 from bot.knowledge import Answer, Excerpt, FaqEntry, KnowledgeError
-from bot.knowledge.models import FAQ_PREFIX
+from bot.knowledge.models import (
+    FAQ_ANSWER_MAX,
+    FAQ_LINKS_MAX,
+    FAQ_PREFIX,
+    FAQ_QUESTION_MAX,
+    FAQ_VARIANTS_MAX,
+)
 from cogs._replies import reply
 
 if TYPE_CHECKING:
@@ -40,10 +46,11 @@ def _percent(score: float) -> int:
 def answer_embed(answer: Answer) -> discord.Embed:
     """An answer: the FAQ question or article title, the text, its source, author, date, link."""
     is_faq = answer.source.startswith(FAQ_PREFIX)
+    url = limits.embed_url(answer.url)
     embed = discord.Embed(
         title=limits.embed_title(answer.title),
         description=limits.embed_description(limits.clip_at_sentence(answer.text, ANSWER_TEXT_MAX)),
-        url=answer.url or None,
+        url=url,
         colour=ANSWER_COLOUR,
     )
     if answer.author:
@@ -58,10 +65,10 @@ def answer_embed(answer: Answer) -> discord.Embed:
             limits.EMBED_FOOTER_MAX,
         )
     )
-    if answer.url:
+    if url:
         embed.add_field(
             name=texts.KB_READ_MORE if not is_faq else "Link",
-            value=limits.embed_field_value(answer.url),
+            value=limits.embed_field_value(url),
             inline=False,
         )
     return embed
@@ -69,10 +76,11 @@ def answer_embed(answer: Answer) -> discord.Embed:
 
 def excerpt_embed(excerpt: Excerpt) -> discord.Embed:
     """An excerpt: the passage (already trimmed at a sentence), title, section, author, date."""
+    url = limits.embed_url(excerpt.url)
     embed = discord.Embed(
         title=limits.embed_title(excerpt.title),
         description=limits.embed_description(excerpt.text),
-        url=excerpt.url or None,
+        url=url,
         colour=EXCERPT_COLOUR,
     )
     if excerpt.author:
@@ -83,10 +91,8 @@ def excerpt_embed(excerpt: Excerpt) -> discord.Embed:
         )
     if excerpt.date:
         embed.add_field(name="Data", value=limits.embed_field_value(excerpt.date), inline=True)
-    if excerpt.url:
-        embed.add_field(
-            name=texts.KB_READ_MORE, value=limits.embed_field_value(excerpt.url), inline=False
-        )
+    if url:
+        embed.add_field(name=texts.KB_READ_MORE, value=limits.embed_field_value(url), inline=False)
     return embed
 
 
@@ -181,7 +187,7 @@ class FaqModal(discord.ui.Modal):
             custom_id="question",
             label=limits.clip(texts.KB_FAQ_FIELD_QUESTION, INPUT_LABEL_MAX),
             default=entry.question if entry else None,
-            max_length=300,
+            max_length=FAQ_QUESTION_MAX,
             min_length=5,
         )
         self.variants: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
@@ -190,14 +196,14 @@ class FaqModal(discord.ui.Modal):
             style=discord.TextStyle.paragraph,
             default="\n".join(entry.variants) if entry else None,
             required=False,
-            max_length=1500,
+            max_length=FAQ_VARIANTS_MAX,
         )
         self.answer: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
             custom_id="answer",
             label=limits.clip(texts.KB_FAQ_FIELD_ANSWER, INPUT_LABEL_MAX),
             style=discord.TextStyle.paragraph,
             default=entry.answer if entry else None,
-            max_length=limits.MODAL_INPUT_MAX,
+            max_length=FAQ_ANSWER_MAX,
             min_length=5,
         )
         self.links: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
@@ -206,7 +212,7 @@ class FaqModal(discord.ui.Modal):
             style=discord.TextStyle.paragraph,
             default="\n".join(entry.links) if entry else None,
             required=False,
-            max_length=1000,
+            max_length=FAQ_LINKS_MAX,
         )
         for item in (self.question, self.variants, self.answer, self.links):
             self.add_item(item)

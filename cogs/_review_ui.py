@@ -401,7 +401,10 @@ class ConfirmWithSelect(
                 raise ValueError(what)
             decision = Decision(delete_message=what == "remove", timeout_s=int(seconds or 0))
         except ValueError:
+            # An option this version does not know (a post from an older one): say so, or
+            # Discord shows "This interaction failed".
             log.warning("case %s: unreadable confirm choice", self.case_id)
+            await reply(interaction, texts.UNREADABLE_CHOICE.format(case_id=self.case_id))
             return
         await guarded(interaction, decide(interaction, "confirm", self.case_id, decision))
 

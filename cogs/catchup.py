@@ -18,7 +18,7 @@ import discord
 from discord.ext import commands, tasks
 
 from bot.catchup import FLUSH_EVERY_S, HISTORY_MAX
-from bot.pipeline import POST, IncomingMessage
+from bot.pipeline import POST, IncomingMessage, Outcome
 from bot.review import Case
 
 if TYPE_CHECKING:
@@ -118,8 +118,10 @@ class CatchUpCog(commands.Cog, name="CatchUp"):
         for message_id, ids in found.items():
             await core.review.set_review_post(sorted(ids), settings.review_channel_id, message_id)
         left = [c for c in cases if not any(c.case_id in ids for ids in found.values())]
-        for case in left:
-            await moderation.publish(case, POST, settings.review_channel_id)
+        # Together, as the live path does: the poster sends them a few cases to a post.
+        await asyncio.gather(
+            *(moderation.publish(case, POST, settings.review_channel_id) for case in left)
+        )
         return len(cases)
 
     async def _posts_of(self, channel_id: int, cases: list[Case]) -> dict[int, set[int]]:
@@ -154,6 +156,7 @@ class CatchUpCog(commands.Cog, name="CatchUp"):
             channel = guild.get_channel_or_thread(channel_id)
             if not isinstance(channel, discord.TextChannel | discord.Thread):
                 continue  # deleted, or not a text channel any more
+            evaluated: list[tuple[Outcome, discord.User | discord.Member]] = []
             try:
                 async for message in channel.history(
                     after=discord.Object(after), limit=HISTORY_MAX, oldest_first=True
@@ -163,10 +166,24 @@ class CatchUpCog(commands.Cog, name="CatchUp"):
                     if message.type not in _CHAT_TYPES:
                         continue
                     author = await self._member(guild, message.author, members)
-                    await self._evaluate(message, author, moderation)
+                    evaluated.append((await self._evaluate(message, author), author))
                     read += 1
             except discord.HTTPException as exc:
                 log.warning("could not read channel %s to catch up: %s", channel_id, exc.status)
+            # Every case is recorded by now; posting them together lets the poster batch them
+            # as it does a live burst (a few posts, not one per message).
+            done = await asyncio.gather(
+                *(moderation.act(outcome, author) for outcome, author in evaluated),
+                return_exceptions=True,
+            )
+            for (outcome, _), result in zip(evaluated, done, strict=True):
+                if isinstance(result, Exception):  # the case is recorded: posted at next start
+                    log.error(
+                        "catch-up: acting on message %s failed",
+                        outcome.message.message_id,
+                        exc_info=result,
+                    )
+                core.catchup.seen(outcome)
         return read
 
     async def _member(
@@ -189,13 +206,14 @@ class CatchUpCog(commands.Cog, name="CatchUp"):
         return members[author.id] or author
 
     async def _evaluate(
-        self,
-        message: discord.Message,
-        author: discord.User | discord.Member,
-        moderation: Moderation,
-    ) -> None:
+        self, message: discord.Message, author: discord.User | discord.Member
+    ) -> Outcome:
         assert message.guild is not None
         roles = [r.id for r in author.roles] if isinstance(author, discord.Member) else []
+        created_at = message.created_at.timestamp()
+        # A nudge hours later reads as a telling-off out of nowhere: only for recent messages.
+        max_age = self.bot.core.settings.catchup_nudge_max_age_s
+        nudge = max_age > 0 and time.time() - created_at <= max_age
         incoming = IncomingMessage(
             guild_id=message.guild.id,
             channel_id=message.channel.id,
@@ -203,14 +221,13 @@ class CatchUpCog(commands.Cog, name="CatchUp"):
             author_id=author.id,
             text=message.content,
             role_ids=frozenset(roles),
-            created_at=message.created_at.timestamp(),
+            created_at=created_at,
             # Treated as an edit: the policy applies, but no automatic answer to a question
             # that may be hours old (nor a second one, if it was answered before a crash).
             edited=True,
+            nudge=nudge,
         )
-        outcome = await self.bot.core.pipeline.process(incoming)
-        await moderation.act(outcome, author)
-        self.bot.core.catchup.seen(outcome)
+        return await self.bot.core.pipeline.process(incoming)
 
 
 async def setup(bot: ReteBot) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import logging
+import weakref
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
@@ -17,6 +18,7 @@ from bot import limits, texts
 from bot.knowledge import ImportReport, KnowledgeError
 from bot.knowledge.console import render_report
 from bot.knowledge.learning import Decided
+from bot.knowledge.models import faq_too_long
 from cogs._checks import moderator_only
 from cogs._knowledge_ui import (
     DYNAMIC_ITEMS,
@@ -45,8 +47,14 @@ T = TypeVar("T")
 # Defer when the answer is not ready in this many seconds (Discord allows 3 for the first reply).
 DEFER_AFTER_S = limits.INTERACTION_FIRST_RESPONSE_S / 2
 FEED_POLL_MINUTES = 30.0
+FEED_ANNOUNCE_MAX = 5  # announcements per feed per poll; the rest in one summary line
 FAQ_FILE_MAX_BYTES = 1_000_000
 FAQ_SUFFIXES = (".yaml", ".yml")
+
+
+# Where Discord offers the moderators' groups: servers only (`contexts`, which replaces the
+# deprecated `dm_permission`; guild_only=True keeps discord.py's own check in step).
+GUILD_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
 
 
 def moderators_only() -> Callable[[T], T]:
@@ -75,29 +83,41 @@ class Knowledge(commands.Cog):
         name="faq",
         description="Gestisci le FAQ del server",
         guild_only=True,
+        allowed_contexts=GUILD_ONLY,
         default_permissions=discord.Permissions(manage_messages=True),
     )
     articles = app_commands.Group(
         name="articles",
         description="Articoli del blog e feed",
         guild_only=True,
+        allowed_contexts=GUILD_ONLY,
         default_permissions=discord.Permissions(manage_messages=True),
     )
     answers = app_commands.Group(
         name="answers",
         description="Risposte automatiche alle domande",
         guild_only=True,
+        allowed_contexts=GUILD_ONLY,
         default_permissions=discord.Permissions(manage_messages=True),
     )
 
     def __init__(self, bot: ReteBot) -> None:
         self.bot = bot
+        # FAQ forms a moderator opened and may never submit: each has a 15-minute timer that
+        # must not outlive the cog (a clean shutdown leaves no task behind).
+        self._open_forms: weakref.WeakSet[FaqModal] = weakref.WeakSet()
 
     async def cog_load(self) -> None:
         self.feed_poll.start()
 
     async def cog_unload(self) -> None:
         self.feed_poll.cancel()
+        for form in list(self._open_forms):
+            form.stop()
+
+    async def _open_form(self, interaction: discord.Interaction[ReteBot], form: FaqModal) -> None:
+        await interaction.response.send_modal(form)
+        self._open_forms.add(form)
 
     # --- everyone ---------------------------------------------------------------------------
 
@@ -172,7 +192,7 @@ class Knowledge(commands.Cog):
     async def faq_add(self, interaction: discord.Interaction[ReteBot]) -> None:
         """Aggiungi una FAQ (si apre un modulo)."""
         assert interaction.guild_id is not None
-        await interaction.response.send_modal(FaqModal(interaction.guild_id))
+        await self._open_form(interaction, FaqModal(interaction.guild_id))
 
     @faq.command(name="edit", description="Modifica una FAQ di questo server")
     @app_commands.describe(key="L'id della FAQ")
@@ -187,7 +207,17 @@ class Knowledge(commands.Cog):
             except KnowledgeError as exc:  # says why: unknown, or a shared entry
                 await reply(interaction, str(exc))
             return
-        await interaction.response.send_modal(FaqModal(interaction.guild_id, entry))
+        too_long = faq_too_long(entry.question, entry.answer, entry.variants, entry.links)
+        if too_long is not None:  # stored before imports checked lengths: the form cannot hold it
+            field, length, most = too_long
+            await reply(
+                interaction,
+                texts.KB_FAQ_TOO_LONG_TO_EDIT.format(
+                    key=entry.key, field=field, length=length, most=most
+                ),
+            )
+            return
+        await self._open_form(interaction, FaqModal(interaction.guild_id, entry))
 
     @faq.command(name="remove", description="Togli una FAQ di questo server")
     @app_commands.describe(key="L'id della FAQ")
@@ -440,11 +470,21 @@ class Knowledge(commands.Cog):
             if not isinstance(channel, discord.abc.Messageable):
                 log.warning("feed channel %s of guild %s is gone", news.channel_id, news.guild_id)
                 continue
-            for article in news.articles:
-                link = f"\n{article.url}" if article.url else ""
-                text = texts.KB_FEED_ANNOUNCE.format(title=article.title, link=link)
+            shown = news.articles[:FEED_ANNOUNCE_MAX]
+            lines = []
+            for article in shown:
+                url = limits.embed_url(article.url)
+                link = f"\n{url}" if url else ""
+                lines.append(texts.KB_FEED_ANNOUNCE.format(title=article.title, link=link))
+            if len(news.articles) > len(shown):  # a feed that came back with a backlog
+                more = len(news.articles) - len(shown)
+                lines.append(texts.KB_FEED_ANNOUNCE_MORE.format(count=more, url=news.url))
+            for text in lines:
                 try:
-                    await channel.send(limits.message_content(text))
+                    await channel.send(
+                        limits.message_content(text),
+                        allowed_mentions=discord.AllowedMentions.none(),
+                    )
                 except discord.HTTPException:
                     log.warning("could not announce an article in channel %s", news.channel_id)
 

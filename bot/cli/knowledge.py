@@ -28,7 +28,8 @@ def add_commands(sub: Any) -> None:
         help="import Markdown folders, FAQ YAML, RSS/Atom feeds, WordPress exports, pages",
         description=(
             "Import files, folders (formats detected by extension and content) or http(s) URLs "
-            "in one transaction: all of it, or nothing if any source is malformed. Re-importing "
+            "all of it, or nothing if any source is malformed (every source is read and checked "
+            "before the first write; large imports are written in chunks). Re-importing "
             "updates articles in place by GUID, URL or slug, and FAQ entries by id. "
             "Example: rete knowledge import ../shared/corpus"
         ),

@@ -30,7 +30,13 @@ from bot.knowledge.markup import (
     passages,
     text_blocks,
 )
-from bot.knowledge.models import ArticleDoc, Batch, FaqDoc, KnowledgeImportError
+from bot.knowledge.models import (
+    ArticleDoc,
+    Batch,
+    FaqDoc,
+    KnowledgeImportError,
+    faq_too_long,
+)
 from bot.knowledge.text import slugify
 
 log = logging.getLogger(__name__)
@@ -75,6 +81,26 @@ def fetch_url(url: str) -> bytes:
     if len(data) > FETCH_MAX_BYTES:
         raise KnowledgeImportError(url, f"larger than {FETCH_MAX_BYTES // 1_048_576} MB")
     return data
+
+
+def absolute_url(link: str | None, base: str | None = None) -> str | None:
+    """`link` resolved against `base` (itself used only when it is an absolute http(s)
+    address); None unless the result is an absolute http(s) address. What is dropped would be
+    refused by Discord as an embed link (a relative path, javascript:, mailto:…)."""
+    if not link or not link.strip():
+        return None
+    link = link.strip()
+    try:
+        if base and _is_web_address(base):
+            link = urllib.parse.urljoin(base.strip(), link)
+        return link if _is_web_address(link) else None
+    except ValueError:  # urljoin/urlsplit refuse some malformed addresses (bad IPv6 brackets)
+        return None
+
+
+def _is_web_address(url: str) -> bool:
+    parts = urllib.parse.urlsplit(url.strip())
+    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def load_sources(sources: Iterable[str | Path], *, fetch: Fetcher = fetch_url) -> Batch:
@@ -155,8 +181,8 @@ def parse_bytes(
         kind = XML
     if kind == XML:
         if b"wordpress.org/export/" in data[:65536]:
-            return parse_wxr(origin, data)
-        return parse_feed(origin, data)
+            return parse_wxr(origin, data, url=url)
+        return parse_feed(origin, data, url=url)
     text = _decode(origin, data)
     stripped = text.lstrip().lower()
     if kind == HTML or kind is None or stripped.startswith(("<!doctype", "<html")):
@@ -365,6 +391,14 @@ def faq_entry(origin: str, index: int, item: object, seen: set[str]) -> FaqDoc:
     assert isinstance(answer, str)
     variants = _str_list(origin, where, "variants", item.get("variants"))
     links = _str_list(origin, where, "links", item.get("links"))
+    too_long = faq_too_long(question.strip(), answer.strip(), variants, links)
+    if too_long is not None:
+        name, length, most = too_long
+        raise KnowledgeImportError(
+            origin,
+            f"{where}: '{name}' has {length:,} characters, at most {most:,} "
+            "(what the /faq edit form holds)",
+        )
     for link in links:
         if not link.startswith(("http://", "https://")):
             raise KnowledgeImportError(
@@ -388,7 +422,9 @@ def _str_list(origin: str, where: str, name: str, value: object) -> tuple[str, .
 _HARMLESS_FEED_PROBLEMS = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
 
 
-def parse_feed(origin: str, data: bytes) -> Batch:
+def parse_feed(origin: str, data: bytes, *, url: str | None = None) -> Batch:
+    """An RSS/Atom feed; item links are resolved against the feed's site link (its <link>),
+    else the address it was downloaded from, and dropped when not absolute http(s)."""
     parsed = feedparser.parse(data)
     problem = parsed.get("bozo_exception")
     if parsed.get("bozo") and not isinstance(problem, _HARMLESS_FEED_PROBLEMS):
@@ -399,11 +435,12 @@ def parse_feed(origin: str, data: bytes) -> Batch:
     if not parsed.get("version") and not parsed.entries:
         raise KnowledgeImportError(origin, "not an RSS or Atom feed")
     feed_author = parsed.feed.get("author")
+    base = absolute_url(parsed.feed.get("link"), url) or url
     articles: list[ArticleDoc] = []
     skipped: list[str] = []
     for index, entry in enumerate(parsed.entries, start=1):
         title = (entry.get("title") or "").strip()
-        link = entry.get("link") or None
+        link = absolute_url(entry.get("link"), base)
         if not title:
             raise KnowledgeImportError(origin, f"item {index} has no title")
         html = ""
@@ -458,7 +495,9 @@ def _local(tag: str) -> tuple[str, str]:
     return namespace, name
 
 
-def parse_wxr(origin: str, data: bytes) -> Batch:
+def parse_wxr(origin: str, data: bytes, *, url: str | None = None) -> Batch:
+    """A WordPress export; post links are resolved against the site's address (the channel's
+    <link>, else wp:base_blog_url / wp:base_site_url, else where the file came from)."""
     try:
         root = SafeET.fromstring(data)
     except StdET.ParseError as exc:
@@ -472,6 +511,11 @@ def parse_wxr(origin: str, data: bytes) -> Batch:
     if root.tag != "rss" or channel is None:
         raise KnowledgeImportError(origin, "not a WordPress export (no <rss><channel>)")
     authors: dict[str, str] = {}
+    base = url
+    for key in (("wp", "base_site_url"), ("wp", "base_blog_url"), ("", "link")):
+        found = next((e for e in channel if _local(e.tag) == key), None)
+        if found is not None:
+            base = absolute_url(found.text, base) or base
     for element in channel:
         if _local(element.tag) == ("wp", "author"):
             author = {_local(c.tag)[1]: (c.text or "").strip() for c in element}
@@ -502,7 +546,7 @@ def parse_wxr(origin: str, data: bytes) -> Batch:
         if not found:
             skipped.append(f"{origin}: «{title[:60]}» has no text")
             continue
-        link = fields.get(("", "link"), "").strip() or None
+        link = absolute_url(fields.get(("", "link")), base)
         login = fields.get(("dc", "creator"), "").strip()
         date = _lenient_date(fields.get(("wp", "post_date"), "").strip()) or _lenient_date(
             fields.get(("", "pubDate"), "").strip()
@@ -558,7 +602,9 @@ def _page(
     found = passages(list(blocks))
     if not found:
         raise KnowledgeImportError(origin, "no article text found in the page")
-    url = meta.url or url
+    # canonical / og:url may be relative to the page (or to its <base href>).
+    base = absolute_url(meta.base, url) or absolute_url(url)
+    url = absolute_url(meta.url, base) or absolute_url(url)
     stem = Path(urllib.parse.urlparse(origin).path).stem or origin
     title = (meta.title or "").strip() or (slug_hint or stem).replace("-", " ").capitalize()
     slug = slugify(slug_hint) if slug_hint else None

@@ -31,7 +31,7 @@ from bot.knowledge.learning_store import (
     LearningStore,
     Unanswered,
 )
-from bot.knowledge.models import SHARED_GUILD, Answer, FaqEntry, KnowledgeError
+from bot.knowledge.models import FAQ_VARIANTS_MAX, SHARED_GUILD, Answer, FaqEntry, KnowledgeError
 from bot.knowledge.text import fold, words
 
 if TYPE_CHECKING:
@@ -41,9 +41,8 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 8  # questions per page of /faq unanswered: each line quotes up to QUOTE_MAX
 QUOTE_MAX = 300  # characters of a question shown in a list (= the /ask option's maximum)
-# The FAQ form's "variants" field holds 1,500 characters (cogs/_knowledge_ui.FaqModal): an
-# entry with more could no longer be opened in /faq edit.
-VARIANTS_TEXT_MAX = 1500
+# The FAQ form's "variants" field (an entry with more could no longer be opened in /faq edit).
+VARIANTS_TEXT_MAX = FAQ_VARIANTS_MAX
 DEFAULT_RETENTION_DAYS = 90  # = the column default of guild_settings.retention_days
 
 __all__ = [

@@ -170,6 +170,7 @@ _MAIN = re.compile(
 class HtmlMeta:
     title: str | None = None
     url: str | None = None
+    base: str | None = None  # <base href>: what relative links of the page are relative to
     author: str | None = None
     date: str | None = None
     tags: list[str] = field(default_factory=list)
@@ -310,6 +311,8 @@ class _Extractor(HTMLParser):
                 self.meta.tags.append(content)
         elif tag == "link" and "canonical" in values.get("rel", "").split():
             self.meta.url = values.get("href") or self.meta.url
+        elif tag == "base" and values.get("href") and self.meta.base is None:
+            self.meta.base = values["href"].strip()
 
     def close(self) -> None:
         super().close()

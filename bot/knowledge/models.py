@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.errors import UserFacingError
@@ -11,6 +12,29 @@ from bot.knowledge.markup import Passage
 from bot.knowledge.text import ANALYZER_VERSION
 
 SHARED_GUILD = 0  # the academy's own knowledge: visible in every guild
+# What the /faq edit form holds (its text inputs' max_length; Discord allows 4,000 in one input).
+# Every FAQ entry, however it arrives, fits these, so it can always be edited in the form.
+FAQ_QUESTION_MAX = 300
+FAQ_VARIANT_MAX = 300  # one variant
+FAQ_VARIANTS_MAX = 1500  # all variants, one per line, as the form shows them
+FAQ_ANSWER_MAX = 4000
+FAQ_LINKS_MAX = 1000  # all links, one per line
+
+
+def faq_too_long(
+    question: str, answer: str, variants: Sequence[str], links: Sequence[str]
+) -> tuple[str, int, int] | None:
+    """The first field of a FAQ entry longer than the edit form allows: (field, length, max)."""
+    fields: list[tuple[str, int, int]] = [
+        ("question", len(question), FAQ_QUESTION_MAX),
+        *((f"variants[{i}]", len(v), FAQ_VARIANT_MAX) for i, v in enumerate(variants, 1)),
+        ("variants", len("\n".join(variants)), FAQ_VARIANTS_MAX),
+        ("answer", len(answer), FAQ_ANSWER_MAX),
+        ("links", len("\n".join(links)), FAQ_LINKS_MAX),
+    ]
+    return next(((name, n, most) for name, n, most in fields if n > most), None)
+
+
 FAQ_PREFIX = "faq-"
 ARTICLE_PREFIX = "article:"
 
@@ -26,6 +50,19 @@ class KnowledgeImportError(KnowledgeError):
         super().__init__(f"{origin}: {problem}")
         self.origin = origin
         self.problem = problem
+
+
+class PartialImportError(KnowledgeError):
+    """A large import stopped midway (a disk error, a crash, two stored articles renamed onto
+    each other): what was written stays, and importing the same sources again finishes it."""
+
+    def __init__(self, written: int, total: int, cause: BaseException) -> None:
+        super().__init__(
+            f"import interrupted after {written} of {total} documents ({type(cause).__name__}: "
+            f"{cause}); import the same sources again to finish (unchanged ones are skipped)"
+        )
+        self.written = written
+        self.total = total
 
 
 def faq_source(key: str) -> str:
@@ -119,7 +156,7 @@ class FaqDoc:
 
 @dataclass(frozen=True)
 class Batch:
-    """Everything one import read, validated, ready to be written in one transaction."""
+    """Everything one import read, validated, ready to be written (KnowledgeStore.write_batch)."""
 
     articles: tuple[ArticleDoc, ...] = ()
     faqs: tuple[FaqDoc, ...] = ()

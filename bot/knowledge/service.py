@@ -20,6 +20,9 @@ from bot.knowledge import ingest, lexicon
 from bot.knowledge.learning import LearningService
 from bot.knowledge.models import (
     ARTICLE_PREFIX,
+    FAQ_ANSWER_MAX,
+    FAQ_QUESTION_MAX,
+    FAQ_VARIANT_MAX,
     SHARED_GUILD,
     Answer,
     ArticleInfo,
@@ -29,6 +32,7 @@ from bot.knowledge.models import (
     FaqEntry,
     ImportReport,
     KnowledgeError,
+    PartialImportError,
     Unit,
     UnitText,
     article_source,
@@ -65,9 +69,9 @@ AUTO_ANSWER_COOLDOWN_S = 120.0
 AUTO_ANSWER_MAX_CHARS = 600  # a wall of text is a discussion, not a question to answer
 EXCERPT_MAX_CHARS = 1200  # an excerpt is a taste of the article, well under an embed's limit
 EXCERPT_MIN_CHARS = 280  # a shorter passage borrows the next one of its section
-QUESTION_MAX = 300
-VARIANT_MAX = 300
-ANSWER_MAX = limits.MODAL_INPUT_MAX
+QUESTION_MAX = FAQ_QUESTION_MAX
+VARIANT_MAX = FAQ_VARIANT_MAX
+ANSWER_MAX = FAQ_ANSWER_MAX
 
 
 @dataclass(frozen=True)
@@ -193,7 +197,12 @@ class KnowledgeService:
         return await self.write(batch, guild_id)
 
     async def write(self, batch: Batch, guild_id: int) -> ImportReport:
-        report = await self.store.write_batch(guild_id, batch, now=self._clock())
+        try:
+            report = await self.store.write_batch(guild_id, batch, now=self._clock())
+        except PartialImportError:
+            log.error("import into guild %s interrupted; the part written is searchable", guild_id)
+            await self.refresh()
+            raise
         if report.changed or self._stats is None:
             await self.refresh()
         return report

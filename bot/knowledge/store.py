@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import json
 import sqlite3
 from collections.abc import Sequence
-
-import aiosqlite
+from dataclasses import dataclass
 
 from bot.db import Database
 from bot.knowledge.models import (
@@ -17,6 +18,7 @@ from bot.knowledge.models import (
     FaqDoc,
     FaqEntry,
     ImportReport,
+    PartialImportError,
     Unit,
     UnitStems,
     UnitText,
@@ -72,6 +74,201 @@ def _kind_token(kind: str) -> str:
     return "kindfaq" if kind == FAQ else "kindpassage"
 
 
+WRITE_CHUNK = 100  # documents a transaction (an article: ~7 rows): tens of milliseconds each
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """A document with what writing it needs computed beforehand (outside the database)."""
+
+    doc: ArticleDoc | FaqDoc
+    digest: str
+    title_terms: str
+    headings: tuple[str, ...]  # per passage (articles) / the variants label (FAQ)
+    bodies: tuple[str, ...]  # per passage (articles) / the answer (FAQ)
+
+
+def _prepare(docs: Sequence[ArticleDoc | FaqDoc]) -> list[_Prepared]:
+    """Index text and digests of a chunk: pure CPU, run in a worker thread so the event loop
+    stays free. (PyStemmer's stemmers hold the GIL for each word, so sharing them with the
+    loop's own searches is safe.)"""
+    prepared = []
+    for doc in docs:
+        if isinstance(doc, FaqDoc):
+            prepared.append(
+                _Prepared(
+                    doc,
+                    doc.digest(),
+                    index_text(doc.question),
+                    (LABEL_SEPARATOR.join(index_text(v) for v in doc.variants),),
+                    (index_text(doc.answer),),
+                )
+            )
+            continue
+        title_terms = index_text(doc.title)
+        if doc.tags:
+            title_terms += LABEL_SEPARATOR + index_text(" ".join(doc.tags))
+        prepared.append(
+            _Prepared(
+                doc,
+                doc.digest(),
+                title_terms,
+                tuple(index_text(p.heading or "") for p in doc.passages),
+                tuple(index_text(p.text) for p in doc.passages),
+            )
+        )
+    return prepared
+
+
+def _write_chunk(
+    guild_id: int, chunk: Sequence[_Prepared], now: float, conn: sqlite3.Connection
+) -> list[str]:
+    """One transaction (Database.run_sync): "+" added, "~" updated, "=" unchanged, per doc."""
+    return [
+        _upsert_faq(conn, guild_id, item, now)
+        if isinstance(item.doc, FaqDoc)
+        else _upsert_article(conn, guild_id, item, now)
+        for item in chunk
+    ]
+
+
+def _find_article(
+    conn: sqlite3.Connection, guild_id: int, article: ArticleDoc
+) -> sqlite3.Row | None:
+    """The stored article this one updates: same GUID, else same URL, else same slug."""
+    for column, value in (("guid", article.guid), ("url", article.url), ("slug", article.slug)):
+        if value is None:
+            continue
+        # column comes from the fixed tuple above, never from input.
+        row: sqlite3.Row | None = conn.execute(
+            f"SELECT article_id, digest FROM kb_articles WHERE guild_id = ? AND {column} = ?",  # noqa: S608
+            (guild_id, value),
+        ).fetchone()
+        if row is not None:
+            return row
+    return None
+
+
+def _upsert_article(conn: sqlite3.Connection, guild_id: int, item: _Prepared, now: float) -> str:
+    article = item.doc
+    assert isinstance(article, ArticleDoc)
+    existing = _find_article(conn, guild_id, article)
+    values = (
+        article.slug,
+        article.title,
+        fold(article.title),
+        article.url,
+        article.guid,
+        article.author,
+        article.date,
+        json.dumps(list(article.tags), ensure_ascii=False),
+        "\n\n".join(p.text for p in article.passages),
+        article.origin,
+        item.digest,
+    )
+    if existing is None:
+        cur = conn.execute(
+            "INSERT INTO kb_articles (slug, title, title_folded, url, guid, author, published, "
+            "tags_json, body, origin, digest, guild_id, created_at, updated_at) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*values, guild_id, now, now),
+        )
+        article_id = cur.lastrowid
+        assert article_id is not None
+        outcome = "+"
+    elif existing["digest"] == item.digest:
+        return "="
+    else:
+        article_id = int(existing["article_id"])
+        # Another stored article may hold the new slug/url (renamed on both sides): the
+        # UNIQUE constraints then fail and the chunk rolls back.
+        conn.execute(
+            "UPDATE kb_articles SET slug = ?, title = ?, title_folded = ?, url = ?, guid = ?, "
+            "author = ?, published = ?, tags_json = ?, body = ?, origin = ?, digest = ?, "
+            "updated_at = ? WHERE article_id = ?",
+            (*values, now, article_id),
+        )
+        conn.execute("DELETE FROM kb_units WHERE article_id = ?", (article_id,))
+        outcome = "~"
+    source = article_source(article.slug)
+    for position, passage in enumerate(article.passages):
+        cur = conn.execute(
+            "INSERT INTO kb_units "
+            "(guild_id, kind, source, article_id, position, heading, text) "
+            "VALUES (?, 'passage', ?, ?, ?, ?, ?)",
+            (guild_id, source, article_id, position, passage.heading, passage.text),
+        )
+        conn.execute(
+            "INSERT INTO kb_fts (rowid, title, heading, body, scope, kind, guild_id, source) "
+            "VALUES (?, ?, ?, ?, ?, 'kindpassage', ?, ?)",
+            (
+                cur.lastrowid,
+                item.title_terms,
+                item.headings[position],
+                item.bodies[position],
+                _scope(guild_id),
+                guild_id,
+                source,
+            ),
+        )
+    return outcome
+
+
+def _upsert_faq(conn: sqlite3.Connection, guild_id: int, item: _Prepared, now: float) -> str:
+    faq = item.doc
+    assert isinstance(faq, FaqDoc)
+    existing = conn.execute(
+        "SELECT faq_id, digest FROM kb_faq WHERE guild_id = ? AND key = ?", (guild_id, faq.key)
+    ).fetchone()
+    values = (
+        faq.question,
+        json.dumps(list(faq.variants), ensure_ascii=False),
+        faq.answer,
+        json.dumps(list(faq.links), ensure_ascii=False),
+        faq.origin,
+        item.digest,
+    )
+    if existing is None:
+        cur = conn.execute(
+            "INSERT INTO kb_faq (question, variants_json, answer, links_json, origin, digest, "
+            "guild_id, key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (*values, guild_id, faq.key, now, now),
+        )
+        faq_id = cur.lastrowid
+        outcome = "+"
+    elif existing["digest"] == item.digest:
+        return "="
+    else:
+        faq_id = existing["faq_id"]
+        conn.execute(
+            "UPDATE kb_faq SET question = ?, variants_json = ?, answer = ?, links_json = ?, "
+            "origin = ?, digest = ?, updated_at = ? WHERE faq_id = ?",
+            (*values, now, faq_id),
+        )
+        conn.execute("DELETE FROM kb_units WHERE faq_id = ?", (faq_id,))
+        outcome = "~"
+    source = faq_source(faq.key)
+    cur = conn.execute(
+        "INSERT INTO kb_units (guild_id, kind, source, faq_id, position, heading, text) "
+        "VALUES (?, 'faq', ?, ?, 0, NULL, ?)",
+        (guild_id, source, faq_id, faq.answer),
+    )
+    conn.execute(
+        "INSERT INTO kb_fts (rowid, title, heading, body, scope, kind, guild_id, source) "
+        "VALUES (?, ?, ?, ?, ?, 'kindfaq', ?, ?)",
+        (
+            cur.lastrowid,
+            item.title_terms,
+            item.headings[0],
+            item.bodies[0],
+            _scope(guild_id),
+            guild_id,
+            source,
+        ),
+    )
+    return outcome
+
+
 TEXT_COLUMNS = "{title heading body}"  # an FTS5 column filter: words match only these
 HIDDEN_MAX = 400  # over-fetch up to this many rows instead of filtering inside the index
 
@@ -84,27 +281,43 @@ class KnowledgeStore:
     # --- writing ----------------------------------------------------------------------------
 
     async def write_batch(self, guild_id: int, batch: Batch, *, now: float) -> ImportReport:
-        """Write a whole import in one transaction: it lands entirely or not at all."""
+        """Write an import, WRITE_CHUNK documents a transaction.
+
+        A long import must not hold the database: between two chunks a moderator's click or a
+        flagged message gets its turn (the lock is fair). Each chunk is prepared (index text,
+        digests) in a worker thread, then written in one hop to the database thread. An
+        import of at most WRITE_CHUNK documents lands whole or not at all; a larger one that
+        fails midway keeps the chunks written and says so (PartialImportError): importing the
+        same sources again finishes it, skipping what is unchanged. Sources are parsed and
+        validated before the first write, so a malformed file writes nothing.
+        """
         counts = {"a+": 0, "a~": 0, "a=": 0, "f+": 0, "f~": 0, "f=": 0}
         new: list[ArticleInfo] = []
-        async with self.db.transaction() as conn:
-            for article in batch.articles:
-                outcome = await self._upsert_article(conn, guild_id, article, now)
+        docs: list[ArticleDoc | FaqDoc] = [*batch.articles, *batch.faqs]
+        written = 0
+        for start in range(0, len(docs), WRITE_CHUNK):
+            chunk = docs[start : start + WRITE_CHUNK]
+            prepared = await asyncio.to_thread(_prepare, chunk)
+            try:
+                outcomes = await self.db.run_sync(
+                    functools.partial(_write_chunk, guild_id, prepared, now)
+                )
+            except (sqlite3.Error, OSError) as exc:
+                if written == 0:
+                    raise
+                raise PartialImportError(written, len(docs), exc) from exc
+            written += len(chunk)
+            for doc, outcome in zip(chunk, outcomes, strict=True):
+                if isinstance(doc, FaqDoc):
+                    counts["f" + outcome] += 1
+                    continue
                 counts["a" + outcome] += 1
                 if outcome == "+":
                     new.append(
                         ArticleInfo(
-                            guild_id,
-                            article.slug,
-                            article.title,
-                            article.url,
-                            article.author,
-                            article.date,
-                            article.tags,
+                            guild_id, doc.slug, doc.title, doc.url, doc.author, doc.date, doc.tags
                         )
                     )
-            for faq in batch.faqs:
-                counts["f" + await self._upsert_faq(conn, guild_id, faq, now)] += 1
         return ImportReport(
             guild_id=guild_id,
             origins=batch.origins,
@@ -117,147 +330,6 @@ class KnowledgeStore:
             skipped=batch.skipped,
             new_articles=tuple(new),
         )
-
-    async def _find_article(
-        self, conn: aiosqlite.Connection, guild_id: int, article: ArticleDoc
-    ) -> sqlite3.Row | None:
-        """The stored article this one updates: same GUID, else same URL, else same slug."""
-        for column, value in (("guid", article.guid), ("url", article.url), ("slug", article.slug)):
-            if value is None:
-                continue
-            # column comes from the fixed tuple above, never from input.
-            async with conn.execute(
-                f"SELECT article_id, digest FROM kb_articles WHERE guild_id = ? AND {column} = ?",  # noqa: S608
-                (guild_id, value),
-            ) as cur:
-                row = await cur.fetchone()
-            if row is not None:
-                return row
-        return None
-
-    async def _upsert_article(
-        self, conn: aiosqlite.Connection, guild_id: int, article: ArticleDoc, now: float
-    ) -> str:
-        digest = article.digest()
-        existing = await self._find_article(conn, guild_id, article)
-        values = (
-            article.slug,
-            article.title,
-            fold(article.title),
-            article.url,
-            article.guid,
-            article.author,
-            article.date,
-            json.dumps(list(article.tags), ensure_ascii=False),
-            "\n\n".join(p.text for p in article.passages),
-            article.origin,
-            digest,
-        )
-        if existing is None:
-            cur = await conn.execute(
-                "INSERT INTO kb_articles (slug, title, title_folded, url, guid, author, published, "
-                "tags_json, body, origin, digest, guild_id, created_at, updated_at) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*values, guild_id, now, now),
-            )
-            article_id = cur.lastrowid
-            assert article_id is not None
-            outcome = "+"
-        elif existing["digest"] == digest:
-            return "="
-        else:
-            article_id = int(existing["article_id"])
-            # Another stored article may hold the new slug/url (renamed on both sides): the
-            # UNIQUE constraints then fail and the whole import rolls back, as it should.
-            await conn.execute(
-                "UPDATE kb_articles SET slug = ?, title = ?, title_folded = ?, url = ?, guid = ?, "
-                "author = ?, published = ?, tags_json = ?, body = ?, origin = ?, digest = ?, "
-                "updated_at = ? WHERE article_id = ?",
-                (*values, now, article_id),
-            )
-            await conn.execute("DELETE FROM kb_units WHERE article_id = ?", (article_id,))
-            outcome = "~"
-        source = article_source(article.slug)
-        title_terms = index_text(article.title)
-        if article.tags:
-            title_terms += LABEL_SEPARATOR + index_text(" ".join(article.tags))
-        for position, passage in enumerate(article.passages):
-            cur = await conn.execute(
-                "INSERT INTO kb_units "
-                "(guild_id, kind, source, article_id, position, heading, text) "
-                "VALUES (?, 'passage', ?, ?, ?, ?, ?)",
-                (guild_id, source, article_id, position, passage.heading, passage.text),
-            )
-            await conn.execute(
-                "INSERT INTO kb_fts (rowid, title, heading, body, scope, kind, guild_id, source) "
-                "VALUES (?, ?, ?, ?, ?, 'kindpassage', ?, ?)",
-                (
-                    cur.lastrowid,
-                    title_terms,
-                    index_text(passage.heading or ""),
-                    index_text(passage.text),
-                    _scope(guild_id),
-                    guild_id,
-                    source,
-                ),
-            )
-        return outcome
-
-    async def _upsert_faq(
-        self, conn: aiosqlite.Connection, guild_id: int, faq: FaqDoc, now: float
-    ) -> str:
-        digest = faq.digest()
-        async with conn.execute(
-            "SELECT faq_id, digest FROM kb_faq WHERE guild_id = ? AND key = ?", (guild_id, faq.key)
-        ) as cur:
-            existing = await cur.fetchone()
-        values = (
-            faq.question,
-            json.dumps(list(faq.variants), ensure_ascii=False),
-            faq.answer,
-            json.dumps(list(faq.links), ensure_ascii=False),
-            faq.origin,
-            digest,
-        )
-        if existing is None:
-            cur = await conn.execute(
-                "INSERT INTO kb_faq (question, variants_json, answer, links_json, origin, digest, "
-                "guild_id, key, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (*values, guild_id, faq.key, now, now),
-            )
-            faq_id = cur.lastrowid
-            outcome = "+"
-        elif existing["digest"] == digest:
-            return "="
-        else:
-            faq_id = existing["faq_id"]
-            await conn.execute(
-                "UPDATE kb_faq SET question = ?, variants_json = ?, answer = ?, links_json = ?, "
-                "origin = ?, digest = ?, updated_at = ? WHERE faq_id = ?",
-                (*values, now, faq_id),
-            )
-            await conn.execute("DELETE FROM kb_units WHERE faq_id = ?", (faq_id,))
-            outcome = "~"
-        source = faq_source(faq.key)
-        cur = await conn.execute(
-            "INSERT INTO kb_units (guild_id, kind, source, faq_id, position, heading, text) "
-            "VALUES (?, 'faq', ?, ?, 0, NULL, ?)",
-            (guild_id, source, faq_id, faq.answer),
-        )
-        await conn.execute(
-            "INSERT INTO kb_fts (rowid, title, heading, body, scope, kind, guild_id, source) "
-            "VALUES (?, ?, ?, ?, ?, 'kindfaq', ?, ?)",
-            (
-                cur.lastrowid,
-                index_text(faq.question),
-                LABEL_SEPARATOR.join(index_text(v) for v in faq.variants),
-                index_text(faq.answer),
-                _scope(guild_id),
-                guild_id,
-                source,
-            ),
-        )
-        return outcome
 
     async def delete_faq(self, guild_id: int, key: str) -> bool:
         # kb_units rows go by ON DELETE CASCADE; their trigger removes them from kb_fts.

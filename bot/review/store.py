@@ -33,6 +33,7 @@ _CASE_COLUMNS = (
 )
 _SELECT_CASE = f"SELECT {_CASE_COLUMNS} FROM review_cases"  # noqa: S608 (fixed column list)
 DAY_S = 86_400
+PURGE_CHUNK = 200  # cases a retention transaction (each: an update, an audit row, a read)
 _INSERT_BATCH_MAX = 200  # 14 parameters a row, far below SQLite's 32,766
 
 
@@ -460,8 +461,9 @@ class ReviewStore:
         Closed cases count from their decision; cases that never alerted (shadow rules only,
         never shown to anyone) count from their creation, so they are not kept forever.
         """
-        async with self.db.transaction() as conn:
-            async with conn.execute(
+        ids = [
+            int(r["case_id"])
+            for r in await self.db.fetchall(
                 "SELECT c.case_id FROM review_cases AS c "
                 "LEFT JOIN guild_settings AS s ON s.guild_id = c.guild_id "
                 "WHERE (c.text IS NOT NULL OR c.appeal_note IS NOT NULL) AND ("
@@ -469,20 +471,27 @@ class ReviewStore:
                 "     ? - coalesce(s.retention_days, ?) * ?)"
                 "  OR (c.alerted = 0 AND c.created_at <= ? - coalesce(s.retention_days, ?) * ?))",
                 (now, default_retention_days, DAY_S, now, default_retention_days, DAY_S),
-            ) as cur:
-                ids = [int(r["case_id"]) for r in await cur.fetchall()]
-            purged: list[Case] = []
-            for case_id in ids:
-                await conn.execute(
-                    "UPDATE review_cases SET text = NULL, appeal_note = NULL, "
-                    "text_dropped = coalesce(text_dropped, 'retention'), updated_at = ? "
-                    "WHERE case_id = ?",
-                    (now, case_id),
-                )
-                await _audit(conn, case_id, "text_purged", None, now)
-                case = await _fetch_case(conn, case_id)
-                if case is not None:
-                    purged.append(case)
+            )
+        ]
+        purged: list[Case] = []
+        # PURGE_CHUNK cases a transaction: a first purge of months of cases must not hold the
+        # database while members write and moderators click. Each case is purged with its
+        # audit row in one transaction; a purge cut short is finished by the next run.
+        for start in range(0, len(ids), PURGE_CHUNK):
+            async with self.db.transaction() as conn:
+                for case_id in ids[start : start + PURGE_CHUNK]:
+                    cur = await conn.execute(
+                        "UPDATE review_cases SET text = NULL, appeal_note = NULL, "
+                        "text_dropped = coalesce(text_dropped, 'retention'), updated_at = ? "
+                        "WHERE case_id = ? AND (text IS NOT NULL OR appeal_note IS NOT NULL)",
+                        (now, case_id),
+                    )
+                    if cur.rowcount != 1:
+                        continue  # purged meanwhile (the message was deleted, say)
+                    await _audit(conn, case_id, "text_purged", None, now)
+                    case = await _fetch_case(conn, case_id)
+                    if case is not None:
+                        purged.append(case)
         return purged
 
     # --- stats -------------------------------------------------------------------------------

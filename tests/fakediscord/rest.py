@@ -632,6 +632,9 @@ class Rest:
                 "command sync", call, "; ".join(f"{p.where}: {p.message}" for p in problems)
             )
             return json_response(400, rules.form_error(problems))
+        for command in commands:
+            for problem in rules.deprecated_fields(command):
+                self.fake.violation("deprecated command field", call, problem)
         old, guild_id = scope
         fresh: dict[str, dict[str, Any]] = {}
         for command in commands:

@@ -35,6 +35,16 @@ COMMANDS_MAX = 100
 COMMAND_OPTIONS_MAX = 25
 COMMAND_DESCRIPTION_MAX = 100
 IS_COMPONENTS_V2 = 1 << 15
+COMMAND_TOTAL_MAX = 4000  # name, description and every option's name/description/choices
+EMBED_URL_SCHEMES = ("http", "https", "attachment")  # what an embed's links may use
+_EMBED_URL_FIELDS: tuple[tuple[str, ...], ...] = (
+    ("url",),
+    ("author", "url"),
+    ("author", "icon_url"),
+    ("footer", "icon_url"),
+    ("image", "url"),
+    ("thumbnail", "url"),
+)
 
 _COMMAND_NAME = re.compile(r"^[-_'\w]{1,32}$")
 
@@ -67,6 +77,24 @@ def _too_long(path: tuple[str | int, ...], value: object, limit: int) -> list[Pr
     if isinstance(value, str) and len(value) > limit:
         return [Problem(path, "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")]
     return []
+
+
+def _scheme_problem(path: tuple[str | int, ...], value: object) -> list[Problem]:
+    """Discord refuses a link whose scheme is not http(s) (or attachment:// for embeds); a
+    relative address has no scheme at all and is refused the same way."""
+    if value is None:
+        return []
+    text = str(value)
+    scheme = text.split(":", 1)[0].lower() if ":" in text else ""
+    if scheme in EMBED_URL_SCHEMES and "://" in text:
+        return []
+    return [
+        Problem(
+            path,
+            "URL_TYPE_INVALID_SCHEME",
+            f'Scheme "{scheme}" is not supported. Scheme must be one of {EMBED_URL_SCHEMES}.',
+        )
+    ]
 
 
 def embed_text_length(embed: dict[str, Any]) -> int:
@@ -121,6 +149,11 @@ def check_embeds(embeds: list[dict[str, Any]]) -> list[Problem]:
         problems += _too_long(
             (*at, "author", "name"), (embed.get("author") or {}).get("name"), EMBED_AUTHOR_MAX
         )
+        for fields_path in _EMBED_URL_FIELDS:
+            node: object = embed
+            for key in fields_path:
+                node = node.get(key) if isinstance(node, dict) else None
+            problems += _scheme_problem((*at, *fields_path), node)
         total += embed_text_length(embed)
     if total > EMBED_TOTAL_MAX:
         problems.append(
@@ -176,6 +209,8 @@ def check_components(components: list[dict[str, Any]], flags: int = 0) -> list[P
                             ("components", "url"), "BASE_TYPE_REQUIRED", "This field is required"
                         )
                     )
+                elif not str(component["url"]).startswith(("http://", "https://", "discord://")):
+                    problems += _scheme_problem(("components", "url"), component["url"])
             elif component.get("style") != 6 and not custom_id:
                 problems.append(
                     Problem(
@@ -281,6 +316,12 @@ def check_modal(data: dict[str, Any]) -> list[Problem]:
             problems += _too_long(
                 ("data", "components", "value"), component.get("value"), TEXT_INPUT_VALUE_MAX
             )
+            # A pre-filled value must fit the input's own max_length, as a member's would.
+            own_max = component.get("max_length")
+            if own_max is not None and int(own_max) < TEXT_INPUT_VALUE_MAX:
+                problems += _too_long(
+                    ("data", "components", "value"), component.get("value"), int(own_max)
+                )
             if int(component.get("max_length") or 0) > TEXT_INPUT_VALUE_MAX:
                 problems.append(
                     Problem(
@@ -311,7 +352,35 @@ def check_commands(commands: list[dict[str, Any]]) -> list[Problem]:
         names.add(key)
         if kind == 1:
             problems += _check_option_like((i,), command)
+            total = command_text_length(command)
+            if total > COMMAND_TOTAL_MAX:
+                problems.append(
+                    Problem(
+                        (i,),
+                        "APPLICATION_COMMAND_TOO_LARGE",
+                        f"Command exceeds maximum size ({COMMAND_TOTAL_MAX}): {total}",
+                    )
+                )
     return problems
+
+
+def command_text_length(item: dict[str, Any]) -> int:
+    """What Discord counts towards a command's 4,000 characters: its name and description and
+    those of every subcommand, group and option, and every choice's name and value."""
+    total = len(str(item.get("name") or "")) + len(str(item.get("description") or ""))
+    for choice in item.get("choices") or []:
+        total += len(str(choice.get("name") or "")) + len(str(choice.get("value") or ""))
+    for option in item.get("options") or []:
+        total += command_text_length(option)
+    return total
+
+
+def deprecated_fields(command: dict[str, Any]) -> list[str]:
+    """Fields Discord has deprecated that a command relies on: `dm_permission` without
+    `contexts` (Discord reads `contexts`; discord.py sends both)."""
+    if command.get("dm_permission") is False and command.get("contexts") is None:
+        return [f"/{command.get('name')}: dm_permission without contexts"]
+    return []
 
 
 def _check_option_like(at: tuple[str | int, ...], item: dict[str, Any]) -> list[Problem]:

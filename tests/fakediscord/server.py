@@ -220,6 +220,8 @@ class FakeDiscord:
         self._expect_violations = False
         self._faults: list[_Fault] = []
         self._buckets: list[_Bucket] = []
+        self._global: _Bucket | None = None  # rate_limit_global(): every bot request counts
+        self.global_limited = 0  # 429s the global bucket served
         self._waiters: list[_Waiter] = []
         self._auto_mark = 0
         self._runner: web.AppRunner | None = None
@@ -797,8 +799,33 @@ class FakeDiscord:
         X-RateLimit headers on every answer and 429 beyond the limit."""
         self._buckets.append(_Bucket(method.upper() if method else None, route, limit, per))
 
+    def rate_limit_global(self, *, limit: int, per: float) -> None:
+        """Emulate Discord's global limit (50 requests a second per bot, across every route):
+        beyond `limit` calls in `per` seconds, 429 with `X-RateLimit-Global: true`, scope
+        "global" and `retry_after` in the body. Interaction callbacks and followups (authorised
+        by their token) do not count, as on Discord."""
+        self._global = _Bucket(None, "*", limit, per)
+
+    def _global_fault(self, call: Call) -> web.Response | None:
+        bucket = self._global
+        if bucket is None or not call.authorized:
+            return None
+        now = time.monotonic()
+        reset_at, used = bucket.windows.get("", (now + bucket.per, 0))
+        if now >= reset_at:
+            reset_at, used = now + bucket.per, 0
+        if used >= bucket.limit:
+            call.fault = "429"
+            self.global_limited += 1
+            return self._too_many(reset_at - now, is_global=True, bucket=call.route)
+        bucket.windows[""] = (reset_at, used + 1)
+        return None
+
     def _fault_for(self, call: Call) -> tuple[web.Response | None, dict[str, str]]:
         """An injected answer for this call, or (None, rate-limit headers to add)."""
+        limited = self._global_fault(call)
+        if limited is not None:
+            return limited, {}
         for fault in self._faults:
             if fault.remaining <= 0 or not matches(call, fault.method, fault.route):
                 continue
@@ -939,6 +966,19 @@ class FakeDiscord:
         )
         message.payload.update(mentions=fresh["mentions"], mention_roles=fresh["mention_roles"])
         await self.dispatch("MESSAGE_UPDATE", message.payload)
+
+    async def update_message_partially(self, message_id: int, **fields: Any) -> None:
+        """MESSAGE_UPDATE with only some fields and no content or author, as Discord sends when
+        it adds a link preview (`embeds=[...]`) or when the bot may not read the content
+        (`content=""`). The stored message keeps its text."""
+        message = self.messages[message_id]
+        data: dict[str, Any] = {"id": str(message.id), "channel_id": str(message.channel_id)}
+        if message.guild_id:
+            data["guild_id"] = str(message.guild_id)
+        data.update(fields)
+        if "embeds" in fields:
+            message.payload = {**message.payload, "embeds": list(fields["embeds"])}
+        await self.dispatch("MESSAGE_UPDATE", data)
 
     async def delete_message(self, message_id: int) -> None:
         """The author (or a moderator) deletes a message: MESSAGE_DELETE."""

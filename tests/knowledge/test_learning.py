@@ -345,9 +345,12 @@ async def test_attach_stops_before_the_variants_outgrow_the_edit_form(
     kb: KnowledgeService,
 ) -> None:
     key = "faq-dove-si-parcheggia-per-il-meetup"
-    many = [f"variante numero {n} della domanda sul parcheggio" for n in range(40)]
+    # As many variants as the form holds, so the member's wording no longer fits beside them.
+    many: list[str] = []
+    while len("\n".join([*many, "x" * 48])) <= VARIANTS_TEXT_MAX:
+        many.append(f"variante numero {len(many):02d} della domanda sul parcheggio")
     await kb.edit_faq(GUILD, key, variants=many)
-    assert len("\n".join(many)) + len(CAR) > VARIANTS_TEXT_MAX
+    assert len("\n".join([*many, CAR])) > VARIANTS_TEXT_MAX
     await kb.learning.ask(CAR, GUILD)
     (item,) = (await kb.learning.unanswered(GUILD)).items
     with pytest.raises(KnowledgeError, match="formulazioni"):
