@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 import shlex
 import sys
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TextIO
@@ -18,6 +20,12 @@ LOCAL_GUILD_NAME = "Accademia (locale)"
 MEMBER = (100, "membro")
 MODERATOR = (200, "moderatrice")
 CHANNELS = {"generale": 10, "domande": 11, "moderazione": 12}
+
+# Console message ids are shaped like Discord's snowflakes: milliseconds since Discord's epoch
+# in the high bits, then ten bits of the process id and a twelve-bit counter. Sessions come and
+# go while the database stays, so an id must never be handed out twice.
+DISCORD_EPOCH_MS = 1_420_070_400_000
+_PROCESS_BITS = 10
 
 CommandHandler = Callable[["Session", list[str], str], Awaitable[list[str]]]
 ChatHandler = Callable[["Session", "ChatLine"], Awaitable[list[str]]]
@@ -70,6 +78,29 @@ class Registry:
         return handler
 
 
+def snowflake(now_s: float, process: int = 0) -> int:
+    """A Discord-like id for a message written at `now_s` (seconds since 1970)."""
+    ms = max(int(now_s * 1000) - DISCORD_EPOCH_MS, 0)
+    return (ms << 22) | ((process & ((1 << _PROCESS_BITS) - 1)) << 12)
+
+
+class MessageIds:
+    """Ids for the messages typed at the console: unique across sessions on one database.
+
+    Each id is above `floor` (the highest id the database already holds a case for) and above
+    the previous one, and follows the clock otherwise: if the clock goes back, ids still grow.
+    """
+
+    def __init__(self, floor: int, clock: Callable[[], float] = time.time) -> None:
+        self._last = floor
+        self._clock = clock
+        self._process = os.getpid()
+
+    def next(self) -> int:
+        self._last = max(snowflake(self._clock(), self._process), self._last + 1)
+        return self._last
+
+
 @dataclass
 class Session:
     """One person at the console: who they are and where they are writing."""
@@ -78,7 +109,7 @@ class Session:
     registry: Registry
     user: tuple[int, str] = MEMBER
     channel: str = "generale"
-    _next_message_id: int = 1_000
+    message_ids: MessageIds = field(default_factory=lambda: MessageIds(0))
 
     @property
     def guild_id(self) -> int:
@@ -99,9 +130,11 @@ class Session:
             return []
         if line.startswith("/"):
             return await self._command(line)
-        self._next_message_id += 1
+        message_id = self.message_ids.next()
+        while self.core.review.known(self.guild_id, message_id) is not None:
+            message_id = self.message_ids.next()  # never an edit of someone else's message
         chat = ChatLine(
-            message_id=self._next_message_id,
+            message_id=message_id,
             guild_id=self.guild_id,
             channel_id=self.channel_id,
             channel_name=self.channel,
@@ -179,7 +212,8 @@ def build_registry(extensions: tuple[str, ...] = CONSOLE_EXTENSIONS) -> Registry
 
 async def open_session(core: Core) -> Session:
     await core.ensure_guild(LOCAL_GUILD_ID, LOCAL_GUILD_NAME)
-    return Session(core=core, registry=build_registry())
+    floor = await core.review.max_message_id(LOCAL_GUILD_ID)
+    return Session(core=core, registry=build_registry(), message_ids=MessageIds(floor))
 
 
 async def run_console(core: Core, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:

@@ -95,3 +95,78 @@ def test_invalid_settings_are_reported_together(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "RETE_LOG_LEVEL" in result.stderr
     assert "RETE_DEV_GUILD_ID" in result.stderr
+
+
+# --- message ids: unique across sessions on one database ------------------------------------
+
+FLAGGED = (
+    "mi fai il logo gratis? non ho budget",
+    "mi scrivi un articolo gratis per il mio blog? non posso pagare",
+    "potresti farmi il sito gratis per favore? non ho soldi",
+)
+
+
+def test_three_sessions_on_one_database_open_three_cases(tmp_path: Path) -> None:
+    """Each session writes one different flagged request; none is lost or overwritten."""
+    for text in FLAGGED:
+        session = run_rete(
+            ["console"],
+            f"/as mod\n/setup review-channel moderazione\n/as member\n{text}\n",
+            tmp_path,
+        )
+        assert session.returncode == 0, session.stderr
+        assert "Caso #" in session.stdout, session.stdout
+    result = run_rete(
+        ["console"],
+        "/as mod\n/review pending\n/review case 1\n/review case 2\n/review case 3\n",
+        tmp_path,
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Casi da rivedere: 3" in out
+    pending = out.split("Casi da rivedere: 3", 1)[1].split("Caso #1", 1)[0]
+    for case_id, text in enumerate(FLAGGED, start=1):
+        assert f"#{case_id} ·" in pending
+        assert f"«{text}»" in pending
+        shown = out.split(f"Caso #{case_id} ·", 1)[1].split("Stato:", 1)[0]
+        # The case's text is its own request (highlighted with ** around matched words).
+        assert shown.replace("**", "").count(text) == 1, shown
+
+
+def test_message_ids_grow_even_when_the_clock_goes_back() -> None:
+    from bot.console import MessageIds, snowflake
+
+    now = [1_800_000_000.0]
+    ids = MessageIds(floor=0, clock=lambda: now[0])
+    first = ids.next()
+    assert first >= snowflake(now[0])
+    now[0] -= 3600  # the clock is set back an hour
+    second = ids.next()
+    third = ids.next()
+    assert first < second < third
+    # A new session after the clock went back starts above what the database holds.
+    later = MessageIds(floor=third, clock=lambda: now[0] - 86_400)
+    assert later.next() > third
+
+
+async def test_a_new_message_is_never_taken_for_an_edit(tmp_path: Path) -> None:
+    """Two sessions on one database: the second's first message opens its own case."""
+    settings = Settings(db_path=tmp_path / "c.db")
+    texts_by_session = FLAGGED[:2]
+    for text in texts_by_session:
+        core = await Core.open(settings)
+        try:
+            session = await open_session(core)
+            await session.handle("/as mod")
+            await session.handle("/setup review-channel moderazione")
+            await session.handle("/as member")
+            out = await session.handle(text)
+            assert any("Caso #" in line for line in out), out
+        finally:
+            await core.close()
+    core = await Core.open(settings)
+    try:
+        cases = await core.review.pending(1)
+        assert sorted(c.text or "" for c in cases) == sorted(texts_by_session)
+    finally:
+        await core.close()

@@ -32,6 +32,11 @@ def _channel(channel_id: int | None) -> str:
     return str(channel_id)
 
 
+def _snippet(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def parse_duration(raw: str) -> int | None:
     """'10m', '1h', '2ore', '1d', '1w', or plain minutes → seconds; None if unreadable."""
     match = _DURATION.match(raw.strip().lower())
@@ -173,6 +178,8 @@ def register(registry: Registry) -> None:
                 f"  #{case.case_id} · {texts.STATUS_SHORT[case.status]} · {_name(case.author_id)} "
                 f"in #{_channel(case.channel_id)} · {case.score:.2f} · {', '.join(case.rules)}"
             )
+            if case.text is not None:
+                lines.append(f"    «{_snippet(case.text)}»")
         return lines
 
     @registry.command(
