@@ -120,6 +120,13 @@ REVIEW_PENDING_LINE = (
 )
 REVIEW_PENDING_SHADOW = "👻 solo regole in prova"
 REVIEW_PENDING_MORE = "…e altri {count}. Usa /review case per aprirne uno."
+REVIEW_CONFIRM_UNKNOWN_WORD = (
+    "Parola sconosciuta «{word}»: dopo /review confirm N puoi scrivere solo {valid}. "
+    "Nessuna decisione presa."
+)
+REVIEW_CONFIRM_BAD_TIMEOUT = (
+    "Uso: /review confirm N [cancella] [timeout 10m|1h|1d|1w]. Nessuna decisione presa."
+)
 REVIEW_STATS_TITLE = "Revisione: come vanno le regole"
 REVIEW_STATS_STATUS = "Da rivedere {open} · confermati {confirmed} · falsi positivi {dismissed}"
 REVIEW_STATS_LINE = (
@@ -270,10 +277,34 @@ POLICY_HISTORY_HEADER = "Ultime modifiche alla policy:"
 POLICY_HISTORY_LINE = "  v{version} {at} da {actor}: {action} {detail}"
 POLICY_HISTORY_EMPTY = "Nessuna modifica registrata."
 POLICY_IMPORTED = "Policy importata: {rules} regole, {lists} liste (policy v{version})."
+POLICY_EXPORTED_TO = "Policy v{version} scritta in {path}."
+POLICY_IMPORT_SAME = (
+    "Il file è identico alla policy attuale (v{version}): nessuna modifica, versione invariata."
+)
+POLICY_IMPORT_OLDER = (
+    "Nota: il file era stato esportato dalla policy v{exported}, ma la policy attuale era la "
+    "v{previous}: le modifiche fatte dopo la v{exported} sono state sostituite "
+    "(vedi /policy history)."
+)
+POLICY_FLAGS_NOTHING = (
+    "Questa policy non può segnalare nessun messaggio: {why}. Nessuna modifica applicata. "
+    "Se vuoi davvero spegnere le segnalazioni, ripeti consentendolo esplicitamente "
+    "(rete policy import --allow-no-flagging FILE; in console e su Discord l'opzione "
+    "allow-no-flagging)."
+)
+POLICY_FLAGS_NOTHING_NO_RULES = "non ha regole con peso positivo"
+POLICY_FLAGS_NOTHING_LOW = (
+    "anche con tutte le regole insieme il punteggio arriva a {max:g}, sotto la soglia {threshold:g}"
+)
+POLICY_FLAGGING_OFF = (
+    "⚠ Segnalazioni spente: la policy attuale (v{version}) non può segnalare nessun messaggio "
+    "({why}). Reimporta una policy con regole o abbassa la soglia."
+)
 POLICY_USAGE = (
     "Uso: /policy test TESTO | /policy rules | /policy threshold N | "
     "/policy shadow REGOLA on|off | /policy weight REGOLA N | /policy allow [add|remove FRASE] | "
-    "/policy exempt role|channel ID on|off | /policy history"
+    "/policy exempt role|channel ID on|off | /policy history | "
+    "/policy import FILE [--allow-no-flagging] | /policy export [FILE]"
 )
 
 # --- Knowledge base (issue 5) ---------------------------------------------------------------

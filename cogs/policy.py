@@ -200,17 +200,24 @@ class Policy(
     @app_commands.command(
         name="threshold", description="La soglia oltre cui un messaggio è segnalato"
     )
-    @app_commands.describe(value="Per esempio 1.0")
+    @app_commands.describe(
+        value="Per esempio 1.0",
+        allow_no_flagging="Consenti una soglia che nessun messaggio raggiunge",
+    )
     @moderators_only()
     async def threshold(
         self,
         interaction: discord.Interaction[ReteBot],
         value: app_commands.Range[float, 0.05, 100.0],
+        allow_no_flagging: bool = False,
     ) -> None:
         """La soglia oltre cui un messaggio è segnalato."""
         assert interaction.guild_id is not None
         spec = await self.bot.core.policy.set_threshold(
-            interaction.guild_id, value, interaction.user.id
+            interaction.guild_id,
+            value,
+            interaction.user.id,
+            allow_no_flagging=allow_no_flagging,
         )
         await reply(
             interaction,
@@ -283,24 +290,25 @@ class Policy(
         )
 
     @app_commands.command(name="import", description="Sostituisci la policy con un file YAML")
-    @app_commands.describe(file="Il file esportato con /policy export, modificato")
+    @app_commands.describe(
+        file="Il file esportato con /policy export, modificato",
+        allow_no_flagging="Consenti una policy che non segnala nulla (segnalazioni spente)",
+    )
     @moderators_only()
     async def import_(
-        self, interaction: discord.Interaction[ReteBot], file: discord.Attachment
+        self,
+        interaction: discord.Interaction[ReteBot],
+        file: discord.Attachment,
+        allow_no_flagging: bool = False,
     ) -> None:
         """Sostituisci la policy con un file YAML."""
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         text = await _read_policy_file(file)
-        spec = await self.bot.core.policy.import_yaml(
-            interaction.guild_id, text, interaction.user.id
+        result = await self.bot.core.policy.import_policy(
+            interaction.guild_id, text, interaction.user.id, allow_no_flagging=allow_no_flagging
         )
-        await reply(
-            interaction,
-            texts.POLICY_IMPORTED.format(
-                rules=len(spec.rules), lists=len(spec.lists), version=spec.version
-            ),
-        )
+        await reply(interaction, "\n".join(neutralise(line) for line in result.lines()))
 
     @app_commands.command(name="export", description="La policy come file YAML")
     @moderators_only()

@@ -49,6 +49,11 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     imp = commands.add_parser("import", help="replace the guild's policy with a YAML file")
     imp.add_argument("file", type=Path)
     imp.add_argument("--actor", type=int, default=0, help="who is importing (Discord id)")
+    imp.add_argument(
+        "--allow-no-flagging",
+        action="store_true",
+        help="accept a policy that can flag no message (no rules, or a threshold out of reach)",
+    )
     _common(imp)
     imp.set_defaults(func=_cmd_import)
 
@@ -147,12 +152,11 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     text = args.file.read_text("utf-8-sig")
 
     async def body(core: Any) -> int:
-        spec = await core.policy.import_yaml(args.guild, text, actor_id=args.actor)
-        print(
-            texts.POLICY_IMPORTED.format(
-                rules=len(spec.rules), lists=len(spec.lists), version=spec.version
-            )
+        result = await core.policy.import_policy(
+            args.guild, text, actor_id=args.actor, allow_no_flagging=args.allow_no_flagging
         )
+        for line in result.lines():
+            print(line)
         return 0
 
     return _with_core(args, settings, body)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.errors import UserFacingError
 from bot.policy.explain import explain
+from bot.policy.model import POLICY_TEXT_MAX_BYTES
 
 if TYPE_CHECKING:
     from bot.console import Registry, Session
@@ -32,6 +34,15 @@ def _number(word: str) -> float:
         raise UserFacingError(texts.POLICY_USAGE) from None
 
 
+ALLOW_NO_FLAGGING = ("--allow-no-flagging", "allow-no-flagging", "allow_no_flagging")
+
+
+def _allow_flag(args: list[str]) -> tuple[bool, list[str]]:
+    """(whether the moderator allows a policy that flags nothing, the other arguments)."""
+    rest = [a for a in args if a.lower() not in ALLOW_NO_FLAGGING]
+    return len(rest) != len(args), rest
+
+
 Handler = Callable[["Session", list[str], str], Awaitable[list[str]]]
 
 
@@ -45,6 +56,20 @@ def _guard(handler: Handler) -> Handler:
             return [str(exc)]
 
     return wrapper
+
+
+def read_policy_file(path: Path) -> str:
+    """A policy file's text, with the same size cap as an attachment to /policy import."""
+    try:
+        if path.stat().st_size > POLICY_TEXT_MAX_BYTES:
+            raise UserFacingError(
+                texts.POLCMD_FILE_TOO_BIG.format(kb=POLICY_TEXT_MAX_BYTES // 1024)
+            )
+        return path.read_text("utf-8-sig")
+    except OSError as exc:
+        raise UserFacingError(f"{path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UserFacingError(texts.POLCMD_FILE_NOT_TEXT) from None
 
 
 def register(registry: Registry) -> None:
@@ -90,10 +115,11 @@ def register(registry: Registry) -> None:
     )
     @_guard
     async def _threshold(session: Session, args: list[str], raw: str) -> list[str]:
+        allow, args = _allow_flag(args)
         if len(args) != 1:
             return [texts.POLICY_USAGE]
         spec = await session.core.policy.set_threshold(
-            session.guild_id, _number(args[0]), actor_id=session.user[0]
+            session.guild_id, _number(args[0]), actor_id=session.user[0], allow_no_flagging=allow
         )
         return [texts.POLICY_THRESHOLD_SET.format(threshold=spec.threshold, version=spec.version)]
 
@@ -171,6 +197,43 @@ def register(registry: Registry) -> None:
                 kind=args[0], target=args[1], state="on" if on else "off", version=spec.version
             )
         ]
+
+    @registry.command(
+        "policy import",
+        "/policy import FILE [--allow-no-flagging]",
+        "sostituisci la policy con un file YAML",
+        moderator_only=True,
+    )
+    @_guard
+    async def _import(session: Session, args: list[str], raw: str) -> list[str]:
+        allow, args = _allow_flag(args)
+        if len(args) != 1:
+            return [texts.POLICY_USAGE]
+        text = read_policy_file(Path(args[0]))
+        result = await session.core.policy.import_policy(
+            session.guild_id, text, actor_id=session.user[0], allow_no_flagging=allow
+        )
+        return result.lines()
+
+    @registry.command(
+        "policy export",
+        "/policy export [FILE]",
+        "la policy come YAML (a schermo o in un file)",
+        moderator_only=True,
+    )
+    @_guard
+    async def _export(session: Session, args: list[str], raw: str) -> list[str]:
+        await session.core.ensure_guild(session.guild_id)
+        text = session.core.policy.export_yaml(session.guild_id)
+        if not args:
+            return text.splitlines()
+        path = Path(args[0])
+        try:
+            path.write_text(text, "utf-8")  # noqa: ASYNC240 (a small file, at a console)
+        except OSError as exc:
+            raise UserFacingError(f"{path}: {exc.strerror}") from None
+        version = session.core.policy.version(session.guild_id)
+        return [texts.POLICY_EXPORTED_TO.format(path=path, version=version)]
 
     @registry.command(
         "policy history", "/policy history", "le ultime modifiche alla policy", moderator_only=True

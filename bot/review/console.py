@@ -46,6 +46,34 @@ def parse_duration(raw: str) -> int | None:
     return int(match.group(1)) * _UNITS.get(unit, 60)
 
 
+DELETE_WORDS = ("cancella", "elimina")
+TIMEOUT_WORD = "timeout"
+
+
+def parse_confirm_words(words: list[str]) -> tuple[bool, int] | str:
+    """(delete, timeout seconds) from the words after `/review confirm N`, or the error to show.
+
+    Every word must be known: a typo («cancela») must not confirm without deleting.
+    """
+    delete = False
+    timeout = 0
+    rest = [w.lower() for w in words]
+    while rest:
+        word = rest.pop(0)
+        if word in DELETE_WORDS:
+            delete = True
+        elif word == TIMEOUT_WORD:
+            parsed = parse_duration(rest.pop(0)) if rest else None
+            if parsed is None:
+                return texts.REVIEW_CONFIRM_BAD_TIMEOUT
+            timeout = parsed
+        else:
+            return texts.REVIEW_CONFIRM_UNKNOWN_WORD.format(
+                word=word, valid=", ".join([*DELETE_WORDS, TIMEOUT_WORD + " 10m|1h|1d|1w"])
+            )
+    return delete, timeout
+
+
 def describe(outcome: Outcome) -> list[str]:
     """What the bot would do in Discord, one line each."""
     lines: list[str] = []
@@ -213,15 +241,10 @@ def register(registry: Registry) -> None:
         case_id = _case_id(args)
         if case_id is None or await session.core.review.get(session.guild_id, case_id) is None:
             return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
-        words = [a.lower() for a in args[1:]]
-        delete = any(w in ("cancella", "elimina") for w in words)
-        timeout = 0
-        if "timeout" in words:
-            position = words.index("timeout")
-            parsed = parse_duration(words[position + 1]) if position + 1 < len(words) else None
-            if parsed is None:
-                return ["Uso: /review confirm N [cancella] [timeout 10m|1h|1d|1w]"]
-            timeout = parsed
+        parsed_words = parse_confirm_words(args[1:])
+        if isinstance(parsed_words, str):
+            return [parsed_words]  # an unknown word: nothing is decided
+        delete, timeout = parsed_words
         try:
             decision = Decision(delete, timeout)
         except ValueError as exc:
@@ -253,7 +276,9 @@ def register(registry: Registry) -> None:
 
     @registry.command("review stats", "/review stats", "precisione per regola", moderator_only=True)
     async def _stats(session: Session, args: list[str], raw: str) -> list[str]:
-        return stats_lines(await session.core.review.stats(session.guild_id))
+        off = session.core.policy.flagging_off(session.guild_id)
+        lines = stats_lines(await session.core.review.stats(session.guild_id))
+        return lines if off is None else [lines[0], "  " + off, *lines[1:]]
 
     @registry.command("appeal", "/appeal N NOTA", "«non era una richiesta gratuita»")
     async def _appeal(session: Session, args: list[str], raw: str) -> list[str]:
@@ -300,6 +325,7 @@ def register(registry: Registry) -> None:
             "  " + texts.SETUP_REVIEW_CHANNEL.format(value=channel),
             "  " + texts.SETUP_NUDGE.format(value=texts.NUDGE_MODE_LABELS[settings.nudge_mode]),
             "  " + texts.SETUP_RETENTION.format(days=settings.retention_days),
+            *(["  " + off] if (off := session.core.policy.flagging_off(guild)) else []),
             *_not_configured(settings.configured),
         ]
 

@@ -466,7 +466,18 @@ async def test_policy_export_then_import_a_file(rete: ReteHarness, fake: FakeDis
     data["threshold"] = 50.0
     upload = fake.upload("policy.yaml", yaml.safe_dump(data, allow_unicode=True).encode("utf-8"))
     it = await fake.slash(fake.moderator, "policy", {"file": upload}, subcommand="import")
-    assert "importata" in (await it.reply()).content
+    assert "non può segnalare" in (await it.reply()).content  # nobody said flagging may stop
+    assert rete.core.policy.spec(fake.guild.id).threshold != 50.0  # type: ignore[union-attr]
+    assert (await rete.core.policy.evaluate(fake.guild.id, FLAGGED)).flagged
+    it = await fake.slash(
+        fake.moderator,
+        "policy",
+        {"file": upload, "allow_no_flagging": True},
+        subcommand="import",
+    )
+    content = (await it.reply()).content
+    assert "importata" in content
+    assert "Segnalazioni spente" in content
     assert rete.core.policy.version(fake.guild.id) > version
     assert not (await rete.core.policy.evaluate(fake.guild.id, FLAGGED)).flagged
 
