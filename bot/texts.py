@@ -205,6 +205,23 @@ POLCMD_BACKTEST_EMPTY = "Nessun caso con il testo ancora conservato: niente da r
 POLCMD_ALERT = "segnalato"
 POLCMD_NO_ALERT = "non segnalato"
 
+# --- connecting to Discord (`rete run`) ----------------------------------------------------
+
+LOGIN_REFUSED = (
+    "Discord ha rifiutato il token (HTTP 401): controlla DISCORD_TOKEN nel Developer Portal "
+    "(Bot → Reset Token)."
+)
+LOGIN_INTENTS_REQUIRED = (
+    "Discord chiede di abilitare il Message Content Intent: Developer Portal → Bot → "
+    "Privileged Gateway Intents."
+)
+LOGIN_HTTP_STATUS = (
+    "Discord ha risposto con uno stato inatteso (HTTP {status}) al login: riprova più tardi "
+    "o controlla RETE_DISCORD_API_BASE se l'hai impostato."
+)
+LOGIN_UNREACHABLE = "Non riesco a raggiungere Discord ({reason}): controlla la connessione."
+LOGIN_TIMEOUT = "tempo scaduto"
+
 # --- policy (keyword policy: validation, console, CLI) -----------------------------------------
 
 POLICY_INVALID = "La policy non è valida, nessuna modifica applicata:"

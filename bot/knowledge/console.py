@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot import texts
 from bot.console import Registry, Session
+from bot.knowledge import KnowledgeService
 from bot.knowledge.models import Answer, ImportReport, KnowledgeError
 
 
@@ -37,11 +38,24 @@ def render_report(report: ImportReport) -> list[str]:
     return lines
 
 
+QUERY_ECHO_CHARS = 80  # a query quoted back in a reply: enough to recognise it
+
+
+def clip_query(query: str) -> str:
+    """The query as quoted back to its author: one line, at most QUERY_ECHO_CHARS."""
+    flat = " ".join(query.split())
+    return flat if len(flat) <= QUERY_ECHO_CHARS else flat[: QUERY_ECHO_CHARS - 1] + "…"
+
+
+async def knowledge_is_empty(knowledge: KnowledgeService, guild_id: int) -> bool:
+    """No article and no FAQ entry the guild can see (its own or the shared ones)."""
+    if await knowledge.store.article_count(guild_id):
+        return False
+    return not await knowledge.faq_entries(guild_id)
+
+
 async def _empty(session: Session) -> bool:
-    knowledge = session.core.knowledge
-    return await knowledge.store.article_count(
-        session.guild_id
-    ) == 0 and not await knowledge.faq_entries(session.guild_id)
+    return await knowledge_is_empty(session.core.knowledge, session.guild_id)
 
 
 def register(registry: Registry) -> None:
@@ -73,12 +87,14 @@ def register(registry: Registry) -> None:
         query = " ".join(words)
         if not query and not article:
             return [texts.KB_CONSOLE_USAGE_EXCERPT]
+        if await _empty(session):
+            return [texts.KB_CONSOLE_EMPTY]
         try:
             excerpt = await session.core.knowledge.excerpt(query, article, session.guild_id)
         except KnowledgeError as exc:
             return [str(exc)]
         if excerpt is None:
-            return [texts.KB_EXCERPT_NONE.format(query=query)]
+            return [texts.KB_EXCERPT_NONE.format(query=clip_query(query))]
         heading = f"{excerpt.title} — {excerpt.section}" if excerpt.section else excerpt.title
         byline = ", ".join(x for x in (excerpt.author, excerpt.date) if x)
         lines = [heading + (f" ({byline})" if byline else ""), excerpt.text]
