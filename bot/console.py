@@ -20,6 +20,23 @@ LOCAL_GUILD_NAME = "Accademia (locale)"
 MEMBER = (100, "membro")
 MODERATOR = (200, "moderatrice")
 CHANNELS = {"generale": 10, "domande": 11, "moderazione": 12}
+SYSTEM_NAME = "Rete"  # actor 0: the bot itself (seeding a policy, automatic changes)
+
+
+def user_name(user_id: int | None) -> str:
+    """How the console names a user: @membro, @moderatrice, Rete for the bot, else the id."""
+    if not user_id:
+        return SYSTEM_NAME
+    for uid, name in (MEMBER, MODERATOR):
+        if uid == user_id:
+            return "@" + name
+    return str(user_id)
+
+
+def local_time(timestamp: float) -> str:
+    """A moment in the console's local time zone, to the minute."""
+    return time.strftime("%d/%m/%Y %H:%M", time.localtime(timestamp))
+
 
 # Console message ids are shaped like Discord's snowflakes: milliseconds since Discord's epoch
 # in the high bits, then ten bits of the process id and a twelve-bit counter. Sessions come and

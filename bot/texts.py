@@ -289,6 +289,9 @@ POLICY_RULE_REMOVED = "Regola «{name}» tolta (policy v{version})."
 POLICY_ALLOW_ADDED = "«{term}» aggiunto alla allow-list (policy v{version})."
 POLICY_ALLOW_REMOVED = "«{term}» tolto dalla allow-list (policy v{version})."
 POLICY_ALLOW_HEADER = "Allow-list: {terms}"
+POLICY_ALLOW_EMPTY = "La allow-list è vuota (aggiungi una frase con /policy allow add FRASE)."
+POLICY_ALLOW_PAGE_HEADER = "Allow-list: {count} frasi (pagina {page} di {pages}):"
+POLICY_ALLOW_NEXT = "Altre frasi: /policy allow pagina {page}"
 POLICY_EXEMPT_SET = "Esenzione {kind} {target}: {state} (policy v{version})."
 POLICY_HISTORY_HEADER = "Ultime modifiche alla policy:"
 POLICY_HISTORY_LINE = "  v{version} {at} da {actor}: {action} {detail}"
@@ -319,7 +322,8 @@ POLICY_FLAGGING_OFF = (
 )
 POLICY_USAGE = (
     "Uso: /policy test TESTO | /policy rules | /policy threshold N | "
-    "/policy shadow REGOLA on|off | /policy weight REGOLA N | /policy allow [add|remove FRASE] | "
+    "/policy shadow REGOLA on|off | /policy weight REGOLA N | "
+    "/policy allow [pagina N|add FRASE|remove FRASE] | "
     "/policy exempt role|channel ID on|off | /policy history | "
     "/policy import FILE [--allow-no-flagging] | /policy export [FILE]"
 )
@@ -352,6 +356,17 @@ KB_FAQ_LIST_LINE = "• `{key}` {question}{shared}"
 KB_FAQ_SHARED_MARK = " _(condivisa)_"
 KB_FAQ_LIST_EMPTY = "Non ci sono FAQ: importane un file con /faq import."
 KB_FAQ_EXPORTED = "Ecco le FAQ di questo server ({count}), in YAML: si reimportano con /faq import."
+KB_FAQ_EXPORTED_OWN = (
+    "FAQ proprie di questo server: {own}, in YAML (si reimportano con /faq import)."
+)
+KB_FAQ_EXPORT_SHARED_HINT = (
+    " Le {shared} FAQ condivise dell'Accademia non sono incluse: per averle tutte, "
+    "/faq export con shared (in console: /faq export tutte)."
+)
+KB_FAQ_EXPORTED_ALL = (
+    "Tutte le FAQ visibili in questo server: {count} ({own} proprie, {shared} condivise "
+    "dell'Accademia), in YAML."
+)
 KB_FAQ_IMPORT_BAD_FILE = "Allega un file YAML di FAQ (.yaml o .yml), come quello di /faq export."
 KB_IMPORT_REPORT = (
     "Importazione completata: articoli {a_added} nuovi, {a_updated} aggiornati, "
@@ -378,8 +393,8 @@ KB_FAQ_FIELD_LINKS = "Link (uno per riga, facoltativi)"
 KB_CONSOLE_USAGE_ASK = "Uso: /ask DOMANDA"
 KB_CONSOLE_USAGE_EXCERPT = "Uso: /excerpt TESTO [--article SLUG]"
 KB_CONSOLE_USAGE_FAQ = (
-    "Uso: /faq list | /faq add DOMANDA || RISPOSTA | /faq remove ID | /faq export | "
-    "/faq import FILE"
+    "Uso: /faq list | /faq add DOMANDA || RISPOSTA | /faq remove ID | "
+    "/faq export [tutte] (senza «tutte» solo le FAQ proprie del server) | /faq import FILE"
 )
 KB_CONSOLE_EMPTY = (
     "La base di conoscenza è vuota: carica il corpus dell'Accademia con "

@@ -353,7 +353,7 @@ class Policy(
             lines.append(
                 texts.POLICY_HISTORY_LINE.format(
                     version=change.version,
-                    at=change.at[:16].replace("T", " "),
+                    at=f"<t:{int(change.timestamp)}:f>",  # each reader's own local time
                     actor=f"<@{change.actor_id}>" if change.actor_id else "Rete",
                     action=neutralise(change.action),
                     detail=neutralise(limits.clip(change.detail, 120)),

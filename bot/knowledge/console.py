@@ -7,6 +7,7 @@ from pathlib import Path
 from bot import texts
 from bot.console import Registry, Session
 from bot.knowledge import KnowledgeService
+from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.models import Answer, ImportReport, KnowledgeError
 
 
@@ -38,6 +39,7 @@ def render_report(report: ImportReport) -> list[str]:
     return lines
 
 
+ALL_WORDS = ("tutte", "all", "shared", "condivise")
 QUERY_ECHO_CHARS = 80  # a query quoted back in a reply: enough to recognise it
 
 
@@ -150,7 +152,14 @@ def register(registry: Registry) -> None:
                 entry = await knowledge.remove_faq(session.guild_id, args[1])
                 return [texts.KB_FAQ_REMOVED.format(key=entry.key, question=entry.question)]
             if verb == "export":
-                return (await knowledge.export_faq(session.guild_id)).splitlines()
+                scope = args[1].lower() if len(args) > 1 else ""
+                if scope not in ("", *ALL_WORDS):
+                    return [texts.KB_CONSOLE_USAGE_FAQ]
+                exported = await export_faqs(
+                    knowledge, session.guild_id, include_shared=scope in ALL_WORDS
+                )
+                # The summary as a YAML comment: what is printed can still be imported.
+                return ["# " + exported.summary(), *exported.text.splitlines()]
             if verb == "import" and len(args) == 2:
                 path = Path(args[1])
                 try:

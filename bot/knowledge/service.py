@@ -127,11 +127,16 @@ class KnowledgeService:
             try:
                 report = await self.import_sources(self.sources)
                 log.info(
-                    "knowledge sources: %d articles added, %d updated; %d FAQ added, %d updated",
+                    "knowledge sources (%d): articles %d added, %d updated, %d unchanged; "
+                    "FAQ %d added, %d updated, %d unchanged; %d files skipped",
+                    len(self.sources),
                     report.articles_added,
                     report.articles_updated,
+                    report.articles_unchanged,
                     report.faqs_added,
                     report.faqs_updated,
+                    report.faqs_unchanged,
+                    len(report.skipped),
                 )
             except KnowledgeError as exc:
                 log.error("knowledge sources not imported: %s", exc)

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import texts
+from bot.console import local_time, user_name
 from bot.errors import UserFacingError
 from bot.policy.explain import explain
 from bot.policy.model import POLICY_TEXT_MAX_BYTES
@@ -56,6 +57,24 @@ def _guard(handler: Handler) -> Handler:
             return [str(exc)]
 
     return wrapper
+
+
+PAGE_WORDS = ("pagina", "page", "p")
+ALLOW_PAGE_SIZE = 15
+
+
+def allow_page(allow: tuple[str, ...], page: int) -> list[str]:
+    """One page of the allow-list, one phrase a line, with the way to the next page."""
+    if not allow:
+        return [texts.POLICY_ALLOW_EMPTY]
+    pages = -(-len(allow) // ALLOW_PAGE_SIZE)
+    page = min(page, pages)
+    start = (page - 1) * ALLOW_PAGE_SIZE
+    lines = [texts.POLICY_ALLOW_PAGE_HEADER.format(count=len(allow), page=page, pages=pages)]
+    lines += [f"  • {phrase}" for phrase in allow[start : start + ALLOW_PAGE_SIZE]]
+    if page < pages:
+        lines.append(texts.POLICY_ALLOW_NEXT.format(page=page + 1))
+    return lines
 
 
 def read_policy_file(path: Path) -> str:
@@ -158,17 +177,19 @@ def register(registry: Registry) -> None:
 
     @registry.command(
         "policy allow",
-        "/policy allow [add|remove FRASE]",
+        "/policy allow [pagina N|add FRASE|remove FRASE]",
         "frasi mai considerate indizi",
         moderator_only=True,
     )
     @_guard
     async def _allow(session: Session, args: list[str], raw: str) -> list[str]:
         policy = session.core.policy
-        if not args:
+        if not args or args[0].lower() in PAGE_WORDS:
+            if args and (len(args) != 2 or not args[1].isdigit() or int(args[1]) < 1):
+                return [texts.POLICY_USAGE]
+            await session.core.ensure_guild(session.guild_id)
             spec = policy.spec(session.guild_id)
-            terms = ", ".join(spec.allow) if spec else ""
-            return [texts.POLICY_ALLOW_HEADER.format(terms=terms or "—")]
+            return allow_page(spec.allow if spec else (), int(args[1]) if args else 1)
         action, phrase = args[0].lower(), " ".join(args[1:]).strip()
         if action not in ("add", "remove") or not phrase:
             return [texts.POLICY_USAGE]
@@ -248,8 +269,8 @@ def register(registry: Registry) -> None:
             lines.append(
                 texts.POLICY_HISTORY_LINE.format(
                     version=change.version,
-                    at=change.at,
-                    actor=change.actor_id,
+                    at=local_time(change.timestamp),
+                    actor=user_name(change.actor_id),
                     action=change.action,
                     detail=change.detail,
                 )
