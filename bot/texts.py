@@ -4,8 +4,16 @@ from __future__ import annotations
 
 CONSOLE_BANNER = (
     "Rete, console offline. Scrivi come un membro del server «Accademia (locale)»; "
-    "i comandi iniziano con / (prova /help). Ctrl-D per uscire."
+    "i comandi iniziano con / (prova /help, Tab completa). /quit o Ctrl-D per uscire."
 )
+CONSOLE_ANSWER_COOLDOWN = (
+    "(Nessuna risposta automatica: in #{channel} Rete ha già risposto meno di {cooldown} s fa "
+    "e risponde da sola al massimo una volta ogni {cooldown} s per canale; di nuovo tra "
+    "{left} s. Con /ask risponde subito.)"
+)
+CONSOLE_GROUP = "Comandi di /{group}:"
+CONSOLE_BYE = "Ciao!"
+CONSOLE_INTERRUPTED = "(interrotto)"
 CLI_FILE_NOT_UTF8 = "il file non è testo UTF-8"
 OFFLINE_HINT = (
     "Nessun DISCORD_TOKEN: avvio la console offline. Per collegarti a Discord metti il token "
@@ -382,7 +390,10 @@ KB_FEED_FOLLOWED_QUIET = "Seguo il feed {url} (senza annunci)."
 KB_FEED_UNFOLLOWED = "Non seguo più il feed {url}."
 KB_FEED_NOT_FOUND = "Non seguivo il feed {url}."
 KB_FEED_ANNOUNCE = "📰 Nuovo articolo sul blog: **{title}**{link}"
-KB_ANSWER_CHANNEL_ON = "In {channel} risponderò da sola alle domande, quando sono sicura."
+KB_ANSWER_CHANNEL_ON = (
+    "In {channel} risponderò da sola alle domande, quando sono sicura, al massimo una volta "
+    "ogni 2 minuti per canale (per non invadere la conversazione; /ask risponde sempre)."
+)
 KB_ANSWER_CHANNEL_OFF = "In {channel} non risponderò più da sola alle domande."
 KB_FAQ_MODAL_TITLE = "Nuova FAQ"
 KB_FAQ_EDIT_MODAL_TITLE = "Modifica FAQ"

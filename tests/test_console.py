@@ -170,3 +170,76 @@ async def test_a_new_message_is_never_taken_for_an_edit(tmp_path: Path) -> None:
         assert sorted(c.text or "" for c in cases) == sorted(texts_by_session)
     finally:
         await core.close()
+
+
+# --- commands as people type them ------------------------------------------------------------
+
+
+async def test_commands_ignore_case_and_bare_groups_list_their_subcommands(
+    tmp_path: Path,
+) -> None:
+    core = await Core.open(Settings(db_path=tmp_path / "c.db"))
+    try:
+        session = await open_session(core)
+        assert (await session.handle("/HELP"))[0] == (await session.handle("/help"))[0]
+        await session.handle("/As MOD")
+        assert session.is_moderator
+        pending = await session.handle("/Review PENDING")
+        assert "sconosciuto" not in pending[0]
+        for group in ("review", "knowledge", "policy", "faq"):
+            out = await session.handle(f"/{group}")
+            assert out[0] == f"Comandi di /{group}:", out
+            listed = [line.split()[0] for line in out[1:]]
+            expected = ["/" + name.split()[0] for name in session.registry.commands]
+            assert listed
+            assert all(item == f"/{group}" for item in listed), listed
+            assert len(listed) == sum(
+                1 for name in session.registry.commands if name.startswith(group + " ")
+            )
+            assert f"/{group}" in expected
+        assert "sconosciuto" in (await session.handle("/nessuno"))[0]
+    finally:
+        await core.close()
+
+
+async def test_quit_and_exit_end_the_console(tmp_path: Path) -> None:
+    core = await Core.open(Settings(db_path=tmp_path / "c.db"))
+    try:
+        for word in ("/quit", "/exit", "/QUIT"):
+            out = io.StringIO()
+            # Lines after /quit are never read.
+            code = await run_console(core, io.StringIO(f"{word}\n/help\n"), out)
+            assert code == 0
+            assert "Ciao!" in out.getvalue()
+            assert "Comandi:" not in out.getvalue()
+    finally:
+        await core.close()
+
+
+async def test_the_answer_cooldown_is_said_when_it_applies(tmp_path: Path) -> None:
+    core = await Core.open(Settings(db_path=tmp_path / "c.db"))
+    faq = (
+        "- id: dirette\n"
+        "  question: A che ora sono le dirette del martedì?\n"
+        "  answer: Le dirette del martedì iniziano alle 18 sul canale YouTube.\n"
+    )
+    try:
+        await core.knowledge.import_file("faq.yaml", faq.encode(), 0)
+        session = await open_session(core)
+        await session.handle("/as mod")
+        await session.handle("/channel domande")
+        on = "\n".join(await session.handle("/answers on"))
+        assert "2 minuti" in on  # the cooldown is documented where answers are switched on
+        await session.handle("/as member")
+        first = "\n".join(await session.handle("A che ora sono le dirette del martedì?"))
+        assert "18" in first
+        assert "Nessuna risposta automatica" not in first
+        second = "\n".join(await session.handle("A che ora sono le dirette del martedì?"))
+        assert "Nessuna risposta automatica" in second
+        assert "120 s" in second
+        assert "/ask" in second
+        # Not a question: nothing to say about the cooldown.
+        plain = "\n".join(await session.handle("grazie a tutti"))
+        assert "Nessuna risposta automatica" not in plain
+    finally:
+        await core.close()

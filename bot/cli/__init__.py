@@ -162,8 +162,11 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_console(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console import run_console
+    from bot.console import run_console, run_terminal
     from bot.core import Core
+
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        return run_terminal(settings)
 
     async def go() -> int:
         core = await Core.open(settings)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot import texts
-from bot.console import Registry, Session
+from bot.console import CommandHandler, Registry, Session
 from bot.knowledge import KnowledgeService
 from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.models import Answer, ImportReport, KnowledgeError
@@ -39,6 +39,13 @@ def render_report(report: ImportReport) -> list[str]:
     return lines
 
 
+FAQ_VERBS = (
+    ("list", "/faq list", "le FAQ visibili in questo server"),
+    ("add", "/faq add DOMANDA || RISPOSTA", "aggiungi una FAQ"),
+    ("remove", "/faq remove ID", "togli una FAQ"),
+    ("export", "/faq export [tutte]", "le FAQ in YAML (proprie, o tutte con le condivise)"),
+    ("import", "/faq import FILE", "importa un file YAML di FAQ"),
+)
 ALL_WORDS = ("tutte", "all", "shared", "condivise")
 QUERY_ECHO_CHARS = 80  # a query quoted back in a reply: enough to recognise it
 
@@ -119,9 +126,6 @@ def register(registry: Registry) -> None:
             return [str(exc)]
         return render_report(report)
 
-    @registry.command(
-        "faq", "/faq list|add|remove|export|import", "gestisci le FAQ", moderator_only=True
-    )
     async def _faq(session: Session, args: list[str], raw: str) -> list[str]:
         knowledge = session.core.knowledge
         verb = args[0].lower() if args else "list"
@@ -170,6 +174,15 @@ def register(registry: Registry) -> None:
         except KnowledgeError as exc:
             return [str(exc)]
         return [texts.KB_CONSOLE_USAGE_FAQ]
+
+    def _faq_verb(verb: str) -> CommandHandler:
+        async def handler(session: Session, args: list[str], raw: str) -> list[str]:
+            return await _faq(session, [verb, *args], f"{verb} {raw}")
+
+        return handler
+
+    for verb, usage, help_text in FAQ_VERBS:
+        registry.command(f"faq {verb}", usage, help_text, moderator_only=True)(_faq_verb(verb))
 
     @registry.command(
         "answers",

@@ -92,11 +92,6 @@ def read_policy_file(path: Path) -> str:
 
 
 def register(registry: Registry) -> None:
-    @registry.command("policy", "/policy", "la policy sul lavoro gratis (vedi /policy test)")
-    @_guard
-    async def _usage(session: Session, args: list[str], raw: str) -> list[str]:
-        return [texts.POLICY_USAGE]
-
     @registry.command("policy test", "/policy test TESTO", "spiega come Rete giudica un messaggio")
     @_guard
     async def _test(session: Session, args: list[str], raw: str) -> list[str]:

@@ -181,6 +181,7 @@ def _decided(result: DecisionResult) -> list[str]:
 def register(registry: Registry) -> None:
     @registry.chat
     async def _flow(session: Session, chat: ChatLine) -> list[str]:
+        now = time.time()
         outcome = await session.core.pipeline.process(
             IncomingMessage(
                 guild_id=chat.guild_id,
@@ -188,10 +189,25 @@ def register(registry: Registry) -> None:
                 message_id=chat.message_id,
                 author_id=chat.author_id,
                 text=chat.text,
-                created_at=time.time(),
-            )
+                created_at=now,
+            ),
+            now=now,
         )
-        return describe(outcome)
+        lines = describe(outcome)
+        if outcome.answer is None and outcome.case is None and outcome.skipped is None:
+            # In Discord Rete stays silent here; at the console, say why it did not answer.
+            pause = await session.core.knowledge.auto_answer_pause(
+                chat.guild_id, chat.channel_id, chat.text, now
+            )
+            if pause > 0:
+                lines.append(
+                    texts.CONSOLE_ANSWER_COOLDOWN.format(
+                        channel=chat.channel_name,
+                        cooldown=round(session.core.knowledge.auto_answer_cooldown_s),
+                        left=max(1, round(pause)),
+                    )
+                )
+        return lines
 
     @registry.command("review pending", "/review pending", "casi da rivedere", moderator_only=True)
     async def _pending(session: Session, args: list[str], raw: str) -> list[str]:
