@@ -21,6 +21,7 @@ LOCAL_GUILD_NAME = "Accademia (locale)"
 MEMBER = (100, "membro")
 MODERATOR = (200, "moderatrice")
 CHANNELS = {"generale": 10, "domande": 11, "moderazione": 12}
+ROLES = {"moderatori": 20, "docenti": 21}  # for /policy exempt role NOME
 SYSTEM_NAME = "Rete"  # actor 0: the bot itself (seeding a policy, automatic changes)
 
 

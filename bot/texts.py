@@ -199,7 +199,7 @@ POLCMD_EXEMPT_ON = "esente"
 POLCMD_EXEMPT_OFF = "di nuovo controllato"
 POLCMD_SHADOW_ON = "attiva (registra i casi senza avvisare)"
 POLCMD_SHADOW_OFF = "disattivata"
-POLCMD_BACKTEST_TITLE = "Backtest di {source} sui casi registrati"
+POLCMD_BACKTEST_TITLE = "Backtest sui casi registrati: {source}"
 POLCMD_BACKTEST_CURRENT = "la policy attuale (v{version})"
 POLCMD_BACKTEST_UPLOADED = "la policy caricata"
 POLCMD_BACKTEST_SUMMARY = (
@@ -328,11 +328,17 @@ POLICY_FLAGGING_OFF = (
     "⚠ Segnalazioni spente: la policy attuale (v{version}) non può segnalare nessun messaggio "
     "({why}). Reimporta una policy con regole o abbassa la soglia."
 )
+POLICY_USAGE_ADD = (
+    "Uso: /policy add NOME PESO PAROLE [--within N] [--shadow], per esempio "
+    "/policy add logo-gratis 0.6 mi fai, fammi + logo + gratis"
+)
+CONSOLE_NO_SUCH_TARGET = "Non conosco «{name}»: scegli tra {known} (o un id)."
 POLICY_USAGE = (
     "Uso: /policy test TESTO | /policy rules | /policy threshold N | "
     "/policy shadow REGOLA on|off | /policy weight REGOLA N | "
     "/policy allow [pagina N|add FRASE|remove FRASE] | "
-    "/policy exempt role|channel ID on|off | /policy history | "
+    "/policy exempt role|channel NOME|ID on|off | /policy history | "
+    "/policy add NOME PESO PAROLE | /policy remove NOME | /policy backtest [FILE] | "
     "/policy import FILE [--allow-no-flagging] | /policy export [FILE]"
 )
 

@@ -16,7 +16,7 @@ from bot.policy import Rule
 from bot.policy.explain import explain
 from bot.policy.model import POLICY_TEXT_MAX_BYTES
 from bot.review import BacktestReport
-from bot.review.policy_link import backtest, parse_groups, set_exempt
+from bot.review.policy_link import add_rule, backtest, backtest_body, set_exempt
 from bot.review.render import highlight, neutralise
 from cogs._replies import reply
 from cogs._review_ui import moderators_only
@@ -45,33 +45,7 @@ def _rule_words(rule: Rule) -> str:
 
 
 def backtest_embed(report: BacktestReport, source: str) -> discord.Embed:
-    summary = texts.POLCMD_BACKTEST_SUMMARY.format(
-        total=len(report.rows),
-        skipped=report.skipped_without_text,
-        changed=len(report.changed),
-        stop=len(report.would_stop_alerting),
-        fixed=report.false_positives_fixed,
-        lost=report.confirmed_lost,
-        start=len(report.would_start_alerting),
-    )
-    lines = []
-    for row in report.changed[:BACKTEST_LINES]:
-        before = texts.POLCMD_ALERT if row.was_alert else texts.POLCMD_NO_ALERT
-        after = texts.POLCMD_ALERT if row.now_alert else texts.POLCMD_NO_ALERT
-        if before == after:
-            before = ", ".join(row.rules_before) or "—"
-            after = ", ".join(row.rules_after) or "—"
-        lines.append(
-            texts.POLCMD_BACKTEST_LINE.format(
-                case_id=row.case_id,
-                status=texts.STATUS_SHORT.get(row.status, row.status),
-                before=neutralise(before),
-                after=neutralise(after),
-            )
-        )
-    body = summary if report.rows else texts.POLCMD_BACKTEST_EMPTY
-    if lines:
-        body += "\n\n" + "\n".join(lines)
+    body = backtest_body(report, BACKTEST_LINES, neutralise)
     return discord.Embed(
         title=limits.embed_title(texts.POLCMD_BACKTEST_TITLE.format(source=source)),
         description=limits.embed_description(body),
@@ -172,17 +146,19 @@ class Policy(
     ) -> None:
         """Aggiungi una regola."""
         assert interaction.guild_id is not None
-        rule = Rule(
-            name=name.strip(),
+        spec = await add_rule(
+            self.bot.core,
+            interaction.guild_id,
+            name=name,
             weight=weight,
-            groups=parse_groups(words, texts.POLCMD_RULE_SYNTAX),
-            description=description.strip(),
+            words=words,
+            actor_id=interaction.user.id,
             within=within,
+            description=description,
             shadow=shadow,
         )
-        spec = await self.bot.core.policy.add_rule(interaction.guild_id, rule, interaction.user.id)
         await reply(
-            interaction, texts.POLICY_RULE_ADDED.format(name=rule.name, version=spec.version)
+            interaction, texts.POLICY_RULE_ADDED.format(name=name.strip(), version=spec.version)
         )
 
     @app_commands.command(name="remove", description="Togli una regola")

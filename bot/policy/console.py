@@ -7,10 +7,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import texts
-from bot.console import local_time, user_name
+from bot.console import CHANNELS, ROLES, local_time, user_name
 from bot.errors import UserFacingError
 from bot.policy.explain import explain
 from bot.policy.model import POLICY_TEXT_MAX_BYTES
+from bot.review.policy_link import add_rule, backtest, backtest_body, set_exempt
 
 if TYPE_CHECKING:
     from bot.console import Registry, Session
@@ -57,6 +58,29 @@ def _guard(handler: Handler) -> Handler:
             return [str(exc)]
 
     return wrapper
+
+
+BACKTEST_SHOWN = 30
+
+
+def resolve_target(kind: str, raw: str) -> int:
+    """A channel or role of the console's server by name (#domande, domande) or by id."""
+    names = CHANNELS if kind == "channel" else ROLES
+    key = raw.strip().lstrip("#@").lower()
+    if key in names:
+        return names[key]
+    if raw.strip().isdigit():
+        return int(raw.strip())
+    known = ", ".join(("#" if kind == "channel" else "@") + n for n in names)
+    raise UserFacingError(texts.CONSOLE_NO_SUCH_TARGET.format(name=raw, known=known))
+
+
+def target_name(kind: str, target_id: int) -> str:
+    names = CHANNELS if kind == "channel" else ROLES
+    for name, known_id in names.items():
+        if known_id == target_id:
+            return ("#" if kind == "channel" else "@") + name
+    return str(target_id)
 
 
 PAGE_WORDS = ("pagina", "page", "p")
@@ -196,23 +220,95 @@ def register(registry: Registry) -> None:
 
     @registry.command(
         "policy exempt",
-        "/policy exempt role|channel ID on|off",
+        "/policy exempt role|channel NOME|ID on|off",
         "ruoli e canali esenti",
         moderator_only=True,
     )
     @_guard
     async def _exempt(session: Session, args: list[str], raw: str) -> list[str]:
-        if len(args) != 3 or args[0] not in ("role", "channel") or not args[1].isdigit():
+        kinds = {"role": "role", "ruolo": "role", "channel": "channel", "canale": "channel"}
+        if len(args) != 3 or args[0].lower() not in kinds:
             return [texts.POLICY_USAGE]
+        kind = kinds[args[0].lower()]
+        target = resolve_target(kind, args[1])
         on = _switch(args[2])
-        spec = await session.core.policy.set_exempt(
-            session.guild_id, args[0], int(args[1]), on, actor_id=session.user[0]
+        version = await set_exempt(
+            session.core, session.guild_id, kind, target, on, session.user[0]
         )
         return [
             texts.POLICY_EXEMPT_SET.format(
-                kind=args[0], target=args[1], state="on" if on else "off", version=spec.version
+                kind=kind,
+                target=target_name(kind, target),
+                state="on" if on else "off",
+                version=version,
             )
         ]
+
+    @registry.command(
+        "policy add",
+        "/policy add NOME PESO PAROLE [--within N] [--shadow]",
+        "aggiungi una regola («mi fai, fammi + logo + gratis»)",
+        moderator_only=True,
+    )
+    @_guard
+    async def _add(session: Session, args: list[str], raw: str) -> list[str]:
+        words = list(args)
+        shadow = any(w.lower() == "--shadow" for w in words)
+        words = [w for w in words if w.lower() != "--shadow"]
+        within: int | None = None
+        lowered = [w.lower() for w in words]
+        if "--within" in lowered:
+            at = lowered.index("--within")
+            if at + 1 >= len(words) or not words[at + 1].isdigit():
+                return [texts.POLICY_USAGE_ADD]
+            within = int(words[at + 1])
+            del words[at : at + 2]
+        if len(words) < 3:
+            return [texts.POLICY_USAGE_ADD]
+        spec = await add_rule(
+            session.core,
+            session.guild_id,
+            name=words[0],
+            weight=_number(words[1]),
+            words=" ".join(words[2:]),
+            actor_id=session.user[0],
+            within=within,
+            shadow=shadow,
+        )
+        return [texts.POLICY_RULE_ADDED.format(name=words[0], version=spec.version)]
+
+    @registry.command(
+        "policy remove", "/policy remove NOME", "togli una regola", moderator_only=True
+    )
+    @_guard
+    async def _remove(session: Session, args: list[str], raw: str) -> list[str]:
+        if len(args) != 1:
+            return [texts.POLICY_USAGE]
+        spec = await session.core.policy.remove_rule(
+            session.guild_id, args[0], actor_id=session.user[0]
+        )
+        return [texts.POLICY_RULE_REMOVED.format(name=args[0], version=spec.version)]
+
+    @registry.command(
+        "policy backtest",
+        "/policy backtest [FILE]",
+        "cosa cambierebbe sui casi registrati (la policy attuale o un file)",
+        moderator_only=True,
+    )
+    @_guard
+    async def _backtest(session: Session, args: list[str], raw: str) -> list[str]:
+        if len(args) > 1:
+            return [texts.POLICY_USAGE]
+        policy_yaml = read_policy_file(Path(args[0])) if args else None
+        await session.core.ensure_guild(session.guild_id)
+        report = await backtest(session.core, session.guild_id, policy_yaml)
+        if policy_yaml is None:
+            version = session.core.policy.version(session.guild_id)
+            source = texts.POLCMD_BACKTEST_CURRENT.format(version=version)
+        else:
+            source = texts.POLCMD_BACKTEST_UPLOADED
+        title = texts.POLCMD_BACKTEST_TITLE.format(source=source)
+        return [title, *backtest_body(report, BACKTEST_SHOWN).splitlines()]
 
     @registry.command(
         "policy import",
