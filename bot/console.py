@@ -208,9 +208,14 @@ class Session:
         return [texts.CONSOLE_UNKNOWN_COMMAND.format(name="/" + head)]
 
 
+USAGE_WIDTH = 34
+
+
 def _usage_line(command: ConsoleCommand) -> str:
     marker = " (moderatori)" if command.moderator_only else ""
-    return f"  {command.usage:<34} {command.help}{marker}"
+    if len(command.usage) > USAGE_WIDTH:  # a long usage gets its own line
+        return f"  {command.usage}\n  {'':<{USAGE_WIDTH}} {command.help}{marker}"
+    return f"  {command.usage:<{USAGE_WIDTH}} {command.help}{marker}"
 
 
 def builtin_registry() -> Registry:

@@ -410,9 +410,12 @@ KB_FAQ_FIELD_LINKS = "Link (uno per riga, facoltativi)"
 KB_CONSOLE_USAGE_ASK = "Uso: /ask DOMANDA"
 KB_CONSOLE_USAGE_EXCERPT = "Uso: /excerpt TESTO [--article SLUG]"
 KB_CONSOLE_USAGE_FAQ = (
-    "Uso: /faq list | /faq add DOMANDA || RISPOSTA | /faq remove ID | "
+    "Uso: /faq list | /faq add DOMANDA || RISPOSTA | /faq edit ID [DOMANDA] || [RISPOSTA] | "
+    "/faq remove ID | "
     "/faq export [tutte] (senza «tutte» solo le FAQ proprie del server) | /faq import FILE"
 )
+KB_CONSOLE_USAGE_ANSWERS = "Uso: /answers on|off [CANALE] (senza canale: quello corrente)"
+KB_CONSOLE_USAGE_FEED = "Uso: /articles feed URL [CANALE] | /articles unfeed URL"
 KB_CONSOLE_EMPTY = (
     "La base di conoscenza è vuota: carica il corpus dell'Accademia con "
     "`rete knowledge import ../shared/corpus` (o /knowledge import PERCORSO qui)."

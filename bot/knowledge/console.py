@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot import texts
-from bot.console import CommandHandler, Registry, Session
+from bot.console import CHANNELS, CommandHandler, Registry, Session
 from bot.knowledge import KnowledgeService
 from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.models import Answer, ImportReport, KnowledgeError
@@ -42,6 +42,7 @@ def render_report(report: ImportReport) -> list[str]:
 FAQ_VERBS = (
     ("list", "/faq list", "le FAQ visibili in questo server"),
     ("add", "/faq add DOMANDA || RISPOSTA", "aggiungi una FAQ"),
+    ("edit", "/faq edit ID [DOMANDA] || [RISPOSTA]", "modifica una FAQ di questo server"),
     ("remove", "/faq remove ID", "togli una FAQ"),
     ("export", "/faq export [tutte]", "le FAQ in YAML (proprie, o tutte con le condivise)"),
     ("import", "/faq import FILE", "importa un file YAML di FAQ"),
@@ -152,6 +153,18 @@ def register(registry: Registry) -> None:
                     session.guild_id, question, answer, author_id=session.user[0]
                 )
                 return [texts.KB_FAQ_ADDED.format(key=entry.key, question=entry.question)]
+            if verb == "edit" and len(args) >= 2:
+                question, sep, answer = rest[len(args[1]) :].strip().partition("||")
+                if not sep or not (question.strip() or answer.strip()):
+                    return [texts.KB_CONSOLE_USAGE_FAQ]
+                entry = await knowledge.edit_faq(
+                    session.guild_id,
+                    args[1],
+                    question=question.strip() or None,
+                    answer=answer.strip() or None,
+                    author_id=session.user[0],
+                )
+                return [texts.KB_FAQ_EDITED.format(key=entry.key, question=entry.question)]
             if verb == "remove" and len(args) == 2:
                 entry = await knowledge.remove_faq(session.guild_id, args[1])
                 return [texts.KB_FAQ_REMOVED.format(key=entry.key, question=entry.question)]
@@ -186,16 +199,68 @@ def register(registry: Registry) -> None:
 
     @registry.command(
         "answers",
-        "/answers on|off",
-        "risposte automatiche nel canale corrente",
+        "/answers on|off [CANALE]",
+        "risposte automatiche nel canale corrente (o in quello indicato)",
         moderator_only=True,
     )
     async def _answers(session: Session, args: list[str], raw: str) -> list[str]:
         choice = args[0].lower() if args else ""
-        if choice not in ("on", "off"):
-            return ["Uso: /answers on|off (nel canale corrente)"]
+        if choice not in ("on", "off") or len(args) > 2:
+            return [texts.KB_CONSOLE_USAGE_ANSWERS]
+        channel = args[1].lstrip("#").lower() if len(args) == 2 else session.channel
+        if channel not in CHANNELS:
+            return [f"Canali: {', '.join('#' + c for c in CHANNELS)}"]
         await session.core.knowledge.set_answer_channel(
-            session.guild_id, session.channel_id, enabled=choice == "on"
+            session.guild_id, CHANNELS[channel], enabled=choice == "on"
         )
         template = texts.KB_ANSWER_CHANNEL_ON if choice == "on" else texts.KB_ANSWER_CHANNEL_OFF
-        return [template.format(channel="#" + session.channel)]
+        return [template.format(channel="#" + channel)]
+
+    @registry.command(
+        "articles sync",
+        "/articles sync",
+        "ricarica le fonti configurate e i feed seguiti",
+        moderator_only=True,
+    )
+    async def _sync(session: Session, args: list[str], raw: str) -> list[str]:
+        try:
+            reports = await session.core.knowledge.sync(session.guild_id)
+        except KnowledgeError as exc:
+            return [str(exc)]
+        if not reports:
+            return [texts.KB_SYNC_NO_SOURCES]
+        return [line for report in reports for line in render_report(report)]
+
+    @registry.command(
+        "articles feed",
+        "/articles feed URL [CANALE]",
+        "segui un feed RSS/Atom (e annuncia i nuovi articoli nel canale)",
+        moderator_only=True,
+    )
+    async def _feed(session: Session, args: list[str], raw: str) -> list[str]:
+        if not 1 <= len(args) <= 2:
+            return [texts.KB_CONSOLE_USAGE_FEED]
+        channel = args[1].lstrip("#").lower() if len(args) == 2 else None
+        if channel is not None and channel not in CHANNELS:
+            return [f"Canali: {', '.join('#' + c for c in CHANNELS)}"]
+        try:
+            report = await session.core.knowledge.follow_feed(
+                session.guild_id, args[0], CHANNELS[channel] if channel else None
+            )
+        except KnowledgeError as exc:
+            return [str(exc)]
+        if channel is not None:
+            done = texts.KB_FEED_FOLLOWED.format(url=args[0], channel="#" + channel)
+        else:
+            done = texts.KB_FEED_FOLLOWED_QUIET.format(url=args[0])
+        return [done, *render_report(report)]
+
+    @registry.command(
+        "articles unfeed", "/articles unfeed URL", "smetti di seguire un feed", moderator_only=True
+    )
+    async def _unfeed(session: Session, args: list[str], raw: str) -> list[str]:
+        if len(args) != 1:
+            return [texts.KB_CONSOLE_USAGE_FEED]
+        removed = await session.core.knowledge.unfollow_feed(session.guild_id, args[0])
+        template = texts.KB_FEED_UNFOLLOWED if removed else texts.KB_FEED_NOT_FOUND
+        return [template.format(url=args[0])]

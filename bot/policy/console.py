@@ -149,7 +149,10 @@ def register(registry: Registry) -> None:
         return lines
 
     @registry.command(
-        "policy threshold", "/policy threshold N", "imposta la soglia", moderator_only=True
+        "policy threshold",
+        "/policy threshold N [--allow-no-flagging]",
+        "imposta la soglia",
+        moderator_only=True,
     )
     @_guard
     async def _threshold(session: Session, args: list[str], raw: str) -> list[str]:
