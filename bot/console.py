@@ -143,6 +143,7 @@ class Session:
     channel: str = "generale"
     message_ids: MessageIds = field(default_factory=lambda: MessageIds(0))
     done: bool = False  # /quit or /exit was typed
+    last_answer: str | None = None  # the source of the last answer shown, for /feedback
 
     @property
     def guild_id(self) -> int:

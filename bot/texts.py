@@ -13,6 +13,9 @@ CONSOLE_ANSWER_COOLDOWN = (
 )
 CONSOLE_GROUP = "Comandi di /{group}:"
 CONSOLE_BYE = "Ciao!"
+CONSOLE_FEEDBACK_HINT = "(Ti è stata utile? /feedback utile oppure /feedback inutile)"
+CONSOLE_FEEDBACK_USAGE = "Uso: /feedback utile oppure /feedback inutile (sull'ultima risposta)"
+CONSOLE_FEEDBACK_NOTHING = "Rete non ha ancora dato nessuna risposta in questa sessione."
 CONSOLE_INTERRUPTED = "(interrotto)"
 CLI_FILE_NOT_UTF8 = "il file non è testo UTF-8"
 OFFLINE_HINT = (

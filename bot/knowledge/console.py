@@ -47,6 +47,8 @@ FAQ_VERBS = (
     ("export", "/faq export [tutte]", "le FAQ in YAML (proprie, o tutte con le condivise)"),
     ("import", "/faq import FILE", "importa un file YAML di FAQ"),
 )
+UP_WORDS = ("utile", "up", "👍", "si", "sì")
+DOWN_WORDS = ("inutile", "down", "👎", "no")
 ALL_WORDS = ("tutte", "all", "shared", "condivise")
 QUERY_ECHO_CHARS = 80  # a query quoted back in a reply: enough to recognise it
 
@@ -78,7 +80,8 @@ def register(registry: Registry) -> None:
         knowledge = session.core.knowledge
         answer = await knowledge.ask(raw, session.guild_id)
         if answer is not None:
-            return render_answer(answer)
+            session.last_answer = answer.source
+            return [*render_answer(answer), texts.CONSOLE_FEEDBACK_HINT]
         lines = [texts.KB_DONT_KNOW]
         closest = await knowledge.closest_article(raw, session.guild_id)
         if closest is not None:
@@ -196,6 +199,23 @@ def register(registry: Registry) -> None:
 
     for verb, usage, help_text in FAQ_VERBS:
         registry.command(f"faq {verb}", usage, help_text, moderator_only=True)(_faq_verb(verb))
+
+    @registry.command(
+        "feedback",
+        "/feedback utile|inutile",
+        "com'era l'ultima risposta di Rete (i pulsanti 👍/👎 di Discord)",
+    )
+    async def _feedback(session: Session, args: list[str], raw: str) -> list[str]:
+        vote = args[0].lower() if len(args) == 1 else ""
+        if vote not in (*UP_WORDS, *DOWN_WORDS):
+            return [texts.CONSOLE_FEEDBACK_USAGE]
+        if session.last_answer is None:
+            return [texts.CONSOLE_FEEDBACK_NOTHING]
+        helpful = vote in UP_WORDS
+        await session.core.knowledge.record_feedback(
+            session.guild_id, session.last_answer, session.user[0], helpful
+        )
+        return [texts.KB_FEEDBACK_THANKS_UP if helpful else texts.KB_FEEDBACK_THANKS_DOWN]
 
     @registry.command(
         "answers",

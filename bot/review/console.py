@@ -194,6 +194,9 @@ def register(registry: Registry) -> None:
             now=now,
         )
         lines = describe(outcome)
+        if outcome.answer is not None:
+            session.last_answer = outcome.answer.source
+            lines.append(texts.CONSOLE_FEEDBACK_HINT)
         if outcome.answer is None and outcome.case is None and outcome.skipped is None:
             # In Discord Rete stays silent here; at the console, say why it did not answer.
             pause = await session.core.knowledge.auto_answer_pause(

@@ -56,3 +56,26 @@ async def test_faq_edit_answers_channel_and_feeds(tmp_path: Path, feed: Feed) ->
         assert len(group) == 4
     finally:
         await core.close()
+
+
+async def test_feedback_on_the_last_answer(tmp_path: Path) -> None:
+    core = await Core.open(Settings(db_path=tmp_path / "f.db"))
+    faq = (
+        "- id: dirette\n"
+        "  question: A che ora sono le dirette del martedì?\n"
+        "  answer: Le dirette del martedì iniziano alle 18 sul canale YouTube.\n"
+    )
+    try:
+        await core.knowledge.import_file("faq.yaml", faq.encode(), 0)
+        session = await open_session(core)
+        assert "ancora dato" in (await session.handle("/feedback utile"))[0]
+        out = await session.handle("/ask A che ora sono le dirette del martedì?")
+        assert "/feedback" in out[-1]
+        assert session.last_answer is not None
+        assert "Uso:" in (await session.handle("/feedback forse"))[0]
+        assert "Grazie" in (await session.handle("/feedback utile"))[0]
+        await session.handle("/as mod")
+        await session.handle("/feedback inutile")
+        assert await core.knowledge.feedback(1, session.last_answer) == (1, 1)
+    finally:
+        await core.close()
