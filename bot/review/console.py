@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from bot import texts
 from bot.console import CHANNELS, MEMBER, MODERATOR, ChatLine, Registry, Session
 from bot.pipeline import UPDATE, IncomingMessage, Outcome
+from bot.policy.console import target_name
 from bot.review import Case, Decision, DecisionResult
+from bot.review.policy_link import exemptions
 from bot.review.render import duration, plain_highlight, rules_line, status_line
 from bot.store import NUDGE_MODES
 
@@ -30,6 +33,10 @@ def _channel(channel_id: int | None) -> str:
         if cid == channel_id:
             return name
     return str(channel_id)
+
+
+def _names(kind: str, ids: Iterable[int]) -> str:
+    return ", ".join(target_name(kind, i) for i in sorted(ids)) or texts.SETUP_NONE
 
 
 def _snippet(text: str, limit: int = 80) -> str:
@@ -334,6 +341,8 @@ def register(registry: Registry) -> None:
             else:
                 return ["Uso: /setup [review-channel NOME|nudge off|reply|dm|retention GIORNI]"]
         settings = await review.settings(guild)
+        roles, channels = exemptions(session.core, guild)
+        answering = await session.core.knowledge.answer_channels(guild)
         channel = (
             "#" + _channel(settings.review_channel_id)
             if settings.review_channel_id
@@ -344,6 +353,9 @@ def register(registry: Registry) -> None:
             "  " + texts.SETUP_REVIEW_CHANNEL.format(value=channel),
             "  " + texts.SETUP_NUDGE.format(value=texts.NUDGE_MODE_LABELS[settings.nudge_mode]),
             "  " + texts.SETUP_RETENTION.format(days=settings.retention_days),
+            "  " + texts.SETUP_EXEMPT_ROLES.format(value=_names("role", roles)),
+            "  " + texts.SETUP_EXEMPT_CHANNELS.format(value=_names("channel", channels)),
+            "  " + texts.SETUP_ANSWER_CHANNELS.format(value=_names("channel", answering)),
             *(["  " + off] if (off := session.core.policy.flagging_off(guild)) else []),
             *_not_configured(settings.configured),
         ]

@@ -79,6 +79,9 @@ async def test_exempt_channels_and_roles_by_name(core: Core) -> None:
     assert core.policy.is_exempt(GUILD, CHANNELS["domande"], [])
     await session.handle("/policy exempt role docenti on")
     assert core.policy.is_exempt(GUILD, 0, [ROLES["docenti"]])
+    setup = "\n".join(await session.handle("/setup"))
+    assert "Canali esenti: #domande" in setup  # as /setup show lists them in Discord
+    assert "Ruoli esenti: @docenti" in setup
     await session.handle("/policy exempt canale domande off")
     assert not core.policy.is_exempt(GUILD, CHANNELS["domande"], [])
     refused = await session.handle("/policy exempt channel altrove on")
