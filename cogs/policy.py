@@ -15,6 +15,7 @@ from bot.errors import UserFacingError
 from bot.policy import Rule
 from bot.policy.explain import explain
 from bot.policy.model import POLICY_TEXT_MAX_BYTES
+from bot.policy.pages import allow_page
 from bot.review import BacktestReport
 from bot.review.policy_link import add_rule, backtest, backtest_body, set_exempt
 from bot.review.render import highlight, neutralise
@@ -201,15 +202,31 @@ class Policy(
         )
 
     @app_commands.command(name="allow", description="Frasi mai segnalate (allow-list)")
-    @app_commands.describe(phrase="La frase", add="Aggiungi (sì) o togli (no)")
+    @app_commands.describe(
+        phrase="La frase (senza: l'elenco, una frase per riga)",
+        add="Aggiungi (sì) o togli (no)",
+        page="La pagina dell'elenco",
+    )
     @moderators_only()
     async def allow(
-        self, interaction: discord.Interaction[ReteBot], phrase: str, add: bool = True
+        self,
+        interaction: discord.Interaction[ReteBot],
+        phrase: str | None = None,
+        add: bool = True,
+        page: app_commands.Range[int, 1, 1000] = 1,
     ) -> None:
         """Frasi mai segnalate (allow-list)."""
         assert interaction.guild_id is not None
         policy = self.bot.core.policy
         actor = interaction.user.id
+        if phrase is None:
+            spec = policy.spec(interaction.guild_id)
+            lines = allow_page(spec.allow if spec else (), page, texts.POLCMD_ALLOW_NEXT)
+            body = "\n".join(neutralise(line) for line in lines)
+            await reply(
+                interaction, embed=discord.Embed(description=limits.embed_description(body))
+            )
+            return
         if add:
             spec = await policy.allow_add(interaction.guild_id, phrase, actor)
             message = texts.POLICY_ALLOW_ADDED

@@ -11,6 +11,7 @@ from bot.console import CHANNELS, ROLES, local_time, user_name
 from bot.errors import UserFacingError
 from bot.policy.explain import explain
 from bot.policy.model import POLICY_TEXT_MAX_BYTES
+from bot.policy.pages import allow_page
 from bot.review.policy_link import add_rule, backtest, backtest_body, set_exempt
 
 if TYPE_CHECKING:
@@ -84,21 +85,6 @@ def target_name(kind: str, target_id: int) -> str:
 
 
 PAGE_WORDS = ("pagina", "page", "p")
-ALLOW_PAGE_SIZE = 15
-
-
-def allow_page(allow: tuple[str, ...], page: int) -> list[str]:
-    """One page of the allow-list, one phrase a line, with the way to the next page."""
-    if not allow:
-        return [texts.POLICY_ALLOW_EMPTY]
-    pages = -(-len(allow) // ALLOW_PAGE_SIZE)
-    page = min(page, pages)
-    start = (page - 1) * ALLOW_PAGE_SIZE
-    lines = [texts.POLICY_ALLOW_PAGE_HEADER.format(count=len(allow), page=page, pages=pages)]
-    lines += [f"  • {phrase}" for phrase in allow[start : start + ALLOW_PAGE_SIZE]]
-    if page < pages:
-        lines.append(texts.POLICY_ALLOW_NEXT.format(page=page + 1))
-    return lines
 
 
 def read_policy_file(path: Path) -> str:
