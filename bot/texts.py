@@ -320,9 +320,9 @@ POLICY_IMPORT_OLDER = (
 )
 POLICY_FLAGS_NOTHING = (
     "Questa policy non può segnalare nessun messaggio: {why}. Nessuna modifica applicata. "
-    "Se vuoi davvero spegnere le segnalazioni, ripeti consentendolo esplicitamente "
-    "(rete policy import --allow-no-flagging FILE; in console /policy import FILE "
-    "--allow-no-flagging; su Discord l'opzione allow_no_flagging)."
+    "Se vuoi davvero spegnere le segnalazioni, ripeti il comando "
+    "aggiungendo --allow-no-flagging (rete policy import, /policy import e /policy threshold "
+    "in console) o l'opzione allow_no_flagging (/policy import e /policy threshold su Discord)."
 )
 POLICY_FLAGS_NOTHING_NO_RULES = "non ha regole con peso positivo"
 POLICY_FLAGS_NOTHING_LOW = (
