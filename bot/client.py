@@ -9,6 +9,7 @@ import logging
 import signal
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -127,6 +128,7 @@ class ReteBot(commands.Bot):
 
     def __init__(self, settings: Settings, *, core: Core | None = None, **options: Any) -> None:
         options.setdefault("guild_ready_timeout", 2.0)
+        silence_voice_warnings()
         super().__init__(
             command_prefix=commands.when_mentioned,
             intents=build_intents(),
@@ -272,7 +274,36 @@ async def run_bot(settings: Settings) -> int:
             await bot.login(settings.discord_token)
             tune_gc()
             await bot.connect()
-    except discord.LoginFailure:
-        log.error("Discord refused the token (DISCORD_TOKEN): check it in the Developer Portal")
-        return 1
+    except (TimeoutError, discord.DiscordException, aiohttp.ClientError) as exc:
+        message = login_failure(exc)
+        if message is None:
+            raise
+        raise UserFacingError(message) from None
     return 0
+
+
+def login_failure(exc: BaseException) -> str | None:
+    """One line on why Rete could not connect to Discord; None if `exc` is something else."""
+    if isinstance(exc, discord.LoginFailure):
+        return texts.LOGIN_REFUSED
+    if isinstance(exc, discord.PrivilegedIntentsRequired):
+        return texts.LOGIN_INTENTS_REQUIRED
+    if isinstance(exc, discord.ConnectionClosed) and exc.code == 4004:  # authentication failed
+        return texts.LOGIN_REFUSED
+    if isinstance(exc, discord.HTTPException):
+        return texts.LOGIN_HTTP_STATUS.format(status=exc.status)
+    if isinstance(exc, TimeoutError):
+        return texts.LOGIN_UNREACHABLE.format(reason=texts.LOGIN_TIMEOUT)
+    if isinstance(exc, aiohttp.ClientConnectorError):
+        reason = exc.os_error.strerror or str(exc.os_error) or type(exc.os_error).__name__
+        return texts.LOGIN_UNREACHABLE.format(reason=reason)
+    if isinstance(exc, aiohttp.ClientError | discord.GatewayNotFound):
+        return texts.LOGIN_UNREACHABLE.format(reason=type(exc).__name__)
+    return None
+
+
+def silence_voice_warnings() -> None:
+    """Rete has no voice: discord.py's warnings that PyNaCl or davey are missing are noise."""
+    for flag in ("warn_nacl", "warn_dave"):
+        if hasattr(discord.VoiceClient, flag):
+            setattr(discord.VoiceClient, flag, False)

@@ -52,7 +52,8 @@ class Settings:
             return value or None
 
         def snowflake(key: str, raw: str) -> int | None:
-            if raw.isdigit() and 0 < int(raw) < 2**64:
+            # One rule for every id: what Discord issues, 17 to 20 ASCII digits below 2**64.
+            if raw.isascii() and raw.isdigit() and 17 <= len(raw) <= 20 and int(raw) < 2**64:
                 return int(raw)
             problems.append(f"{key}: «{raw[:40]}» is not a Discord id (a number of 17-20 digits)")
             return None

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import asyncio
 import importlib
+import os
 import shlex
 import sys
+import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TextIO
 
 from bot import texts
+from bot.config import Settings
 from bot.core import Core
 
 LOCAL_GUILD_ID = 1
@@ -18,6 +21,30 @@ LOCAL_GUILD_NAME = "Accademia (locale)"
 MEMBER = (100, "membro")
 MODERATOR = (200, "moderatrice")
 CHANNELS = {"generale": 10, "domande": 11, "moderazione": 12}
+ROLES = {"moderatori": 20, "docenti": 21}  # for /policy exempt role NOME
+SYSTEM_NAME = "Rete"  # actor 0: the bot itself (seeding a policy, automatic changes)
+
+
+def user_name(user_id: int | None) -> str:
+    """How the console names a user: @membro, @moderatrice, Rete for the bot, else the id."""
+    if not user_id:
+        return SYSTEM_NAME
+    for uid, name in (MEMBER, MODERATOR):
+        if uid == user_id:
+            return "@" + name
+    return str(user_id)
+
+
+def local_time(timestamp: float) -> str:
+    """A moment in the console's local time zone, to the minute."""
+    return time.strftime("%d/%m/%Y %H:%M", time.localtime(timestamp))
+
+
+# Console message ids are shaped like Discord's snowflakes: milliseconds since Discord's epoch
+# in the high bits, then ten bits of the process id and a twelve-bit counter. Sessions come and
+# go while the database stays, so an id must never be handed out twice.
+DISCORD_EPOCH_MS = 1_420_070_400_000
+_PROCESS_BITS = 10
 
 CommandHandler = Callable[["Session", list[str], str], Awaitable[list[str]]]
 ChatHandler = Callable[["Session", "ChatLine"], Awaitable[list[str]]]
@@ -70,6 +97,42 @@ class Registry:
         self.chat_handlers.append(handler)
         return handler
 
+    def group(self, name: str) -> list[ConsoleCommand]:
+        """The subcommands of a group such as "review" (empty if it is not a group)."""
+        prefix = name + " "
+        return sorted(
+            (c for c in self.commands.values() if c.name.startswith(prefix)), key=lambda c: c.name
+        )
+
+    def completions(self) -> list[str]:
+        """Every command as typed, groups included ("/review", "/review pending", …)."""
+        names = set(self.commands)
+        names.update(name.split(" ", 1)[0] for name in self.commands)
+        return sorted("/" + name for name in names)
+
+
+def snowflake(now_s: float, process: int = 0) -> int:
+    """A Discord-like id for a message written at `now_s` (seconds since 1970)."""
+    ms = max(int(now_s * 1000) - DISCORD_EPOCH_MS, 0)
+    return (ms << 22) | ((process & ((1 << _PROCESS_BITS) - 1)) << 12)
+
+
+class MessageIds:
+    """Ids for the messages typed at the console: unique across sessions on one database.
+
+    Each id is above `floor` (the highest id the database already holds a case for) and above
+    the previous one, and follows the clock otherwise: if the clock goes back, ids still grow.
+    """
+
+    def __init__(self, floor: int, clock: Callable[[], float] = time.time) -> None:
+        self._last = floor
+        self._clock = clock
+        self._process = os.getpid()
+
+    def next(self) -> int:
+        self._last = max(snowflake(self._clock(), self._process), self._last + 1)
+        return self._last
+
 
 @dataclass
 class Session:
@@ -79,7 +142,8 @@ class Session:
     registry: Registry
     user: tuple[int, str] = MEMBER
     channel: str = "generale"
-    _next_message_id: int = 1_000
+    message_ids: MessageIds = field(default_factory=lambda: MessageIds(0))
+    done: bool = False  # /quit or /exit was typed
 
     @property
     def guild_id(self) -> int:
@@ -100,9 +164,11 @@ class Session:
             return []
         if line.startswith("/"):
             return await self._command(line)
-        self._next_message_id += 1
+        message_id = self.message_ids.next()
+        while self.core.review.known(self.guild_id, message_id) is not None:
+            message_id = self.message_ids.next()  # never an edit of someone else's message
         chat = ChatLine(
-            message_id=self._next_message_id,
+            message_id=message_id,
             guild_id=self.guild_id,
             channel_id=self.channel_id,
             channel_name=self.channel,
@@ -124,8 +190,9 @@ class Session:
             parts = words + shlex.split(rest)
         except ValueError:
             parts = words + rest.split()
+        lowered = [part.lower() for part in parts]  # /Review PENDING is /review pending
         for size in range(min(len(parts), 3), 0, -1):
-            name = " ".join(parts[:size])
+            name = " ".join(lowered[:size])
             command = self.registry.commands.get(name)
             if command is not None:
                 if command.moderator_only and not self.is_moderator:
@@ -133,7 +200,23 @@ class Session:
                 split = line[1:].split(None, size)
                 raw = split[size] if len(split) > size else ""
                 return await command.handler(self, parts[size:], raw)
+        group = self.registry.group(lowered[0]) if lowered else []
+        if group:  # a bare group, or an unknown subcommand: what the group has
+            return [
+                texts.CONSOLE_GROUP.format(group=lowered[0]),
+                *(_usage_line(c) for c in group),
+            ]
         return [texts.CONSOLE_UNKNOWN_COMMAND.format(name="/" + head)]
+
+
+USAGE_WIDTH = 34
+
+
+def _usage_line(command: ConsoleCommand) -> str:
+    marker = " (moderatori)" if command.moderator_only else ""
+    if len(command.usage) > USAGE_WIDTH:  # a long usage gets its own line
+        return f"  {command.usage}\n  {'':<{USAGE_WIDTH}} {command.help}{marker}"
+    return f"  {command.usage:<{USAGE_WIDTH}} {command.help}{marker}"
 
 
 def builtin_registry() -> Registry:
@@ -143,10 +226,16 @@ def builtin_registry() -> Registry:
     async def _help(session: Session, args: list[str], raw: str) -> list[str]:
         lines = [texts.HELP_TITLE, texts.HELP_INTRO, "", "Comandi:"]
         for command in sorted(session.registry.commands.values(), key=lambda c: c.name):
-            marker = " (moderatori)" if command.moderator_only else ""
-            lines.append(f"  {command.usage:<34} {command.help}{marker}")
+            lines.append(_usage_line(command))
         lines.append("Tutto il resto è un messaggio in chat nel canale corrente.")
         return lines
+
+    @registry.command("quit", "/quit (o /exit, Ctrl-D)", "esci dalla console")
+    async def _quit(session: Session, args: list[str], raw: str) -> list[str]:
+        session.done = True
+        return [texts.CONSOLE_BYE]
+
+    registry.commands["exit"] = replace(registry.commands["quit"], name="exit", usage="/exit")
 
     @registry.command("as", "/as mod|member", "scrivi come moderatrice o come membro")
     async def _as(session: Session, args: list[str], raw: str) -> list[str]:
@@ -180,20 +269,80 @@ def build_registry(extensions: tuple[str, ...] = CONSOLE_EXTENSIONS) -> Registry
 
 async def open_session(core: Core) -> Session:
     await core.ensure_guild(LOCAL_GUILD_ID, LOCAL_GUILD_NAME)
-    return Session(core=core, registry=build_registry())
+    floor = await core.review.max_message_id(LOCAL_GUILD_ID)
+    return Session(core=core, registry=build_registry(), message_ids=MessageIds(floor))
 
 
 async def run_console(core: Core, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout) -> int:
+    """The console over plain streams (a pipe, a file, a test): one line at a time."""
     session = await open_session(core)
     interactive = stdin.isatty()
     print(texts.CONSOLE_BANNER, file=stdout, flush=True)
-    while True:
+    while not session.done:
         if interactive:
-            prompt = f"[{session.user[1]} in #{session.channel}] > "
-            print(prompt, end="", file=stdout, flush=True)
+            print(prompt(session), end="", file=stdout, flush=True)
         line = await asyncio.to_thread(stdin.readline)
         if not line:
             break
         for out in await session.handle(line):
             print(out, file=stdout, flush=True)
     return 0
+
+
+def prompt(session: Session) -> str:
+    return f"[{session.user[1]} in #{session.channel}] > "
+
+
+def run_terminal(settings: Settings) -> int:
+    """The console at a terminal: line editing, history and Tab completion (readline), Ctrl-C
+    cancels the line being typed (or the command running), Ctrl-D or /quit leaves.
+
+    Lines are read in the main thread, where readline and Ctrl-C work; each one is handled on
+    one event loop that lives as long as the console.
+    """
+    with asyncio.Runner() as runner:
+        core = runner.run(Core.open(settings))
+        try:
+            session = runner.run(open_session(core))
+            _line_editor(session.registry)
+            print(texts.CONSOLE_BANNER, flush=True)
+            while not session.done:
+                try:
+                    line = input(prompt(session))
+                except KeyboardInterrupt:  # Ctrl-C: drop the line, a fresh prompt
+                    print(flush=True)
+                    continue
+                except EOFError:  # Ctrl-D
+                    print(flush=True)
+                    break
+                try:
+                    out = runner.run(session.handle(line))
+                except KeyboardInterrupt:
+                    print(texts.CONSOLE_INTERRUPTED, flush=True)
+                    continue
+                for text in out:
+                    print(text, flush=True)
+        finally:
+            runner.run(core.close())
+    return 0
+
+
+def _line_editor(registry: Registry) -> None:
+    """Arrow keys, history and Tab completion of commands, where readline is available."""
+    try:
+        import readline
+    except ImportError:  # no readline (Windows): plain input() still works
+        return
+    commands = registry.completions()
+
+    def complete(text: str, state: int) -> str | None:
+        typed = text.lower()
+        matches = [c + " " for c in commands if c.startswith(typed)] if typed[:1] == "/" else []
+        return matches[state] if state < len(matches) else None
+
+    readline.set_completer_delims("")  # complete the whole line: "/review pe" → "/review pending"
+    readline.set_completer(complete)
+    if "libedit" in (readline.__doc__ or ""):  # macOS's readline
+        readline.parse_and_bind("bind ^I rl_complete")
+    else:
+        readline.parse_and_bind("tab: complete")

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 CONSOLE_BANNER = (
     "Rete, console offline. Scrivi come un membro del server «Accademia (locale)»; "
-    "i comandi iniziano con / (prova /help). Ctrl-D per uscire."
+    "i comandi iniziano con / (prova /help, Tab completa). /quit o Ctrl-D per uscire."
 )
+CONSOLE_ANSWER_COOLDOWN = (
+    "(Nessuna risposta automatica: in #{channel} Rete ha già risposto meno di {cooldown} s fa "
+    "e risponde da sola al massimo una volta ogni {cooldown} s per canale; di nuovo tra "
+    "{left} s. Con /ask risponde subito.)"
+)
+CONSOLE_GROUP = "Comandi di /{group}:"
+CONSOLE_BYE = "Ciao!"
+CONSOLE_INTERRUPTED = "(interrotto)"
 CLI_FILE_NOT_UTF8 = "il file non è testo UTF-8"
 OFFLINE_HINT = (
     "Nessun DISCORD_TOKEN: avvio la console offline. Per collegarti a Discord metti il token "
@@ -120,6 +128,13 @@ REVIEW_PENDING_LINE = (
 )
 REVIEW_PENDING_SHADOW = "👻 solo regole in prova"
 REVIEW_PENDING_MORE = "…e altri {count}. Usa /review case per aprirne uno."
+REVIEW_CONFIRM_UNKNOWN_WORD = (
+    "Parola sconosciuta «{word}»: dopo /review confirm N puoi scrivere solo {valid}. "
+    "Nessuna decisione presa."
+)
+REVIEW_CONFIRM_BAD_TIMEOUT = (
+    "Uso: /review confirm N [cancella] [timeout 10m|1h|1d|1w]. Nessuna decisione presa."
+)
 REVIEW_STATS_TITLE = "Revisione: come vanno le regole"
 REVIEW_STATS_STATUS = "Da rivedere {open} · confermati {confirmed} · falsi positivi {dismissed}"
 REVIEW_STATS_LINE = (
@@ -186,7 +201,7 @@ POLCMD_EXEMPT_ON = "esente"
 POLCMD_EXEMPT_OFF = "di nuovo controllato"
 POLCMD_SHADOW_ON = "attiva (registra i casi senza avvisare)"
 POLCMD_SHADOW_OFF = "disattivata"
-POLCMD_BACKTEST_TITLE = "Backtest di {source} sui casi registrati"
+POLCMD_BACKTEST_TITLE = "Backtest sui casi registrati: {source}"
 POLCMD_BACKTEST_CURRENT = "la policy attuale (v{version})"
 POLCMD_BACKTEST_UPLOADED = "la policy caricata"
 POLCMD_BACKTEST_SUMMARY = (
@@ -199,6 +214,23 @@ POLCMD_BACKTEST_LINE = "#{case_id} ({status}): {before} → {after}"
 POLCMD_BACKTEST_EMPTY = "Nessun caso con il testo ancora conservato: niente da riesaminare."
 POLCMD_ALERT = "segnalato"
 POLCMD_NO_ALERT = "non segnalato"
+
+# --- connecting to Discord (`rete run`) ----------------------------------------------------
+
+LOGIN_REFUSED = (
+    "Discord ha rifiutato il token (HTTP 401): controlla DISCORD_TOKEN nel Developer Portal "
+    "(Bot → Reset Token)."
+)
+LOGIN_INTENTS_REQUIRED = (
+    "Discord chiede di abilitare il Message Content Intent: Developer Portal → Bot → "
+    "Privileged Gateway Intents."
+)
+LOGIN_HTTP_STATUS = (
+    "Discord ha risposto con uno stato inatteso (HTTP {status}) al login: riprova più tardi "
+    "o controlla RETE_DISCORD_API_BASE se l'hai impostato."
+)
+LOGIN_UNREACHABLE = "Non riesco a raggiungere Discord ({reason}): controlla la connessione."
+LOGIN_TIMEOUT = "tempo scaduto"
 
 # --- policy (keyword policy: validation, console, CLI) -----------------------------------------
 
@@ -267,15 +299,50 @@ POLICY_RULE_REMOVED = "Regola «{name}» tolta (policy v{version})."
 POLICY_ALLOW_ADDED = "«{term}» aggiunto alla allow-list (policy v{version})."
 POLICY_ALLOW_REMOVED = "«{term}» tolto dalla allow-list (policy v{version})."
 POLICY_ALLOW_HEADER = "Allow-list: {terms}"
+POLICY_ALLOW_EMPTY = "La allow-list è vuota (aggiungi una frase con /policy allow add FRASE)."
+POLICY_ALLOW_PAGE_HEADER = "Allow-list: {count} frasi (pagina {page} di {pages}):"
+POLICY_ALLOW_NEXT = "Altre frasi: /policy allow pagina {page}"
+POLCMD_ALLOW_NEXT = "Altre frasi: /policy allow page:{page}"
 POLICY_EXEMPT_SET = "Esenzione {kind} {target}: {state} (policy v{version})."
 POLICY_HISTORY_HEADER = "Ultime modifiche alla policy:"
 POLICY_HISTORY_LINE = "  v{version} {at} da {actor}: {action} {detail}"
 POLICY_HISTORY_EMPTY = "Nessuna modifica registrata."
 POLICY_IMPORTED = "Policy importata: {rules} regole, {lists} liste (policy v{version})."
+POLICY_EXPORTED_TO = "Policy v{version} scritta in {path}."
+POLICY_IMPORT_SAME = (
+    "Il file è identico alla policy attuale (v{version}): nessuna modifica, versione invariata."
+)
+POLICY_IMPORT_OLDER = (
+    "Nota: il file era stato esportato dalla policy v{exported}, ma la policy attuale era la "
+    "v{previous}: le modifiche fatte dopo la v{exported} sono state sostituite "
+    "(vedi /policy history)."
+)
+POLICY_FLAGS_NOTHING = (
+    "Questa policy non può segnalare nessun messaggio: {why}. Nessuna modifica applicata. "
+    "Se vuoi davvero spegnere le segnalazioni, ripeti il comando "
+    "aggiungendo --allow-no-flagging (rete policy import, /policy import e /policy threshold "
+    "in console) o l'opzione allow_no_flagging (/policy import e /policy threshold su Discord)."
+)
+POLICY_FLAGS_NOTHING_NO_RULES = "non ha regole con peso positivo"
+POLICY_FLAGS_NOTHING_LOW = (
+    "anche con tutte le regole insieme il punteggio arriva a {max:g}, sotto la soglia {threshold:g}"
+)
+POLICY_FLAGGING_OFF = (
+    "⚠ Segnalazioni spente: la policy attuale (v{version}) non può segnalare nessun messaggio "
+    "({why}). Reimporta una policy con regole o abbassa la soglia."
+)
+POLICY_USAGE_ADD = (
+    "Uso: /policy add NOME PESO PAROLE [--within N] [--shadow], per esempio "
+    "/policy add logo-gratis 0.6 mi fai, fammi + logo + gratis"
+)
+CONSOLE_NO_SUCH_TARGET = "Non conosco «{name}»: scegli tra {known} (o un id)."
 POLICY_USAGE = (
     "Uso: /policy test TESTO | /policy rules | /policy threshold N | "
-    "/policy shadow REGOLA on|off | /policy weight REGOLA N | /policy allow [add|remove FRASE] | "
-    "/policy exempt role|channel ID on|off | /policy history"
+    "/policy shadow REGOLA on|off | /policy weight REGOLA N | "
+    "/policy allow [pagina N|add FRASE|remove FRASE] | "
+    "/policy exempt role|channel NOME|ID on|off | /policy history | "
+    "/policy add NOME PESO PAROLE | /policy remove NOME | /policy backtest [FILE] | "
+    "/policy import FILE [--allow-no-flagging] | /policy export [FILE]"
 )
 
 # --- Knowledge base (issue 5) ---------------------------------------------------------------
@@ -316,6 +383,17 @@ KB_FAQ_TOO_LONG_TO_EDIT = (
     "massimo {most}. Scaricala con /faq export, accorciala e reimportala con /faq import "
     "(oppure toglila con /faq remove)."
 )
+KB_FAQ_EXPORTED_OWN = (
+    "FAQ proprie di questo server: {own}, in YAML (si reimportano con /faq import)."
+)
+KB_FAQ_EXPORT_SHARED_HINT = (
+    " Le {shared} FAQ condivise dell'Accademia non sono incluse: per averle tutte, "
+    "/faq export con shared (in console: /faq export tutte)."
+)
+KB_FAQ_EXPORTED_ALL = (
+    "Tutte le FAQ visibili in questo server: {count} ({own} proprie, {shared} condivise "
+    "dell'Accademia), in YAML."
+)
 KB_FAQ_IMPORT_BAD_FILE = "Allega un file YAML di FAQ (.yaml o .yml), come quello di /faq export."
 KB_IMPORT_REPORT = (
     "Importazione completata: articoli {a_added} nuovi, {a_updated} aggiornati, "
@@ -331,7 +409,10 @@ KB_FEED_FOLLOWED_QUIET = "Seguo il feed {url} (senza annunci)."
 KB_FEED_UNFOLLOWED = "Non seguo più il feed {url}."
 KB_FEED_NOT_FOUND = "Non seguivo il feed {url}."
 KB_FEED_ANNOUNCE = "📰 Nuovo articolo sul blog: **{title}**{link}"
-KB_ANSWER_CHANNEL_ON = "In {channel} risponderò da sola alle domande, quando sono sicura."
+KB_ANSWER_CHANNEL_ON = (
+    "In {channel} risponderò da sola alle domande, quando sono sicura, al massimo una volta "
+    "ogni 2 minuti per canale (per non invadere la conversazione; /ask risponde sempre)."
+)
 KB_ANSWER_CHANNEL_OFF = "In {channel} non risponderò più da sola alle domande."
 KB_FAQ_MODAL_TITLE = "Nuova FAQ"
 KB_FAQ_EDIT_MODAL_TITLE = "Modifica FAQ"
@@ -342,9 +423,12 @@ KB_FAQ_FIELD_LINKS = "Link (uno per riga, facoltativi)"
 KB_CONSOLE_USAGE_ASK = "Uso: /ask DOMANDA"
 KB_CONSOLE_USAGE_EXCERPT = "Uso: /excerpt TESTO [--article SLUG]"
 KB_CONSOLE_USAGE_FAQ = (
-    "Uso: /faq list | /faq add DOMANDA || RISPOSTA | /faq remove ID | /faq export | "
-    "/faq import FILE"
+    "Uso: /faq list | /faq add DOMANDA || RISPOSTA | /faq edit ID [DOMANDA] || [RISPOSTA] | "
+    "/faq remove ID | "
+    "/faq export [tutte] (senza «tutte» solo le FAQ proprie del server) | /faq import FILE"
 )
+KB_CONSOLE_USAGE_ANSWERS = "Uso: /answers on|off [CANALE] (senza canale: quello corrente)"
+KB_CONSOLE_USAGE_FEED = "Uso: /articles feed URL [CANALE] | /articles unfeed URL"
 KB_CONSOLE_EMPTY = (
     "La base di conoscenza è vuota: carica il corpus dell'Accademia con "
     "`rete knowledge import ../shared/corpus` (o /knowledge import PERCORSO qui)."

@@ -17,6 +17,7 @@ from discord.ext import commands, tasks
 from bot import limits, texts
 from bot.knowledge import ImportReport, KnowledgeError
 from bot.knowledge.console import render_report
+from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.learning import Decided
 from bot.knowledge.models import faq_too_long
 from cogs._checks import moderator_only
@@ -281,11 +282,11 @@ class Knowledge(commands.Cog):
     ) -> None:
         """Scarica le FAQ di questo server in YAML."""
         assert interaction.guild_id is not None
-        knowledge = self.bot.core.knowledge
-        data = await knowledge.export_faq(interaction.guild_id, include_shared=shared)
-        count = len(await knowledge.faq_entries(interaction.guild_id, include_shared=shared))
-        file = discord.File(io.BytesIO(data.encode("utf-8")), filename="faq.yaml")
-        await reply(interaction, texts.KB_FAQ_EXPORTED.format(count=count), file=file)
+        exported = await export_faqs(
+            self.bot.core.knowledge, interaction.guild_id, include_shared=shared
+        )
+        file = discord.File(io.BytesIO(exported.text.encode("utf-8")), filename="faq.yaml")
+        await reply(interaction, exported.summary(), file=file)
 
     @faq.command(name="import", description="Importa un file YAML di FAQ in questo server")
     @app_commands.describe(file="Il file .yaml, nel formato di /faq export")

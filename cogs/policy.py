@@ -15,8 +15,9 @@ from bot.errors import UserFacingError
 from bot.policy import Rule
 from bot.policy.explain import explain
 from bot.policy.model import POLICY_TEXT_MAX_BYTES
+from bot.policy.pages import allow_page
 from bot.review import BacktestReport
-from bot.review.policy_link import backtest, parse_groups, set_exempt
+from bot.review.policy_link import add_rule, backtest, backtest_body, set_exempt
 from bot.review.render import highlight, neutralise
 from cogs._replies import reply
 from cogs._review_ui import moderators_only
@@ -45,33 +46,7 @@ def _rule_words(rule: Rule) -> str:
 
 
 def backtest_embed(report: BacktestReport, source: str) -> discord.Embed:
-    summary = texts.POLCMD_BACKTEST_SUMMARY.format(
-        total=len(report.rows),
-        skipped=report.skipped_without_text,
-        changed=len(report.changed),
-        stop=len(report.would_stop_alerting),
-        fixed=report.false_positives_fixed,
-        lost=report.confirmed_lost,
-        start=len(report.would_start_alerting),
-    )
-    lines = []
-    for row in report.changed[:BACKTEST_LINES]:
-        before = texts.POLCMD_ALERT if row.was_alert else texts.POLCMD_NO_ALERT
-        after = texts.POLCMD_ALERT if row.now_alert else texts.POLCMD_NO_ALERT
-        if before == after:
-            before = ", ".join(row.rules_before) or "—"
-            after = ", ".join(row.rules_after) or "—"
-        lines.append(
-            texts.POLCMD_BACKTEST_LINE.format(
-                case_id=row.case_id,
-                status=texts.STATUS_SHORT.get(row.status, row.status),
-                before=neutralise(before),
-                after=neutralise(after),
-            )
-        )
-    body = summary if report.rows else texts.POLCMD_BACKTEST_EMPTY
-    if lines:
-        body += "\n\n" + "\n".join(lines)
+    body = backtest_body(report, BACKTEST_LINES, neutralise)
     return discord.Embed(
         title=limits.embed_title(texts.POLCMD_BACKTEST_TITLE.format(source=source)),
         description=limits.embed_description(body),
@@ -172,17 +147,19 @@ class Policy(
     ) -> None:
         """Aggiungi una regola."""
         assert interaction.guild_id is not None
-        rule = Rule(
-            name=name.strip(),
+        spec = await add_rule(
+            self.bot.core,
+            interaction.guild_id,
+            name=name,
             weight=weight,
-            groups=parse_groups(words, texts.POLCMD_RULE_SYNTAX),
-            description=description.strip(),
+            words=words,
+            actor_id=interaction.user.id,
             within=within,
+            description=description,
             shadow=shadow,
         )
-        spec = await self.bot.core.policy.add_rule(interaction.guild_id, rule, interaction.user.id)
         await reply(
-            interaction, texts.POLICY_RULE_ADDED.format(name=rule.name, version=spec.version)
+            interaction, texts.POLICY_RULE_ADDED.format(name=name.strip(), version=spec.version)
         )
 
     @app_commands.command(name="remove", description="Togli una regola")
@@ -200,17 +177,24 @@ class Policy(
     @app_commands.command(
         name="threshold", description="La soglia oltre cui un messaggio è segnalato"
     )
-    @app_commands.describe(value="Per esempio 1.0")
+    @app_commands.describe(
+        value="Per esempio 1.0",
+        allow_no_flagging="Consenti una soglia che nessun messaggio raggiunge",
+    )
     @moderators_only()
     async def threshold(
         self,
         interaction: discord.Interaction[ReteBot],
         value: app_commands.Range[float, 0.05, 100.0],
+        allow_no_flagging: bool = False,
     ) -> None:
         """La soglia oltre cui un messaggio è segnalato."""
         assert interaction.guild_id is not None
         spec = await self.bot.core.policy.set_threshold(
-            interaction.guild_id, value, interaction.user.id
+            interaction.guild_id,
+            value,
+            interaction.user.id,
+            allow_no_flagging=allow_no_flagging,
         )
         await reply(
             interaction,
@@ -218,15 +202,31 @@ class Policy(
         )
 
     @app_commands.command(name="allow", description="Frasi mai segnalate (allow-list)")
-    @app_commands.describe(phrase="La frase", add="Aggiungi (sì) o togli (no)")
+    @app_commands.describe(
+        phrase="La frase (senza: l'elenco, una frase per riga)",
+        add="Aggiungi (sì) o togli (no)",
+        page="La pagina dell'elenco",
+    )
     @moderators_only()
     async def allow(
-        self, interaction: discord.Interaction[ReteBot], phrase: str, add: bool = True
+        self,
+        interaction: discord.Interaction[ReteBot],
+        phrase: str | None = None,
+        add: bool = True,
+        page: app_commands.Range[int, 1, 1000] = 1,
     ) -> None:
         """Frasi mai segnalate (allow-list)."""
         assert interaction.guild_id is not None
         policy = self.bot.core.policy
         actor = interaction.user.id
+        if phrase is None:
+            spec = policy.spec(interaction.guild_id)
+            lines = allow_page(spec.allow if spec else (), page, texts.POLCMD_ALLOW_NEXT)
+            body = "\n".join(neutralise(line) for line in lines)
+            await reply(
+                interaction, embed=discord.Embed(description=limits.embed_description(body))
+            )
+            return
         if add:
             spec = await policy.allow_add(interaction.guild_id, phrase, actor)
             message = texts.POLICY_ALLOW_ADDED
@@ -283,24 +283,25 @@ class Policy(
         )
 
     @app_commands.command(name="import", description="Sostituisci la policy con un file YAML")
-    @app_commands.describe(file="Il file esportato con /policy export, modificato")
+    @app_commands.describe(
+        file="Il file esportato con /policy export, modificato",
+        allow_no_flagging="Consenti una policy che non segnala nulla (segnalazioni spente)",
+    )
     @moderators_only()
     async def import_(
-        self, interaction: discord.Interaction[ReteBot], file: discord.Attachment
+        self,
+        interaction: discord.Interaction[ReteBot],
+        file: discord.Attachment,
+        allow_no_flagging: bool = False,
     ) -> None:
         """Sostituisci la policy con un file YAML."""
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         text = await _read_policy_file(file)
-        spec = await self.bot.core.policy.import_yaml(
-            interaction.guild_id, text, interaction.user.id
+        result = await self.bot.core.policy.import_policy(
+            interaction.guild_id, text, interaction.user.id, allow_no_flagging=allow_no_flagging
         )
-        await reply(
-            interaction,
-            texts.POLICY_IMPORTED.format(
-                rules=len(spec.rules), lists=len(spec.lists), version=spec.version
-            ),
-        )
+        await reply(interaction, "\n".join(neutralise(line) for line in result.lines()))
 
     @app_commands.command(name="export", description="La policy come file YAML")
     @moderators_only()
@@ -345,7 +346,7 @@ class Policy(
             lines.append(
                 texts.POLICY_HISTORY_LINE.format(
                     version=change.version,
-                    at=change.at[:16].replace("T", " "),
+                    at=f"<t:{int(change.timestamp)}:f>",  # each reader's own local time
                     actor=f"<@{change.actor_id}>" if change.actor_id else "Rete",
                     action=neutralise(change.action),
                     detail=neutralise(limits.clip(change.detail, 120)),

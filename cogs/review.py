@@ -138,7 +138,11 @@ class Review(commands.GroupCog, group_name="review", group_description="Coda di 
         """Precisione per regola e regole più rumorose."""
         assert interaction.guild_id is not None
         stats = await self.bot.core.review.stats(interaction.guild_id)
-        await reply(interaction, embed=stats_embed(stats))
+        embed = stats_embed(stats)
+        off = self.bot.core.policy.flagging_off(interaction.guild_id)
+        if off is not None:
+            embed.description = limits.embed_description(off + "\n\n" + (embed.description or ""))
+        await reply(interaction, embed=embed)
 
 
 async def setup(bot: ReteBot) -> None:

@@ -51,6 +51,9 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
             texts.SETUP_EXEMPT_ROLES.format(value=_mentions(roles, "@&")),
             texts.SETUP_EXEMPT_CHANNELS.format(value=_mentions(channels, "#")),
         ]
+        off = core.policy.flagging_off(guild_id)
+        if off is not None:
+            lines.append(off)
         if not settings.configured:
             lines.append("")
             lines.append(texts.REVIEW_NOT_CONFIGURED)

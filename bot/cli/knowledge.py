@@ -12,16 +12,23 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot import texts
-from bot.cli import add_db_option, settings_for
+from bot.cli import add_db_option, add_guild_option, settings_for
 from bot.config import Settings
 from bot.db import Database
 from bot.errors import UserFacingError
 from bot.knowledge import SHARED_GUILD, Answer, KnowledgeService
-from bot.knowledge.console import render_report
+from bot.knowledge.console import clip_query, knowledge_is_empty, render_report
 
 
 def add_commands(sub: Any) -> None:
-    knowledge = sub.add_parser("knowledge", help="import articles and FAQ into the knowledge base")
+    knowledge = sub.add_parser(
+        "knowledge",
+        help="import articles and FAQ into the knowledge base",
+        description=(
+            "The knowledge base Rete answers from: the academy's FAQ and blog articles. "
+            "Example: rete knowledge import ../shared/corpus"
+        ),
+    )
     verbs = knowledge.add_subparsers(dest="knowledge_command", metavar="ACTION", required=True)
     imp = verbs.add_parser(
         "import",
@@ -35,13 +42,30 @@ def add_commands(sub: Any) -> None:
         ),
     )
     add_db_option(imp)
-    _add_guild_option(imp)
+    imp.add_argument(
+        "--guild",
+        type=int,
+        default=SHARED_GUILD,
+        metavar="ID",
+        help=(
+            "import into one server's own knowledge only (default: the academy's shared "
+            "knowledge, which every server, the console included, sees)"
+        ),
+    )
     imp.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder or URL")
     imp.set_defaults(func=_cmd_import)
 
-    ask = sub.add_parser("ask", help="ask the knowledge base a question (or a JSONL file of them)")
+    ask = sub.add_parser(
+        "ask",
+        help="ask the knowledge base a question (or a JSONL file of them)",
+        description=(
+            "Answer a question from the FAQ and the blog articles as /ask does, with the "
+            "source and how sure Rete is; Rete says it does not know rather than guess. "
+            'Example: rete ask "quanto costa il percorso completo?"'
+        ),
+    )
     add_db_option(ask)
-    _add_guild_option(ask)
+    add_guild_option(ask)
     ask.add_argument("question", nargs="?", help="the question, in quotes")
     ask.add_argument(
         "--jsonl",
@@ -51,21 +75,21 @@ def add_commands(sub: Any) -> None:
     )
     ask.set_defaults(func=_cmd_ask)
 
-    excerpt = sub.add_parser("excerpt", help="the passage of an article that fits a query")
-    add_db_option(excerpt)
-    _add_guild_option(excerpt)
-    excerpt.add_argument("query", help="what the passage should be about")
-    excerpt.add_argument("--article", help="an article's slug or title")
-    excerpt.set_defaults(func=_cmd_excerpt)
-
-
-def _add_guild_option(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--guild",
-        type=int,
-        default=SHARED_GUILD,
-        help="guild id (default 0: the academy's knowledge, shared by every guild)",
+    excerpt = sub.add_parser(
+        "excerpt",
+        help="the passage of an article that fits a query",
+        description=(
+            "Print the passage of a blog article that best fits the query, with title, author, "
+            'date and link, as /excerpt does. Example: rete excerpt "metodo pomodoro"'
+        ),
     )
+    add_db_option(excerpt)
+    add_guild_option(excerpt)
+    excerpt.add_argument("query", help="what the passage should be about")
+    excerpt.add_argument(
+        "--article", help="look only in this article (its slug or title)", metavar="SLUG"
+    )
+    excerpt.set_defaults(func=_cmd_excerpt)
 
 
 @asynccontextmanager
@@ -137,9 +161,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return 2
 
     async def body(service: KnowledgeService) -> int:
-        if await service.store.article_count(args.guild) == 0 and not await service.faq_entries(
-            args.guild
-        ):
+        if await knowledge_is_empty(service, args.guild):
             print(texts.KB_CONSOLE_EMPTY, file=sys.stderr)
         if args.jsonl is not None:
             try:
@@ -168,9 +190,12 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_excerpt(args: argparse.Namespace, settings: Settings) -> int:
     async def body(service: KnowledgeService) -> int:
+        if await knowledge_is_empty(service, args.guild):
+            print(texts.KB_CONSOLE_EMPTY, file=sys.stderr)
+            return 1
         excerpt = await service.excerpt(args.query, args.article, args.guild)
         if excerpt is None:
-            print(texts.KB_EXCERPT_NONE.format(query=args.query))
+            print(texts.KB_EXCERPT_NONE.format(query=clip_query(args.query)))
             return 1
         heading = f"{excerpt.title} — {excerpt.section}" if excerpt.section else excerpt.title
         byline = ", ".join(x for x in (excerpt.author, excerpt.date) if x)

@@ -10,24 +10,36 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-from bot import texts
-from bot.cli import add_db_option, settings_for
+from bot.cli import add_db_option, add_guild_option, settings_for
 from bot.config import Settings
-from bot.errors import UserFacingError
+from bot.policy.console import read_policy_file
 from bot.policy.explain import explain
 from bot.policy.matcher import compile_policy, evaluate
-from bot.policy.model import POLICY_TEXT_MAX_BYTES, load_policy_text
+from bot.policy.model import load_policy_text
 
-DEFAULT_GUILD = 1  # the offline console's local guild
 T = TypeVar("T")
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    policy = sub.add_parser("policy", help="the keyword policy: check, test, export, import")
+    policy = sub.add_parser(
+        "policy",
+        help="the keyword policy: check, test, export, import",
+        description=(
+            "The keyword policy that flags requests for free work, one per server: test a "
+            "message, check a file of messages, export it to YAML, import an edited file."
+        ),
+    )
     commands = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
 
     check = commands.add_parser(
-        "check", help='evaluate a JSONL file of {"id","text"} lines; one JSON verdict a line'
+        "check",
+        help='evaluate a JSONL file of {"id","text"} lines; one JSON verdict a line',
+        description=(
+            'Evaluate each line of a JSONL file ({"id": ..., "text": ...}) and print one JSON '
+            'verdict a line with "id", "flagged", "score" and "hits". A bad line is reported '
+            "on stderr with its number, the others are still checked, and the exit status is "
+            "1 at the end if any line was bad."
+        ),
     )
     check.add_argument("--jsonl", type=Path, required=True, help="input file ('-' for stdin)")
     check.add_argument(
@@ -36,26 +48,47 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     _common(check)
     check.set_defaults(func=_cmd_check)
 
-    test = commands.add_parser("test", help="explain the verdict on one message")
-    test.add_argument("text")
+    test = commands.add_parser(
+        "test",
+        help="explain the verdict on one message",
+        description="Explain, rule by rule, how Rete judges one message.",
+    )
+    test.add_argument("text", help="the message, in quotes")
     _common(test)
     test.set_defaults(func=_cmd_test)
 
-    export = commands.add_parser("export", help="print the guild's policy as YAML")
+    export = commands.add_parser(
+        "export",
+        help="print the guild's policy as YAML",
+        description="Print the server's policy as YAML, to read, edit and import again.",
+    )
     export.add_argument("--out", type=Path, default=None, help="write to this file")
     _common(export)
     export.set_defaults(func=_cmd_export)
 
-    imp = commands.add_parser("import", help="replace the guild's policy with a YAML file")
-    imp.add_argument("file", type=Path)
+    imp = commands.add_parser(
+        "import",
+        help="replace the guild's policy with a YAML file",
+        description=(
+            "Replace the server's policy with a YAML file, validated as a whole: every problem "
+            "is listed and nothing changes if there is one. A policy that can flag no message "
+            "is refused unless --allow-no-flagging; an identical file changes nothing."
+        ),
+    )
+    imp.add_argument("file", type=Path, help="the policy YAML (e.g. from rete policy export)")
     imp.add_argument("--actor", type=int, default=0, help="who is importing (Discord id)")
+    imp.add_argument(
+        "--allow-no-flagging",
+        action="store_true",
+        help="accept a policy that can flag no message (no rules, or a threshold out of reach)",
+    )
     _common(imp)
     imp.set_defaults(func=_cmd_import)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
     add_db_option(parser)
-    parser.add_argument("--guild", type=int, default=DEFAULT_GUILD, help="guild id (default 1)")
+    add_guild_option(parser)
 
 
 def _with_core(
@@ -80,40 +113,59 @@ def _read_lines(path: Path) -> list[str]:
     return path.read_text("utf-8").splitlines()
 
 
-def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+def _check_rows(lines: list[str]) -> tuple[list[dict[str, Any]], int]:
+    """The valid rows of a JSONL input, and how many lines were bad (each reported on stderr)."""
     rows: list[dict[str, Any]] = []
-    for number, line in enumerate(_read_lines(args.jsonl), start=1):
+    bad = 0
+    for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
         try:
             row = json.loads(line)
         except json.JSONDecodeError:
-            print(f"rete policy check: line {number} is not JSON", file=sys.stderr)
-            return 2
-        if not isinstance(row, dict) or not isinstance(row.get("text"), str):
-            print(f'rete policy check: line {number} has no "text"', file=sys.stderr)
-            return 2
-        rows.append(row)
+            problem = "is not JSON"
+        else:
+            if not isinstance(row, dict):
+                problem = 'is not a JSON object with "id" and "text"'
+            elif "id" not in row or row["id"] is None:
+                problem = 'has no "id"'
+            elif not isinstance(row.get("text"), str):
+                problem = 'has no "text"'
+            else:
+                rows.append(row)
+                continue
+        bad += 1
+        print(f"rete policy check: line {number} {problem}", file=sys.stderr)
+    return rows, bad
 
-    def emit(verdicts: list[Any]) -> None:
+
+def _cmd_check(args: argparse.Namespace, settings: Settings) -> int:
+    rows, bad = _check_rows(_read_lines(args.jsonl))
+
+    def emit(verdicts: list[Any]) -> int:
         for row, verdict in zip(rows, verdicts, strict=True):
             out = {
-                "id": row.get("id"),
+                "id": row["id"],
                 "flagged": verdict.flagged,
                 "score": round(verdict.score, 4),
                 "hits": [h.to_json() for h in verdict.hits],
             }
             print(json.dumps(out, ensure_ascii=False))
+        if bad:
+            print(
+                f"rete policy check: {bad} bad line(s) skipped, {len(rows)} checked",
+                file=sys.stderr,
+            )
+            return 1
+        return 0
 
     if args.policy is not None:
         spec = load_policy_text(args.policy.read_text("utf-8"))
         compiled = compile_policy(spec)
-        emit([evaluate(compiled, row["text"]) for row in rows])
-        return 0
+        return emit([evaluate(compiled, row["text"]) for row in rows])
 
     async def body(core: Any) -> int:
-        emit([await core.policy.evaluate(args.guild, row["text"]) for row in rows])
-        return 0
+        return emit([await core.policy.evaluate(args.guild, row["text"]) for row in rows])
 
     return _with_core(args, settings, body)
 
@@ -141,18 +193,14 @@ def _cmd_export(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
-    # The same cap as an attachment to /policy import: checked before reading the file.
-    if args.file.stat().st_size > POLICY_TEXT_MAX_BYTES:
-        raise UserFacingError(texts.POLCMD_FILE_TOO_BIG.format(kb=POLICY_TEXT_MAX_BYTES // 1024))
-    text = args.file.read_text("utf-8-sig")
+    text = read_policy_file(args.file)  # the same cap as an attachment to /policy import
 
     async def body(core: Any) -> int:
-        spec = await core.policy.import_yaml(args.guild, text, actor_id=args.actor)
-        print(
-            texts.POLICY_IMPORTED.format(
-                rules=len(spec.rules), lists=len(spec.lists), version=spec.version
-            )
+        result = await core.policy.import_policy(
+            args.guild, text, actor_id=args.actor, allow_no_flagging=args.allow_no_flagging
         )
+        for line in result.lines():
+            print(line)
         return 0
 
     return _with_core(args, settings, body)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot import texts
-from bot.console import Registry, Session
+from bot.console import CHANNELS, CommandHandler, Registry, Session
+from bot.knowledge import KnowledgeService
+from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.models import Answer, ImportReport, KnowledgeError
 
 
@@ -37,11 +39,33 @@ def render_report(report: ImportReport) -> list[str]:
     return lines
 
 
+FAQ_VERBS = (
+    ("list", "/faq list", "le FAQ visibili in questo server"),
+    ("add", "/faq add DOMANDA || RISPOSTA", "aggiungi una FAQ"),
+    ("edit", "/faq edit ID [DOMANDA] || [RISPOSTA]", "modifica una FAQ di questo server"),
+    ("remove", "/faq remove ID", "togli una FAQ"),
+    ("export", "/faq export [tutte]", "le FAQ in YAML (proprie, o tutte con le condivise)"),
+    ("import", "/faq import FILE", "importa un file YAML di FAQ"),
+)
+ALL_WORDS = ("tutte", "all", "shared", "condivise")
+QUERY_ECHO_CHARS = 80  # a query quoted back in a reply: enough to recognise it
+
+
+def clip_query(query: str) -> str:
+    """The query as quoted back to its author: one line, at most QUERY_ECHO_CHARS."""
+    flat = " ".join(query.split())
+    return flat if len(flat) <= QUERY_ECHO_CHARS else flat[: QUERY_ECHO_CHARS - 1] + "…"
+
+
+async def knowledge_is_empty(knowledge: KnowledgeService, guild_id: int) -> bool:
+    """No article and no FAQ entry the guild can see (its own or the shared ones)."""
+    if await knowledge.store.article_count(guild_id):
+        return False
+    return not await knowledge.faq_entries(guild_id)
+
+
 async def _empty(session: Session) -> bool:
-    knowledge = session.core.knowledge
-    return await knowledge.store.article_count(
-        session.guild_id
-    ) == 0 and not await knowledge.faq_entries(session.guild_id)
+    return await knowledge_is_empty(session.core.knowledge, session.guild_id)
 
 
 def register(registry: Registry) -> None:
@@ -79,12 +103,14 @@ def register(registry: Registry) -> None:
         query = " ".join(words)
         if not query and not article:
             return [texts.KB_CONSOLE_USAGE_EXCERPT]
+        if await _empty(session):
+            return [texts.KB_CONSOLE_EMPTY]
         try:
             excerpt = await session.core.knowledge.excerpt(query, article, session.guild_id)
         except KnowledgeError as exc:
             return [str(exc)]
         if excerpt is None:
-            return [texts.KB_EXCERPT_NONE.format(query=query)]
+            return [texts.KB_EXCERPT_NONE.format(query=clip_query(query))]
         heading = f"{excerpt.title} — {excerpt.section}" if excerpt.section else excerpt.title
         byline = ", ".join(x for x in (excerpt.author, excerpt.date) if x)
         lines = [heading + (f" ({byline})" if byline else ""), excerpt.text]
@@ -107,9 +133,6 @@ def register(registry: Registry) -> None:
             return [str(exc)]
         return render_report(report)
 
-    @registry.command(
-        "faq", "/faq list|add|remove|export|import", "gestisci le FAQ", moderator_only=True
-    )
     async def _faq(session: Session, args: list[str], raw: str) -> list[str]:
         knowledge = session.core.knowledge
         verb = args[0].lower() if args else "list"
@@ -136,11 +159,30 @@ def register(registry: Registry) -> None:
                     session.guild_id, question, answer, author_id=session.user[0]
                 )
                 return [texts.KB_FAQ_ADDED.format(key=entry.key, question=entry.question)]
+            if verb == "edit" and len(args) >= 2:
+                question, sep, answer = rest[len(args[1]) :].strip().partition("||")
+                if not sep or not (question.strip() or answer.strip()):
+                    return [texts.KB_CONSOLE_USAGE_FAQ]
+                entry = await knowledge.edit_faq(
+                    session.guild_id,
+                    args[1],
+                    question=question.strip() or None,
+                    answer=answer.strip() or None,
+                    author_id=session.user[0],
+                )
+                return [texts.KB_FAQ_EDITED.format(key=entry.key, question=entry.question)]
             if verb == "remove" and len(args) == 2:
                 entry = await knowledge.remove_faq(session.guild_id, args[1])
                 return [texts.KB_FAQ_REMOVED.format(key=entry.key, question=entry.question)]
             if verb == "export":
-                return (await knowledge.export_faq(session.guild_id)).splitlines()
+                scope = args[1].lower() if len(args) > 1 else ""
+                if scope not in ("", *ALL_WORDS):
+                    return [texts.KB_CONSOLE_USAGE_FAQ]
+                exported = await export_faqs(
+                    knowledge, session.guild_id, include_shared=scope in ALL_WORDS
+                )
+                # The summary as a YAML comment: what is printed can still be imported.
+                return ["# " + exported.summary(), *exported.text.splitlines()]
             if verb == "import" and len(args) == 2:
                 path = Path(args[1])
                 try:
@@ -152,18 +194,79 @@ def register(registry: Registry) -> None:
             return [str(exc)]
         return [texts.KB_CONSOLE_USAGE_FAQ]
 
+    def _faq_verb(verb: str) -> CommandHandler:
+        async def handler(session: Session, args: list[str], raw: str) -> list[str]:
+            return await _faq(session, [verb, *args], f"{verb} {raw}")
+
+        return handler
+
+    for verb, usage, help_text in FAQ_VERBS:
+        registry.command(f"faq {verb}", usage, help_text, moderator_only=True)(_faq_verb(verb))
+
     @registry.command(
         "answers",
-        "/answers on|off",
-        "risposte automatiche nel canale corrente",
+        "/answers on|off [CANALE]",
+        "risposte automatiche nel canale corrente (o in quello indicato)",
         moderator_only=True,
     )
     async def _answers(session: Session, args: list[str], raw: str) -> list[str]:
         choice = args[0].lower() if args else ""
-        if choice not in ("on", "off"):
-            return ["Uso: /answers on|off (nel canale corrente)"]
+        if choice not in ("on", "off") or len(args) > 2:
+            return [texts.KB_CONSOLE_USAGE_ANSWERS]
+        channel = args[1].lstrip("#").lower() if len(args) == 2 else session.channel
+        if channel not in CHANNELS:
+            return [f"Canali: {', '.join('#' + c for c in CHANNELS)}"]
         await session.core.knowledge.set_answer_channel(
-            session.guild_id, session.channel_id, enabled=choice == "on"
+            session.guild_id, CHANNELS[channel], enabled=choice == "on"
         )
         template = texts.KB_ANSWER_CHANNEL_ON if choice == "on" else texts.KB_ANSWER_CHANNEL_OFF
-        return [template.format(channel="#" + session.channel)]
+        return [template.format(channel="#" + channel)]
+
+    @registry.command(
+        "articles sync",
+        "/articles sync",
+        "ricarica le fonti configurate e i feed seguiti",
+        moderator_only=True,
+    )
+    async def _sync(session: Session, args: list[str], raw: str) -> list[str]:
+        try:
+            reports = await session.core.knowledge.sync(session.guild_id)
+        except KnowledgeError as exc:
+            return [str(exc)]
+        if not reports:
+            return [texts.KB_SYNC_NO_SOURCES]
+        return [line for report in reports for line in render_report(report)]
+
+    @registry.command(
+        "articles feed",
+        "/articles feed URL [CANALE]",
+        "segui un feed RSS/Atom (e annuncia i nuovi articoli nel canale)",
+        moderator_only=True,
+    )
+    async def _feed(session: Session, args: list[str], raw: str) -> list[str]:
+        if not 1 <= len(args) <= 2:
+            return [texts.KB_CONSOLE_USAGE_FEED]
+        channel = args[1].lstrip("#").lower() if len(args) == 2 else None
+        if channel is not None and channel not in CHANNELS:
+            return [f"Canali: {', '.join('#' + c for c in CHANNELS)}"]
+        try:
+            report = await session.core.knowledge.follow_feed(
+                session.guild_id, args[0], CHANNELS[channel] if channel else None
+            )
+        except KnowledgeError as exc:
+            return [str(exc)]
+        if channel is not None:
+            done = texts.KB_FEED_FOLLOWED.format(url=args[0], channel="#" + channel)
+        else:
+            done = texts.KB_FEED_FOLLOWED_QUIET.format(url=args[0])
+        return [done, *render_report(report)]
+
+    @registry.command(
+        "articles unfeed", "/articles unfeed URL", "smetti di seguire un feed", moderator_only=True
+    )
+    async def _unfeed(session: Session, args: list[str], raw: str) -> list[str]:
+        if len(args) != 1:
+            return [texts.KB_CONSOLE_USAGE_FEED]
+        removed = await session.core.knowledge.unfollow_feed(session.guild_id, args[0])
+        template = texts.KB_FEED_UNFOLLOWED if removed else texts.KB_FEED_NOT_FOUND
+        return [template.format(url=args[0])]

@@ -133,11 +133,16 @@ class KnowledgeService:
             try:
                 report = await self.import_sources(self.sources)
                 log.info(
-                    "knowledge sources: %d articles added, %d updated; %d FAQ added, %d updated",
+                    "knowledge sources (%d): articles %d added, %d updated, %d unchanged; "
+                    "FAQ %d added, %d updated, %d unchanged; %d files skipped",
+                    len(self.sources),
                     report.articles_added,
                     report.articles_updated,
+                    report.articles_unchanged,
                     report.faqs_added,
                     report.faqs_updated,
+                    report.faqs_unchanged,
+                    len(report.skipped),
                 )
             except KnowledgeError as exc:
                 log.error("knowledge sources not imported: %s", exc)
@@ -313,6 +318,20 @@ class KnowledgeService:
         if found.answer(self.auto_answer_threshold) is not None:
             self._last_auto_answer[(guild_id, channel_id)] = now
         return found
+
+    async def auto_answer_pause(
+        self, guild_id: int, channel_id: int, text: str, now: float
+    ) -> float:
+        """Seconds until `auto_answer` may answer this question in this channel again (0 when
+        the per-channel cooldown is not what keeps it silent). Memory only."""
+        if channel_id not in await self.answer_channels(guild_id):
+            return 0.0
+        if len(text) > AUTO_ANSWER_MAX_CHARS or not looks_like_question(text):
+            return 0.0
+        last = self._last_auto_answer.get((guild_id, channel_id))
+        if last is None:
+            return 0.0
+        return max(0.0, self.auto_answer_cooldown_s - (now - last))
 
     async def answer_channels(self, guild_id: int) -> frozenset[int]:
         cached = self._answer_channels.get(guild_id)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import texts
+from bot.console import CHANNELS, ROLES, local_time, user_name
 from bot.errors import UserFacingError
 from bot.policy.explain import explain
+from bot.policy.model import POLICY_TEXT_MAX_BYTES
+from bot.policy.pages import allow_page
+from bot.review.policy_link import add_rule, backtest, backtest_body, set_exempt
 
 if TYPE_CHECKING:
     from bot.console import Registry, Session
@@ -32,6 +37,15 @@ def _number(word: str) -> float:
         raise UserFacingError(texts.POLICY_USAGE) from None
 
 
+ALLOW_NO_FLAGGING = ("--allow-no-flagging", "allow-no-flagging", "allow_no_flagging")
+
+
+def _allow_flag(args: list[str]) -> tuple[bool, list[str]]:
+    """(whether the moderator allows a policy that flags nothing, the other arguments)."""
+    rest = [a for a in args if a.lower() not in ALLOW_NO_FLAGGING]
+    return len(rest) != len(args), rest
+
+
 Handler = Callable[["Session", list[str], str], Awaitable[list[str]]]
 
 
@@ -47,12 +61,47 @@ def _guard(handler: Handler) -> Handler:
     return wrapper
 
 
-def register(registry: Registry) -> None:
-    @registry.command("policy", "/policy", "la policy sul lavoro gratis (vedi /policy test)")
-    @_guard
-    async def _usage(session: Session, args: list[str], raw: str) -> list[str]:
-        return [texts.POLICY_USAGE]
+BACKTEST_SHOWN = 30
 
+
+def resolve_target(kind: str, raw: str) -> int:
+    """A channel or role of the console's server by name (#domande, domande) or by id."""
+    names = CHANNELS if kind == "channel" else ROLES
+    key = raw.strip().lstrip("#@").lower()
+    if key in names:
+        return names[key]
+    if raw.strip().isdigit():
+        return int(raw.strip())
+    known = ", ".join(("#" if kind == "channel" else "@") + n for n in names)
+    raise UserFacingError(texts.CONSOLE_NO_SUCH_TARGET.format(name=raw, known=known))
+
+
+def target_name(kind: str, target_id: int) -> str:
+    names = CHANNELS if kind == "channel" else ROLES
+    for name, known_id in names.items():
+        if known_id == target_id:
+            return ("#" if kind == "channel" else "@") + name
+    return str(target_id)
+
+
+PAGE_WORDS = ("pagina", "page", "p")
+
+
+def read_policy_file(path: Path) -> str:
+    """A policy file's text, with the same size cap as an attachment to /policy import."""
+    try:
+        if path.stat().st_size > POLICY_TEXT_MAX_BYTES:
+            raise UserFacingError(
+                texts.POLCMD_FILE_TOO_BIG.format(kb=POLICY_TEXT_MAX_BYTES // 1024)
+            )
+        return path.read_text("utf-8-sig")
+    except OSError as exc:
+        raise UserFacingError(f"{path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UserFacingError(texts.POLCMD_FILE_NOT_TEXT) from None
+
+
+def register(registry: Registry) -> None:
     @registry.command("policy test", "/policy test TESTO", "spiega come Rete giudica un messaggio")
     @_guard
     async def _test(session: Session, args: list[str], raw: str) -> list[str]:
@@ -86,14 +135,18 @@ def register(registry: Registry) -> None:
         return lines
 
     @registry.command(
-        "policy threshold", "/policy threshold N", "imposta la soglia", moderator_only=True
+        "policy threshold",
+        "/policy threshold N [--allow-no-flagging]",
+        "imposta la soglia",
+        moderator_only=True,
     )
     @_guard
     async def _threshold(session: Session, args: list[str], raw: str) -> list[str]:
+        allow, args = _allow_flag(args)
         if len(args) != 1:
             return [texts.POLICY_USAGE]
         spec = await session.core.policy.set_threshold(
-            session.guild_id, _number(args[0]), actor_id=session.user[0]
+            session.guild_id, _number(args[0]), actor_id=session.user[0], allow_no_flagging=allow
         )
         return [texts.POLICY_THRESHOLD_SET.format(threshold=spec.threshold, version=spec.version)]
 
@@ -132,17 +185,19 @@ def register(registry: Registry) -> None:
 
     @registry.command(
         "policy allow",
-        "/policy allow [add|remove FRASE]",
+        "/policy allow [pagina N|add FRASE|remove FRASE]",
         "frasi mai considerate indizi",
         moderator_only=True,
     )
     @_guard
     async def _allow(session: Session, args: list[str], raw: str) -> list[str]:
         policy = session.core.policy
-        if not args:
+        if not args or args[0].lower() in PAGE_WORDS:
+            if args and (len(args) != 2 or not args[1].isdigit() or int(args[1]) < 1):
+                return [texts.POLICY_USAGE]
+            await session.core.ensure_guild(session.guild_id)
             spec = policy.spec(session.guild_id)
-            terms = ", ".join(spec.allow) if spec else ""
-            return [texts.POLICY_ALLOW_HEADER.format(terms=terms or "—")]
+            return allow_page(spec.allow if spec else (), int(args[1]) if args else 1)
         action, phrase = args[0].lower(), " ".join(args[1:]).strip()
         if action not in ("add", "remove") or not phrase:
             return [texts.POLICY_USAGE]
@@ -154,23 +209,132 @@ def register(registry: Registry) -> None:
 
     @registry.command(
         "policy exempt",
-        "/policy exempt role|channel ID on|off",
+        "/policy exempt role|channel NOME|ID on|off",
         "ruoli e canali esenti",
         moderator_only=True,
     )
     @_guard
     async def _exempt(session: Session, args: list[str], raw: str) -> list[str]:
-        if len(args) != 3 or args[0] not in ("role", "channel") or not args[1].isdigit():
+        kinds = {"role": "role", "ruolo": "role", "channel": "channel", "canale": "channel"}
+        if len(args) != 3 or args[0].lower() not in kinds:
             return [texts.POLICY_USAGE]
+        kind = kinds[args[0].lower()]
+        target = resolve_target(kind, args[1])
         on = _switch(args[2])
-        spec = await session.core.policy.set_exempt(
-            session.guild_id, args[0], int(args[1]), on, actor_id=session.user[0]
+        version = await set_exempt(
+            session.core, session.guild_id, kind, target, on, session.user[0]
         )
         return [
             texts.POLICY_EXEMPT_SET.format(
-                kind=args[0], target=args[1], state="on" if on else "off", version=spec.version
+                kind=kind,
+                target=target_name(kind, target),
+                state="on" if on else "off",
+                version=version,
             )
         ]
+
+    @registry.command(
+        "policy add",
+        "/policy add NOME PESO PAROLE [--within N] [--shadow]",
+        "aggiungi una regola («mi fai, fammi + logo + gratis»)",
+        moderator_only=True,
+    )
+    @_guard
+    async def _add(session: Session, args: list[str], raw: str) -> list[str]:
+        words = list(args)
+        shadow = any(w.lower() == "--shadow" for w in words)
+        words = [w for w in words if w.lower() != "--shadow"]
+        within: int | None = None
+        lowered = [w.lower() for w in words]
+        if "--within" in lowered:
+            at = lowered.index("--within")
+            if at + 1 >= len(words) or not words[at + 1].isdigit():
+                return [texts.POLICY_USAGE_ADD]
+            within = int(words[at + 1])
+            del words[at : at + 2]
+        if len(words) < 3:
+            return [texts.POLICY_USAGE_ADD]
+        spec = await add_rule(
+            session.core,
+            session.guild_id,
+            name=words[0],
+            weight=_number(words[1]),
+            words=" ".join(words[2:]),
+            actor_id=session.user[0],
+            within=within,
+            shadow=shadow,
+        )
+        return [texts.POLICY_RULE_ADDED.format(name=words[0], version=spec.version)]
+
+    @registry.command(
+        "policy remove", "/policy remove NOME", "togli una regola", moderator_only=True
+    )
+    @_guard
+    async def _remove(session: Session, args: list[str], raw: str) -> list[str]:
+        if len(args) != 1:
+            return [texts.POLICY_USAGE]
+        spec = await session.core.policy.remove_rule(
+            session.guild_id, args[0], actor_id=session.user[0]
+        )
+        return [texts.POLICY_RULE_REMOVED.format(name=args[0], version=spec.version)]
+
+    @registry.command(
+        "policy backtest",
+        "/policy backtest [FILE]",
+        "cosa cambierebbe sui casi registrati (la policy attuale o un file)",
+        moderator_only=True,
+    )
+    @_guard
+    async def _backtest(session: Session, args: list[str], raw: str) -> list[str]:
+        if len(args) > 1:
+            return [texts.POLICY_USAGE]
+        policy_yaml = read_policy_file(Path(args[0])) if args else None
+        await session.core.ensure_guild(session.guild_id)
+        report = await backtest(session.core, session.guild_id, policy_yaml)
+        if policy_yaml is None:
+            version = session.core.policy.version(session.guild_id)
+            source = texts.POLCMD_BACKTEST_CURRENT.format(version=version)
+        else:
+            source = texts.POLCMD_BACKTEST_UPLOADED
+        title = texts.POLCMD_BACKTEST_TITLE.format(source=source)
+        return [title, *backtest_body(report, BACKTEST_SHOWN).splitlines()]
+
+    @registry.command(
+        "policy import",
+        "/policy import FILE [--allow-no-flagging]",
+        "sostituisci la policy con un file YAML",
+        moderator_only=True,
+    )
+    @_guard
+    async def _import(session: Session, args: list[str], raw: str) -> list[str]:
+        allow, args = _allow_flag(args)
+        if len(args) != 1:
+            return [texts.POLICY_USAGE]
+        text = read_policy_file(Path(args[0]))
+        result = await session.core.policy.import_policy(
+            session.guild_id, text, actor_id=session.user[0], allow_no_flagging=allow
+        )
+        return result.lines()
+
+    @registry.command(
+        "policy export",
+        "/policy export [FILE]",
+        "la policy come YAML (a schermo o in un file)",
+        moderator_only=True,
+    )
+    @_guard
+    async def _export(session: Session, args: list[str], raw: str) -> list[str]:
+        await session.core.ensure_guild(session.guild_id)
+        text = session.core.policy.export_yaml(session.guild_id)
+        if not args:
+            return text.splitlines()
+        path = Path(args[0])
+        try:
+            path.write_text(text, "utf-8")  # noqa: ASYNC240 (a small file, at a console)
+        except OSError as exc:
+            raise UserFacingError(f"{path}: {exc.strerror}") from None
+        version = session.core.policy.version(session.guild_id)
+        return [texts.POLICY_EXPORTED_TO.format(path=path, version=version)]
 
     @registry.command(
         "policy history", "/policy history", "le ultime modifiche alla policy", moderator_only=True
@@ -185,8 +349,8 @@ def register(registry: Registry) -> None:
             lines.append(
                 texts.POLICY_HISTORY_LINE.format(
                     version=change.version,
-                    at=change.at,
-                    actor=change.actor_id,
+                    at=local_time(change.timestamp),
+                    actor=user_name(change.actor_id),
                     action=change.action,
                     detail=change.detail,
                 )

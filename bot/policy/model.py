@@ -108,6 +108,20 @@ class PolicySpec:
     def with_version(self, version: int) -> PolicySpec:
         return replace(self, version=version)
 
+    def same_as(self, other: PolicySpec) -> bool:
+        """Same rules, lists, threshold, allow-list and exemptions, whatever the version."""
+        return replace(self, version=0) == replace(other, version=0)
+
+    @property
+    def max_score(self) -> float:
+        """The highest score a message can reach: every rule with a positive weight firing."""
+        return round(sum(r.weight for r in self.rules if r.weight > 0), 9)
+
+    @property
+    def can_flag(self) -> bool:
+        """False when no message can reach the threshold (no rules, or weights too low)."""
+        return self.max_score >= self.threshold - 1e-9
+
 
 # --- terms -----------------------------------------------------------------------------------
 
@@ -412,6 +426,15 @@ def load_policy_text(text: str) -> PolicySpec:
     except RecursionError:  # thousands of nested brackets: PyYAML recurses per level
         raise PolicyError([texts.POLICY_BAD_YAML.format(where="")]) from None
     return parse_policy(data)
+
+
+_EXPORTED_VERSION = re.compile(r"^version:[ \t]*(\d{1,12})[ \t]*(?:#.*)?$", re.MULTILINE)
+
+
+def exported_version(text: str) -> int | None:
+    """The policy version a file says it was exported from (its top-level `version:`)."""
+    match = _EXPORTED_VERSION.search(text)
+    return int(match.group(1)) if match else None
 
 
 def default_policy_text() -> str:

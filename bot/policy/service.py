@@ -17,6 +17,7 @@ from typing import Any
 
 from bot import texts
 from bot.db import Database
+from bot.errors import UserFacingError
 from bot.policy.matcher import CompiledPolicy, Verdict, compile_policy, evaluate, evaluate_with
 from bot.policy.model import (
     PolicyError,
@@ -25,6 +26,7 @@ from bot.policy.model import (
     WordList,
     default_policy,
     dump_policy,
+    exported_version,
     load_policy_text,
     parse_policy,
     spec_to_data,
@@ -36,6 +38,67 @@ log = logging.getLogger(__name__)
 SYSTEM_ACTOR = 0  # the bot itself (seeding a new guild)
 EXEMPT_KINDS = ("role", "channel")
 _CACHE_SIZE = 32  # distinct compiled policies kept (guilds with the same rules share one)
+
+
+class PolicyFlagsNothingError(UserFacingError):
+    """A change would leave a policy that flags no message, and nobody said that was meant."""
+
+    def __init__(self, spec: PolicySpec) -> None:
+        self.spec = spec
+        super().__init__(texts.POLICY_FLAGS_NOTHING.format(why=why_flags_nothing(spec)))
+
+
+def why_flags_nothing(spec: PolicySpec) -> str:
+    if spec.max_score <= 0:
+        return texts.POLICY_FLAGS_NOTHING_NO_RULES
+    return texts.POLICY_FLAGS_NOTHING_LOW.format(max=spec.max_score, threshold=spec.threshold)
+
+
+def flagging_off_line(spec: PolicySpec | None) -> str | None:
+    """The warning /review stats and /setup show when the policy can flag nothing."""
+    if spec is None or spec.can_flag:
+        return None
+    return texts.POLICY_FLAGGING_OFF.format(version=spec.version, why=why_flags_nothing(spec))
+
+
+@dataclass(frozen=True)
+class PolicyImport:
+    """What an import did: the policy now in force, and what the moderator should know."""
+
+    spec: PolicySpec
+    previous_version: int
+    exported_version: int | None  # the version the file says it was exported from
+
+    @property
+    def changed(self) -> bool:
+        return self.spec.version != self.previous_version
+
+    @property
+    def from_older_version(self) -> bool:
+        exported = self.exported_version
+        return self.changed and exported is not None and 0 < exported < self.previous_version
+
+    def lines(self) -> list[str]:
+        """The reply to the moderator, one line each (the same in Discord, console and CLI)."""
+        spec = self.spec
+        if not self.changed:
+            lines = [texts.POLICY_IMPORT_SAME.format(version=spec.version)]
+        else:
+            lines = [
+                texts.POLICY_IMPORTED.format(
+                    rules=len(spec.rules), lists=len(spec.lists), version=spec.version
+                )
+            ]
+        if self.from_older_version:
+            lines.append(
+                texts.POLICY_IMPORT_OLDER.format(
+                    exported=self.exported_version, previous=self.previous_version
+                )
+            )
+        off = flagging_off_line(spec)
+        if off is not None:
+            lines.append(off)
+        return lines
 
 
 @dataclass(frozen=True)
@@ -164,24 +227,50 @@ class PolicyService:
             raise RuntimeError("PolicyService.load() has not run")
         return dump_policy(spec)
 
-    async def import_yaml(self, guild_id: int, text: str, actor_id: int) -> PolicySpec:
-        """Replace the whole policy with `text` (validated; all or nothing)."""
+    def flagging_off(self, guild_id: int) -> str | None:
+        """A warning line when the guild's policy can flag no message; None when it can."""
+        return flagging_off_line(self.spec(guild_id))
+
+    async def import_policy(
+        self, guild_id: int, text: str, actor_id: int, *, allow_no_flagging: bool = False
+    ) -> PolicyImport:
+        """Replace the whole policy with `text` (validated; all or nothing).
+
+        A file identical to the policy in force changes nothing (the version stays); a policy
+        that can flag nothing is refused unless `allow_no_flagging`.
+        """
         new = await asyncio.to_thread(load_policy_text, text)
-        return await self._change(
+        await self.seed(guild_id)
+        previous = self.version(guild_id)
+        spec = await self._change(
             guild_id,
             actor_id,
             "import",
             f"{len(new.rules)} regole, {len(new.lists)} liste",
             lambda _current: new,
+            allow_no_flagging=allow_no_flagging,
         )
+        return PolicyImport(spec, previous, exported_version(text))
 
-    async def set_threshold(self, guild_id: int, threshold: float, actor_id: int) -> PolicySpec:
+    async def import_yaml(
+        self, guild_id: int, text: str, actor_id: int, *, allow_no_flagging: bool = False
+    ) -> PolicySpec:
+        """`import_policy`, for callers that need only the policy now in force."""
+        result = await self.import_policy(
+            guild_id, text, actor_id, allow_no_flagging=allow_no_flagging
+        )
+        return result.spec
+
+    async def set_threshold(
+        self, guild_id: int, threshold: float, actor_id: int, *, allow_no_flagging: bool = False
+    ) -> PolicySpec:
         return await self._change(
             guild_id,
             actor_id,
             "threshold",
             f"{threshold:g}",
             lambda spec: replace(spec, threshold=float(threshold)),
+            allow_no_flagging=allow_no_flagging,
         )
 
     async def add_rule(self, guild_id: int, rule: Rule, actor_id: int) -> PolicySpec:
@@ -301,6 +390,8 @@ class PolicyService:
         action: str,
         detail: str,
         mutate: Callable[[PolicySpec], PolicySpec],
+        *,
+        allow_no_flagging: bool = False,
     ) -> PolicySpec:
         await self.seed(guild_id)
         async with self._lock(guild_id):
@@ -308,6 +399,16 @@ class PolicyService:
             proposed = mutate(current)
             # Validate exactly as an import would, off the loop, before anything is written.
             checked = await asyncio.to_thread(parse_policy, spec_to_data(proposed))
+            if checked.same_as(current):
+                return current  # nothing changes: no new version, nothing to record
+            # Turning moderation off by accident (an empty file, a threshold out of reach) is
+            # refused; an import is always checked, since the file replaces everything.
+            if (
+                not allow_no_flagging
+                and not checked.can_flag
+                and (action == "import" or current.can_flag)
+            ):
+                raise PolicyFlagsNothingError(checked)
             compiled = await self._compile(checked)
             try:
                 version = await self.store.save(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import datetime
 
 import aiosqlite
 
@@ -28,7 +29,12 @@ class PolicyChange:
     actor_id: int
     action: str
     detail: str
-    at: str
+    at: str  # ISO 8601 in UTC, as SQLite wrote it ("2026-01-02T10:20:30.123Z")
+
+    @property
+    def timestamp(self) -> float:
+        """`at` as seconds since 1970 (for local times and Discord's <t:…> markup)."""
+        return datetime.fromisoformat(self.at.replace("Z", "+00:00")).timestamp()
 
 
 class PolicyStore:

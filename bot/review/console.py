@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import re
 import time
+from collections.abc import Iterable
 from typing import Any
 
 from bot import texts
 from bot.console import CHANNELS, MEMBER, MODERATOR, ChatLine, Registry, Session
 from bot.pipeline import UPDATE, IncomingMessage, Outcome
+from bot.policy.console import target_name
 from bot.review import Case, Decision, DecisionResult
+from bot.review.policy_link import exemptions
 from bot.review.render import duration, plain_highlight, rules_line, status_line
 from bot.store import NUDGE_MODES
 
@@ -32,6 +35,15 @@ def _channel(channel_id: int | None) -> str:
     return str(channel_id)
 
 
+def _names(kind: str, ids: Iterable[int]) -> str:
+    return ", ".join(target_name(kind, i) for i in sorted(ids)) or texts.SETUP_NONE
+
+
+def _snippet(text: str, limit: int = 80) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
+
+
 def parse_duration(raw: str) -> int | None:
     """'10m', '1h', '2ore', '1d', '1w', or plain minutes → seconds; None if unreadable."""
     match = _DURATION.match(raw.strip().lower())
@@ -39,6 +51,34 @@ def parse_duration(raw: str) -> int | None:
         return None
     unit = (match.group(2) or "m")[0]
     return int(match.group(1)) * _UNITS.get(unit, 60)
+
+
+DELETE_WORDS = ("cancella", "elimina")
+TIMEOUT_WORD = "timeout"
+
+
+def parse_confirm_words(words: list[str]) -> tuple[bool, int] | str:
+    """(delete, timeout seconds) from the words after `/review confirm N`, or the error to show.
+
+    Every word must be known: a typo («cancela») must not confirm without deleting.
+    """
+    delete = False
+    timeout = 0
+    rest = [w.lower() for w in words]
+    while rest:
+        word = rest.pop(0)
+        if word in DELETE_WORDS:
+            delete = True
+        elif word == TIMEOUT_WORD:
+            parsed = parse_duration(rest.pop(0)) if rest else None
+            if parsed is None:
+                return texts.REVIEW_CONFIRM_BAD_TIMEOUT
+            timeout = parsed
+        else:
+            return texts.REVIEW_CONFIRM_UNKNOWN_WORD.format(
+                word=word, valid=", ".join([*DELETE_WORDS, TIMEOUT_WORD + " 10m|1h|1d|1w"])
+            )
+    return delete, timeout
 
 
 def describe(outcome: Outcome) -> list[str]:
@@ -150,6 +190,7 @@ def _decided(result: DecisionResult) -> list[str]:
 def register(registry: Registry) -> None:
     @registry.chat
     async def _flow(session: Session, chat: ChatLine) -> list[str]:
+        now = time.time()
         outcome = await session.core.pipeline.process(
             IncomingMessage(
                 guild_id=chat.guild_id,
@@ -157,10 +198,25 @@ def register(registry: Registry) -> None:
                 message_id=chat.message_id,
                 author_id=chat.author_id,
                 text=chat.text,
-                created_at=time.time(),
-            )
+                created_at=now,
+            ),
+            now=now,
         )
-        return describe(outcome)
+        lines = describe(outcome)
+        if outcome.answer is None and outcome.case is None and outcome.skipped is None:
+            # In Discord Rete stays silent here; at the console, say why it did not answer.
+            pause = await session.core.knowledge.auto_answer_pause(
+                chat.guild_id, chat.channel_id, chat.text, now
+            )
+            if pause > 0:
+                lines.append(
+                    texts.CONSOLE_ANSWER_COOLDOWN.format(
+                        channel=chat.channel_name,
+                        cooldown=round(session.core.knowledge.auto_answer_cooldown_s),
+                        left=max(1, round(pause)),
+                    )
+                )
+        return lines
 
     @registry.command("review pending", "/review pending", "casi da rivedere", moderator_only=True)
     async def _pending(session: Session, args: list[str], raw: str) -> list[str]:
@@ -175,6 +231,8 @@ def register(registry: Registry) -> None:
                 f"  #{case.case_id} · {texts.STATUS_SHORT[case.status]} · {_name(case.author_id)} "
                 f"in #{_channel(case.channel_id)} · {case.score:.2f} · {', '.join(case.rules)}"
             )
+            if case.text is not None:
+                lines.append(f"    «{_snippet(case.text)}»")
         return lines
 
     @registry.command(
@@ -208,15 +266,10 @@ def register(registry: Registry) -> None:
         case_id = _case_id(args)
         if case_id is None or await session.core.review.get(session.guild_id, case_id) is None:
             return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
-        words = [a.lower() for a in args[1:]]
-        delete = any(w in ("cancella", "elimina") for w in words)
-        timeout = 0
-        if "timeout" in words:
-            position = words.index("timeout")
-            parsed = parse_duration(words[position + 1]) if position + 1 < len(words) else None
-            if parsed is None:
-                return ["Uso: /review confirm N [cancella] [timeout 10m|1h|1d|1w]"]
-            timeout = parsed
+        parsed_words = parse_confirm_words(args[1:])
+        if isinstance(parsed_words, str):
+            return [parsed_words]  # an unknown word: nothing is decided
+        delete, timeout = parsed_words
         try:
             decision = Decision(delete, timeout)
         except ValueError as exc:
@@ -248,7 +301,9 @@ def register(registry: Registry) -> None:
 
     @registry.command("review stats", "/review stats", "precisione per regola", moderator_only=True)
     async def _stats(session: Session, args: list[str], raw: str) -> list[str]:
-        return stats_lines(await session.core.review.stats(session.guild_id))
+        off = session.core.policy.flagging_off(session.guild_id)
+        lines = stats_lines(await session.core.review.stats(session.guild_id))
+        return lines if off is None else [lines[0], "  " + off, *lines[1:]]
 
     @registry.command("appeal", "/appeal N NOTA", "«non era una richiesta gratuita»")
     async def _appeal(session: Session, args: list[str], raw: str) -> list[str]:
@@ -285,6 +340,8 @@ def register(registry: Registry) -> None:
             else:
                 return ["Uso: /setup [review-channel NOME|nudge off|reply|dm|retention GIORNI]"]
         settings = await review.settings(guild)
+        roles, channels = exemptions(session.core, guild)
+        answering = await session.core.knowledge.answer_channels(guild)
         channel = (
             "#" + _channel(settings.review_channel_id)
             if settings.review_channel_id
@@ -295,6 +352,10 @@ def register(registry: Registry) -> None:
             "  " + texts.SETUP_REVIEW_CHANNEL.format(value=channel),
             "  " + texts.SETUP_NUDGE.format(value=texts.NUDGE_MODE_LABELS[settings.nudge_mode]),
             "  " + texts.SETUP_RETENTION.format(days=settings.retention_days),
+            "  " + texts.SETUP_EXEMPT_ROLES.format(value=_names("role", roles)),
+            "  " + texts.SETUP_EXEMPT_CHANNELS.format(value=_names("channel", channels)),
+            "  " + texts.SETUP_ANSWER_CHANNELS.format(value=_names("channel", answering)),
+            *(["  " + off] if (off := session.core.policy.flagging_off(guild)) else []),
             *_not_configured(settings.configured),
         ]
 

@@ -7,11 +7,13 @@ the review queue's stored cases.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from bot import texts
 from bot.errors import UserFacingError
-from bot.policy import compile_policy, evaluate_with
-from bot.policy.model import load_policy_text
+from bot.policy import Rule, compile_policy, evaluate_with
+from bot.policy.model import PolicySpec, load_policy_text
 from bot.review.models import BacktestReport
 
 if TYPE_CHECKING:
@@ -63,3 +65,65 @@ async def backtest(core: Core, guild_id: int, policy_yaml: str | None) -> Backte
         )
     compiled = compile_policy(load_policy_text(policy_yaml))  # a bad file fails here, whole
     return await core.review.backtest(guild_id, lambda texts: evaluate_with(compiled, texts))
+
+
+async def add_rule(
+    core: Core,
+    guild_id: int,
+    *,
+    name: str,
+    weight: float,
+    words: str,
+    actor_id: int,
+    within: int | None = None,
+    description: str = "",
+    shadow: bool = False,
+) -> PolicySpec:
+    """`/policy add` in every front-end: a rule from the moderator's words («a, b + c»)."""
+    rule = Rule(
+        name=name.strip(),
+        weight=weight,
+        groups=parse_groups(words, texts.POLCMD_RULE_SYNTAX),
+        description=description.strip(),
+        within=within,
+        shadow=shadow,
+    )
+    return await core.policy.add_rule(guild_id, rule, actor_id)
+
+
+def backtest_body(
+    report: BacktestReport, shown: int, clean: Callable[[str], str] = lambda text: text
+) -> str:
+    """What a backtest changes: the summary, then up to `shown` cases one a line.
+
+    `clean` makes rule names safe for the front-end (Discord: neutralise markdown).
+    """
+    if not report.rows:
+        return texts.POLCMD_BACKTEST_EMPTY
+    body = texts.POLCMD_BACKTEST_SUMMARY.format(
+        total=len(report.rows),
+        skipped=report.skipped_without_text,
+        changed=len(report.changed),
+        stop=len(report.would_stop_alerting),
+        fixed=report.false_positives_fixed,
+        lost=report.confirmed_lost,
+        start=len(report.would_start_alerting),
+    )
+    lines = []
+    for row in report.changed[:shown]:
+        before = texts.POLCMD_ALERT if row.was_alert else texts.POLCMD_NO_ALERT
+        after = texts.POLCMD_ALERT if row.now_alert else texts.POLCMD_NO_ALERT
+        if before == after:
+            before = ", ".join(row.rules_before) or "—"
+            after = ", ".join(row.rules_after) or "—"
+        lines.append(
+            texts.POLCMD_BACKTEST_LINE.format(
+                case_id=row.case_id,
+                status=texts.STATUS_SHORT.get(row.status, row.status),
+                before=clean(before),
+                after=clean(after),
+            )
+        )
+    if lines:
+        body += "\n\n" + "\n".join(lines)
+    return body

@@ -132,6 +132,11 @@ class ReviewService:
     def known(self, guild_id: int, message_id: int) -> Known | None:
         return self._known.get((guild_id, message_id))
 
+    async def max_message_id(self, guild_id: int) -> int:
+        """The highest message id with a case: a front-end that invents message ids (the
+        console) starts above it, so a new message is never taken for an edit of an old one."""
+        return await self.store.max_message_id(guild_id)
+
     async def open_case(
         self, new: NewCase, now: float, *, nudge: bool = False
     ) -> tuple[Case, bool, bool]:

@@ -297,6 +297,14 @@ class ReviewStore:
         )
         return _case(row) if row else None
 
+    async def max_message_id(self, guild_id: int) -> int:
+        """The highest message id any case of the guild was opened for (0 if none)."""
+        row = await self.db.fetchone(
+            "SELECT COALESCE(MAX(message_id), 0) AS top FROM review_cases WHERE guild_id = ?",
+            (guild_id,),
+        )
+        return int(row["top"]) if row else 0
+
     async def signatures(self) -> list[tuple[int, int, int, str]]:
         """(guild, message, case, signature) of every case: the in-memory edit index."""
         rows = await self.db.fetchall(

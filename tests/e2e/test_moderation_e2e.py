@@ -8,6 +8,7 @@ from typing import Any
 
 from bot import texts
 from bot.review import CONFIRMED, PENDING, REOPENED, Case
+from bot.review.render import neutralise
 from tests.e2e.harness import ReteHarness, eventually
 from tests.fakediscord import FakeDiscord, FakeUser, routes
 from tests.fakediscord.server import Call
@@ -466,7 +467,18 @@ async def test_policy_export_then_import_a_file(rete: ReteHarness, fake: FakeDis
     data["threshold"] = 50.0
     upload = fake.upload("policy.yaml", yaml.safe_dump(data, allow_unicode=True).encode("utf-8"))
     it = await fake.slash(fake.moderator, "policy", {"file": upload}, subcommand="import")
-    assert "importata" in (await it.reply()).content
+    assert "non può segnalare" in (await it.reply()).content  # nobody said flagging may stop
+    assert rete.core.policy.spec(fake.guild.id).threshold != 50.0  # type: ignore[union-attr]
+    assert (await rete.core.policy.evaluate(fake.guild.id, FLAGGED)).flagged
+    it = await fake.slash(
+        fake.moderator,
+        "policy",
+        {"file": upload, "allow_no_flagging": True},
+        subcommand="import",
+    )
+    content = (await it.reply()).content
+    assert "importata" in content
+    assert "Segnalazioni spente" in content
     assert rete.core.policy.version(fake.guild.id) > version
     assert not (await rete.core.policy.evaluate(fake.guild.id, FLAGGED)).flagged
 
@@ -661,3 +673,21 @@ async def _all_posted(rete: ReteHarness, fake: FakeDiscord, count: int) -> list[
     if len(cases) == count and all(c.review_message_id for c in cases):
         return cases
     return None
+
+
+async def test_policy_allow_lists_a_phrase_a_line_in_pages(
+    rete: ReteHarness, fake: FakeDiscord
+) -> None:
+    await rete.core.ensure_guild(fake.guild.id)
+    spec = rete.core.policy.spec(fake.guild.id)
+    assert spec is not None
+    assert len(spec.allow) > 15
+    it = await fake.slash(fake.moderator, "policy", subcommand="allow")
+    first = (await it.reply()).embeds[0]["description"].splitlines()
+    assert "pagina 1 di" in first[0]
+    assert first[-1].endswith("page:2")
+    assert len([line for line in first if line.startswith("  • ")]) == 15
+    it = await fake.slash(fake.moderator, "policy", {"page": 2}, subcommand="allow")
+    second = (await it.reply()).embeds[0]["description"].splitlines()
+    assert "pagina 2 di" in second[0]
+    assert second[1] == "  • " + neutralise(spec.allow[15])

@@ -27,7 +27,7 @@ async def test_moderator_commands(core: Core) -> None:
     assert "v3" in (await session.handle("/policy shadow gratis on"))[0]
     assert "[shadow]" in "\n".join(await session.handle("/policy rules"))
     assert "v4" in (await session.handle("/policy allow add logo gratis"))[0]
-    assert "logo gratis" in (await session.handle("/policy allow"))[0]
+    assert "  • logo gratis" in (await session.handle("/policy allow pagina 99"))  # the last
     assert "v5" in (await session.handle("/policy exempt channel 10 on"))[0]
     history = await session.handle("/policy history")
     assert "exempt channel add" in history[1]

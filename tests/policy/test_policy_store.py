@@ -62,7 +62,7 @@ async def test_changes_apply_at_once_and_survive_a_restart(tmp_path: Path) -> No
     try:
         await core.ensure_guild(GUILD)
         assert (await core.policy.evaluate(GUILD, FLAG_ME)).flagged
-        await core.policy.set_threshold(GUILD, 50, actor_id=MOD)
+        await core.policy.set_threshold(GUILD, 50, actor_id=MOD, allow_no_flagging=True)
         verdict = await core.policy.evaluate(GUILD, FLAG_ME)  # the new compiled policy, swapped in
         assert not verdict.flagged
         assert verdict.policy_version == 2
@@ -84,7 +84,7 @@ async def test_changes_apply_at_once_and_survive_a_restart(tmp_path: Path) -> No
 async def test_guilds_are_isolated(core: Core) -> None:
     await core.ensure_guild(GUILD)
     await core.ensure_guild(OTHER)
-    await core.policy.set_threshold(GUILD, 50, actor_id=MOD)
+    await core.policy.set_threshold(GUILD, 50, actor_id=MOD, allow_no_flagging=True)
     await core.policy.remove_rule(GUILD, "cerco+consegna+gratis", actor_id=MOD)
     await core.policy.exempt_role(GUILD, 1, True, actor_id=MOD)
     other = core.policy.spec(OTHER)

@@ -51,3 +51,39 @@ async def test_flag_list_decide_in_the_console(tmp_path: Path) -> None:
         assert "Non trovo" in (await session.handle("/review case 99"))[0]
     finally:
         await core.close()
+
+
+async def test_confirm_with_an_unknown_word_decides_nothing(tmp_path: Path) -> None:
+    core = await open_core(tmp_path / "words.db")
+    try:
+        session = await open_session(core)
+        await session.handle("/as mod")
+        await session.handle("/setup review-channel moderazione")
+        await session.handle("/as member")
+        await session.handle("mi fai il logo gratis?")
+        await session.handle("fammi il sito gratis")
+        await session.handle("/as mod")
+        for line, word in (
+            ("/review confirm 1 cancela", "cancela"),
+            ("/review confirm 2 boh", "boh"),
+            ("/review confirm 1 cancella timeout", None),
+            ("/review confirm 1 timeout mai", None),
+        ):
+            out = "\n".join(await session.handle(line))
+            assert "Nessuna decisione presa" in out, (line, out)
+            if word is not None:
+                assert f"«{word}»" in out
+                for valid in ("cancella", "elimina", "timeout"):
+                    assert valid in out
+        for case_id in (1, 2):
+            case = await core.review.get(1, case_id)
+            assert case is not None
+            assert case.status == "pending", case
+            assert case.decided_by is None
+        done = "\n".join(await session.handle("/review confirm 1 CANCELLA timeout 1h"))
+        assert "Nessuna decisione" not in done
+        confirmed = await core.review.get(1, 1)
+        assert confirmed is not None
+        assert confirmed.status == "confirmed"
+    finally:
+        await core.close()
