@@ -68,6 +68,17 @@ ABBREVIATIONS: dict[str, str] = {
     "thx": "thanks",
     "tnx": "thanks",
     "eur": "euro",
+    "ki": "chi",
+}
+
+# Spoken and regional forms of a keyword's words, looked for like the short forms ("mi fai" →
+# "me fai", "chi me fa 'na mano"). Unlike ABBREVIATIONS a keyword is never rewritten to them:
+# "me lo fai" stays "me lo fai".
+SPOKEN_FORMS: dict[str, tuple[str, ...]] = {
+    "mi": ("me",),
+    "una": ("na",),
+    "un": ("nu",),
+    "qualcuno": ("quarcuno", "qualchedun", "qualcheduno"),
 }
 
 # Look-alikes that Unicode decomposition does not fold (checked after lowercasing the rest).
@@ -271,8 +282,13 @@ def _merge(items: list[str], runs: list[tuple[int, int]]) -> list[str]:
 
 
 # Digits inside or at the end of a word are letters in disguise; a word of digits is a number.
+# A digit ends a word after two letters (gr4t1s → gratis, l0g0 → logo, where the first digit
+# was one of them), and a clitic is one consonant and a digit (m1 f4i → mi fai).
 _LEET_TABLE = str.maketrans("0134578@", "oieastba")
-_LEET = re.compile(r"(?<=[a-z])[0134578@]+(?=[a-z])|(?<=[a-z][a-z])[013457]{1,2}(?= )")
+_LEET = re.compile(
+    r"(?<=[a-z])[0134578@]+(?=[a-z])|(?<=[a-z0134578@][a-z])[013457]{1,2}(?= )"
+    r"|(?<= [mtcsvl])[013](?= )"
+)
 _NUMBER = re.compile(r"(?<= )[0-9]+(?= )")
 _MONEY = re.compile(r"(?<= )(?:[0-9#]+\$|\$[0-9#]+)(?= )")
 _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
@@ -310,6 +326,8 @@ def _digit_word(word: str) -> str:
 SHORT_FORMS: dict[str, tuple[str, ...]] = {}
 for _short, _full in ABBREVIATIONS.items():
     SHORT_FORMS[_full] = (*SHORT_FORMS.get(_full, ()), _short)
+for _full, _spoken in SPOKEN_FORMS.items():
+    SHORT_FORMS[_full] = (*SHORT_FORMS.get(_full, ()), *_spoken)
 
 
 def _join(tokens: list[str]) -> str:
