@@ -27,9 +27,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.policy.learn import L2, MIN_PRECISION, Fit, Scores, firings, fit  # noqa: E402
+from bot.policy.learn import (  # noqa: E402
+    L2,
+    L2_FROM_CURRENT,
+    MIN_PRECISION,
+    Fit,
+    Scores,
+    firings,
+    fit,
+)
 from bot.policy.matcher import CompiledPolicy, Verdict, compile_policy, evaluate  # noqa: E402
-from bot.policy.model import PolicySpec, default_policy_text, load_policy_text  # noqa: E402
+from bot.policy.model import (  # noqa: E402
+    PolicySpec,
+    default_policy,
+    load_policy_text,
+    written_default_policy,
+)
 
 DEFAULT_EVAL = ROOT.parent / "shared" / "eval"
 SETS = ("dev", "check", "train-a", "train-b")
@@ -146,14 +159,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--policy", type=Path, default=None, help="default: the shipped one")
     parser.add_argument("--data", type=Path, default=None, help="score one file as it is")
     parser.add_argument("--errors", choices=SETS, default=None, help="list a set's LOSO errors")
-    parser.add_argument("--l2", type=float, default=L2)
+    parser.add_argument("--l2", type=float, default=None, help="default: learn.py's")
     parser.add_argument("--min-precision", type=float, default=MIN_PRECISION)
-    parser.add_argument("--prior", choices=("current", "zero"), default="current")
+    parser.add_argument(
+        "--prior",
+        choices=("written", "zero"),
+        default="written",
+        help="regularise towards the weights as written in the policy file (as the shipped "
+        "weights are learned) or towards 0",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     args = parser.parse_args(argv)
+    if args.l2 is None:
+        args.l2 = L2 if args.prior == "zero" else L2_FROM_CURRENT
 
-    policy_text = args.policy.read_text("utf-8") if args.policy else default_policy_text()
-    spec = load_policy_text(policy_text)
+    if args.policy is not None:
+        spec = prior_spec = load_policy_text(args.policy.read_text("utf-8"))
+    else:  # shipped: the learned weights; the prior: the weights as written
+        spec, prior_spec = default_policy(), written_default_policy()
     if args.data is not None:
         return single_file(args.data, spec, args.json)
 
@@ -161,7 +184,9 @@ def main(argv: list[str] | None = None) -> int:
     baseline_compiled = compile_policy(load_policy_text(KEYWORD_LIST_BASELINE))
     names = [rule.name for rule in spec.rules]
     prior = (
-        {r.name: r.weight / spec.threshold for r in spec.rules} if args.prior == "current" else None
+        {r.name: r.weight / prior_spec.threshold for r in prior_spec.rules}
+        if args.prior == "written"
+        else None
     )
     sets = {name: read_set(args.eval / f"consultancy-{name}.jsonl") for name in SETS}
     fired = {name: firings(compiled, (r.text for r in rows)) for name, rows in sets.items()}
