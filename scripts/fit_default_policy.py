@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
     fitted, learned = learn_policy(spec, examples(args.eval), from_current=True)
     text = render(fitted.threshold, {rule.name: rule.weight for rule in fitted.rules})
     t = learned.training
-    print(
+    print(  # noqa: T201 (a script's report)
         f"fitted on {t.tp + t.fp + t.fn + t.tn} messages: training P {t.precision:.3f} "
         f"R {t.recall:.3f} F1 {t.f1:.3f}"
     )

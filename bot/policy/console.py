@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.errors import UserFacingError
-from bot.policy.explain import explain
+from bot.policy.explain import describe_proposal, explain
+from bot.review.policy_link import accept_learned, learn_from_decisions
 
 if TYPE_CHECKING:
     from bot.console import Registry, Session
@@ -192,3 +193,25 @@ def register(registry: Registry) -> None:
                 )
             )
         return lines
+
+    @registry.command(
+        "policy learn",
+        "/policy learn [accept]",
+        "impara pesi e soglia dalle decisioni; con accept li applica",
+        moderator_only=True,
+    )
+    @_guard
+    async def _learn(session: Session, args: list[str], raw: str) -> list[str]:
+        if args and (len(args) != 1 or args[0].lower() != "accept"):
+            return [texts.POLICY_USAGE]
+        proposal = await learn_from_decisions(session.core, session.guild_id)
+        lines = describe_proposal(proposal, texts.POLICY_LEARN_ACCEPT_CONSOLE)
+        if not args:
+            return lines
+        spec = await accept_learned(
+            session.core, session.guild_id, proposal, actor_id=session.user[0]
+        )
+        return [
+            *lines[:-1],
+            texts.POLICY_LEARN_APPLIED.format(version=spec.version, threshold=spec.threshold),
+        ]

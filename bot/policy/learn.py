@@ -16,11 +16,12 @@ leave-one-set-out figures) both call `fit`.
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from bot.policy.matcher import CompiledPolicy, compile_policy, evaluate
+from bot.policy.matcher import CompiledPolicy, Verdict, compile_policy, evaluate
 from bot.policy.model import PolicySpec
 
 # The penalty on (weight − prior)², chosen by the leave-one-set-out figures: small when the
@@ -156,11 +157,12 @@ def compare(before: PolicySpec, after: PolicySpec, examples: Sequence[Example]) 
     old = [v.flagged for v in _verdicts(before, examples)]
     new = [v.flagged for v in _verdicts(after, examples)]
     gold = [e.flag for e in examples]
+    pairs = list(enumerate(zip(old, new, strict=True)))
     return Comparison(
         before=Scores.of(old, gold),
         after=Scores.of(new, gold),
-        newly_flagged=tuple(i for i, (a, b) in enumerate(zip(old, new, strict=True)) if b and not a),
-        newly_cleared=tuple(i for i, (a, b) in enumerate(zip(old, new, strict=True)) if a and not b),
+        newly_flagged=tuple(i for i, (was, now) in pairs if now and not was),
+        newly_cleared=tuple(i for i, (was, now) in pairs if was and not now),
     )
 
 
@@ -243,7 +245,7 @@ def _prior(spec: PolicySpec) -> dict[str, float]:
     return {rule.name: rule.weight / spec.threshold for rule in spec.rules}
 
 
-def _verdicts(spec: PolicySpec, examples: Sequence[Example]) -> list[object]:
+def _verdicts(spec: PolicySpec, examples: Sequence[Example]) -> list[Verdict]:
     compiled = compile_policy(spec)
     return [evaluate(compiled, e.text) for e in examples]
 
@@ -364,7 +366,7 @@ def _choose_cut(scores: Sequence[float], labels: Sequence[bool], min_precision: 
     ranked = sorted({s for s in scores if s > 0}, reverse=True)
     if not ranked:
         return 1.0
-    candidates = [(hi + lo) / 2 for hi, lo in zip(ranked, ranked[1:], strict=False)]
+    candidates = [(hi + lo) / 2 for hi, lo in itertools.pairwise(ranked)]
     candidates.append(ranked[-1] / 2)
     total = sum(labels)
     pairs = sorted(zip(scores, labels, strict=True), key=lambda p: -p[0])

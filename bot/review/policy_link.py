@@ -11,8 +11,9 @@ from typing import TYPE_CHECKING
 
 from bot.errors import UserFacingError
 from bot.policy import compile_policy, evaluate_with
-from bot.policy.model import load_policy_text
-from bot.review.models import BacktestReport
+from bot.policy.learn import Example, Proposal
+from bot.policy.model import PolicySpec, load_policy_text
+from bot.review.models import CONFIRMED, BacktestReport
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -63,3 +64,19 @@ async def backtest(core: Core, guild_id: int, policy_yaml: str | None) -> Backte
         )
     compiled = compile_policy(load_policy_text(policy_yaml))  # a bad file fails here, whole
     return await core.review.backtest(guild_id, lambda texts: evaluate_with(compiled, texts))
+
+
+async def learn_from_decisions(core: Core, guild_id: int) -> Proposal:
+    """Weights learned on the guild's decided cases (confirmed: flag, dismissed: not), with
+    what they would change on them; nothing is applied until `accept_learned`."""
+    cases = await core.review.decided_with_text(guild_id)
+    examples = [Example(c.text or "", c.status == CONFIRMED) for c in cases]
+    labels = [f"#{c.case_id}" for c in cases]
+    return await core.policy.propose_learning(guild_id, examples, labels)
+
+
+async def accept_learned(
+    core: Core, guild_id: int, proposal: Proposal, actor_id: int
+) -> PolicySpec:
+    """A moderator accepts: the learned weights become a new policy version (recorded)."""
+    return await core.policy.accept_learning(guild_id, proposal, actor_id)
