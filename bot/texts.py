@@ -290,9 +290,11 @@ POLICY_LEARN_WEIGHTS = "Pesi che cambiano ({n}):"
 POLICY_LEARN_WEIGHT = "  {rule}: {before:+.2f} → {after:+.2f}"
 POLICY_LEARN_MORE_WEIGHTS = "  … e altri {n}"
 POLICY_LEARN_NO_CHANGE = "Nessun peso cambia: la policy resterebbe com'è."
-POLICY_LEARN_ACCEPT_CLI = "Niente è cambiato. Per applicarli: lo stesso comando con --accept."
-POLICY_LEARN_ACCEPT_CONSOLE = "Niente è cambiato. Per applicarli: /policy learn accept"
-POLICY_LEARN_ACCEPT_DISCORD = "Niente è cambiato. Per applicarli: /policy learn accept:True"
+POLICY_LEARN_ACCEPT_CLI = (
+    "Niente è cambiato ancora. Per applicarli: lo stesso comando con --accept."
+)
+POLICY_LEARN_ACCEPT_CONSOLE = "Niente è cambiato ancora. Per applicarli: /policy learn accept"
+POLICY_LEARN_ACCEPT_DISCORD = "Niente è cambiato ancora. Per applicarli: /policy learn accept:True"
 POLICY_LEARN_APPLIED = "Pesi imparati applicati: policy v{version} (soglia {threshold:g})."
 POLICY_LEARN_TOO_FEW = (
     "Per imparare i pesi servono almeno {min} decisioni con il testo, sia confermate sia "

@@ -14,7 +14,7 @@ from bot import texts
 from bot.cli import add_db_option, settings_for
 from bot.config import Settings
 from bot.errors import UserFacingError
-from bot.policy.explain import describe_proposal, explain
+from bot.policy.explain import explain
 from bot.policy.learn import Example
 from bot.policy.matcher import compile_policy, evaluate
 from bot.policy.model import POLICY_TEXT_MAX_BYTES, load_policy_text
@@ -203,7 +203,7 @@ def _labelled(paths: list[Path]) -> tuple[list[Example], list[str]]:
 
 
 def _cmd_learn(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.review.policy_link import accept_learned, learn_from_decisions
+    from bot.review.policy_link import learn_and_maybe_accept, learn_from_decisions
 
     labelled = _labelled(args.jsonl) if args.jsonl else None
 
@@ -212,14 +212,16 @@ def _cmd_learn(args: argparse.Namespace, settings: Settings) -> int:
             proposal = await learn_from_decisions(core, args.guild)
         else:
             proposal = await core.policy.propose_learning(args.guild, *labelled)
-        lines = describe_proposal(proposal, texts.POLICY_LEARN_ACCEPT_CLI)
-        if args.accept:
-            lines = lines[:-1]  # not "how to accept": it is being accepted
+        lines = await learn_and_maybe_accept(
+            core,
+            args.guild,
+            proposal,
+            accept=args.accept,
+            actor_id=args.actor,
+            how_to_accept=texts.POLICY_LEARN_ACCEPT_CLI,
+        )
         for line in lines:
             print(line)
-        if args.accept:
-            spec = await accept_learned(core, args.guild, proposal, args.actor)
-            print(texts.POLICY_LEARN_APPLIED.format(version=spec.version, threshold=spec.threshold))
         return 0
 
     return _with_core(args, settings, body)

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.errors import UserFacingError
-from bot.policy.explain import describe_proposal, explain
-from bot.review.policy_link import accept_learned, learn_from_decisions
+from bot.policy.explain import explain
+from bot.review.policy_link import learn_and_maybe_accept, learn_from_decisions
 
 if TYPE_CHECKING:
     from bot.console import Registry, Session
@@ -205,13 +205,11 @@ def register(registry: Registry) -> None:
         if args and (len(args) != 1 or args[0].lower() != "accept"):
             return [texts.POLICY_USAGE]
         proposal = await learn_from_decisions(session.core, session.guild_id)
-        lines = describe_proposal(proposal, texts.POLICY_LEARN_ACCEPT_CONSOLE)
-        if not args:
-            return lines
-        spec = await accept_learned(
-            session.core, session.guild_id, proposal, actor_id=session.user[0]
+        return await learn_and_maybe_accept(
+            session.core,
+            session.guild_id,
+            proposal,
+            accept=bool(args),
+            actor_id=session.user[0],
+            how_to_accept=texts.POLICY_LEARN_ACCEPT_CONSOLE,
         )
-        return [
-            *lines[:-1],
-            texts.POLICY_LEARN_APPLIED.format(version=spec.version, threshold=spec.threshold),
-        ]

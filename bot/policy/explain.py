@@ -46,9 +46,9 @@ def explain(verdict: Verdict, text: str) -> list[str]:
     return lines
 
 
-def describe_proposal(proposal: Proposal, how_to_accept: str) -> list[str]:
+def describe_proposal(proposal: Proposal) -> list[str]:
     """Learned weights told in words: on how many examples, precision and recall before and
-    after on them, which examples change verdict, which weights move; then how to accept."""
+    after on them, which examples change verdict, which weights move."""
     c = proposal.comparison
     lines = [
         texts.POLICY_LEARN_HEADER.format(
@@ -73,14 +73,13 @@ def describe_proposal(proposal: Proposal, how_to_accept: str) -> list[str]:
         ),
     ]
     changed = proposal.changed_weights()
-    if not changed and proposal.after.threshold == proposal.before.threshold:
+    if not proposal.changes:
         return [*lines, texts.POLICY_LEARN_NO_CHANGE]
     lines.append(texts.POLICY_LEARN_WEIGHTS.format(n=len(changed)))
     for rule, before, after in changed[:WEIGHTS_SHOWN]:
         lines.append(texts.POLICY_LEARN_WEIGHT.format(rule=rule, before=before, after=after))
     if len(changed) > WEIGHTS_SHOWN:
         lines.append(texts.POLICY_LEARN_MORE_WEIGHTS.format(n=len(changed) - WEIGHTS_SHOWN))
-    lines.append(how_to_accept)
     return lines
 
 

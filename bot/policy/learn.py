@@ -204,6 +204,11 @@ class Proposal:
     flagged: int  # examples labelled "flag" (confirmed)
     clean: int  # examples labelled "ok" (dismissed)
 
+    @property
+    def changes(self) -> bool:
+        """Whether accepting would change the policy at all."""
+        return self.after.threshold != self.before.threshold or bool(self.changed_weights())
+
     def changed_weights(self) -> list[tuple[str, float, float]]:
         """(rule, before, after) for every rule whose weight changes, biggest change first."""
         old = {r.name: r.weight for r in self.before.rules}

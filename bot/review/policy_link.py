@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from bot import texts
 from bot.errors import UserFacingError
 from bot.policy import compile_policy, evaluate_with
+from bot.policy.explain import describe_proposal
 from bot.policy.learn import Example, Proposal
 from bot.policy.model import PolicySpec, load_policy_text
 from bot.review.models import CONFIRMED, BacktestReport
@@ -80,3 +82,24 @@ async def accept_learned(
 ) -> PolicySpec:
     """A moderator accepts: the learned weights become a new policy version (recorded)."""
     return await core.policy.accept_learning(guild_id, proposal, actor_id)
+
+
+async def learn_and_maybe_accept(
+    core: Core,
+    guild_id: int,
+    proposal: Proposal,
+    *,
+    accept: bool,
+    actor_id: int,
+    how_to_accept: str,
+) -> list[str]:
+    """The flow every front-end runs: a proposal told in words, then either how to accept it
+    or (when the moderator accepts and it changes anything) the new version it became."""
+    lines = describe_proposal(proposal)
+    if not proposal.changes:
+        return lines
+    if not accept:
+        return [*lines, how_to_accept]
+    spec = await accept_learned(core, guild_id, proposal, actor_id)
+    applied = texts.POLICY_LEARN_APPLIED.format(version=spec.version, threshold=spec.threshold)
+    return [*lines, applied]
