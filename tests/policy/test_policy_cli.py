@@ -152,8 +152,10 @@ def test_learn_shows_the_difference_and_applies_only_when_accepted(tmp_path: Pat
     shown = rete(learn, tmp_path)
     assert shown.returncode == 0, shown.stderr
     assert "12 esempi (5 da segnalare, 7 no)" in shown.stdout
-    assert "prima: precisione" in shown.stdout and "dopo: precisione" in shown.stdout
-    assert "Nuovi segnalati:" in shown.stdout and "Non più segnalati:" in shown.stdout
+    assert "prima: precisione" in shown.stdout
+    assert "dopo: precisione" in shown.stdout
+    assert "Nuovi segnalati:" in shown.stdout
+    assert "Non più segnalati:" in shown.stdout
     assert "--accept" in shown.stdout
     history = rete(["policy", "export", "--db", str(db)], tmp_path)
     assert "version: 1\n" in history.stdout  # nothing applied

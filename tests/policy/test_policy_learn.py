@@ -48,10 +48,12 @@ def test_weights_follow_the_evidence() -> None:
     learned = fit(RULES, *EXAMPLES)
     w = learned.weights
     assert learned.threshold == 1.0
-    assert w["ask"] > 0 and w["free"] > 0
+    assert w["ask"] > 0
+    assert w["free"] > 0
     assert w["paid"] < 0
     assert w["ask"] + w["free"] >= 1.0  # a free request is flagged
-    assert w["free"] < 1.0 and w["ask"] + w["paid"] < 1.0  # free alone, paid requests are not
+    assert w["free"] < 1.0
+    assert w["ask"] + w["paid"] < 1.0
     assert learned.training.precision >= learned.min_precision
     assert learned.training == Scores.of([learned.flags(f) for f in EXAMPLES[0]], EXAMPLES[1])
 
