@@ -79,6 +79,7 @@ SPOKEN_FORMS: dict[str, tuple[str, ...]] = {
     "una": ("na",),
     "un": ("nu",),
     "qualcuno": ("quarcuno", "qualchedun", "qualcheduno"),
+    "voi": ("vuje", "vuie"),
 }
 
 # Look-alikes that Unicode decomposition does not fold (checked after lowercasing the rest).
