@@ -290,8 +290,9 @@ _LEET = re.compile(
     r"(?<=[a-z])[0134578@]+(?=[a-z])|(?<=[a-z0134578@][a-z])[013457]{1,2}(?= )"
     r"|(?<= [mtcsvl])[013](?= )"
 )
-_NUMBER = re.compile(r"(?<= )[0-9]+(?= )")
-_MONEY = re.compile(r"(?<= )(?:[0-9#]+\$|\$[0-9#]+)(?= )")
+# A number is "#", except zero, which says "none" (budget 0, 0€) and stays "0".
+_NUMBER = re.compile(r"(?<= )(?!0+ )[0-9]+(?= )")
+_MONEY = re.compile(r"(?<= )(?:(?!0+\$)[0-9#]+\$|\$(?!0+ )[0-9#]+)(?= )")
 _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 _N_ELONGATION = 26
 _N_DIGITS = 11
@@ -671,9 +672,9 @@ def _merge_spans(
 def normalize_words(text: str) -> list[str]:
     """The normalised words of a keyword or phrase (quotes are not special in a keyword).
 
-    "#" in a keyword stands for any number, as numbers in messages all become "#".
+    "#" in a keyword stands for any number but zero, as numbers in messages become "#".
     """
-    first = first_pass(text.replace("#", "0"))
+    first = first_pass(text.replace("#", "1"))
     tokens = first.replace(IGNORABLE, "").split()
     runs = _spaced_runs(tokens)
     if runs:
