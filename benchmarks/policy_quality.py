@@ -13,7 +13,8 @@ A plain AutoMod-style keyword list is the baseline, in the same run.
 lists the LOSO errors of one set, to study failures by class.
 
 Run: python benchmarks/policy_quality.py [--eval DIR] [--policy FILE] [--data FILE]
-     [--errors SET] [--l2 X] [--min-precision X] [--prior current|zero] [--json]
+     [--errors SET] [--l2 X] [--probability X] [--min-precision X]
+     [--prior written|zero] [--json]
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from bot.policy.learn import (  # noqa: E402
     L2,
     L2_FROM_CURRENT,
     MIN_PRECISION,
+    PROBABILITY,
     Fit,
     Scores,
     firings,
@@ -160,6 +162,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=None, help="score one file as it is")
     parser.add_argument("--errors", choices=SETS, default=None, help="list a set's LOSO errors")
     parser.add_argument("--l2", type=float, default=None, help="default: learn.py's")
+    parser.add_argument(
+        "--probability",
+        type=float,
+        default=PROBABILITY,
+        help="the threshold: fitted probability to flag (0: best F1 at --min-precision)",
+    )
     parser.add_argument("--min-precision", type=float, default=MIN_PRECISION)
     parser.add_argument(
         "--prior",
@@ -208,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
             train_gold,
             prior=prior,
             l2=args.l2,
+            probability=args.probability or None,
             min_precision=args.min_precision,
         )
         predicted = [learned.flags(f) for f in fired[held]]
@@ -232,6 +241,7 @@ def main(argv: list[str] | None = None) -> int:
             "loso_pooled": scores_json(pooled),
             "as_shipped_pooled": scores_json(shipped_pooled),
             "l2": args.l2,
+            "probability": args.probability,
             "min_precision": args.min_precision,
             "prior": args.prior,
         }
@@ -259,7 +269,12 @@ def main(argv: list[str] | None = None) -> int:
         f"{shipped_pooled.precision:.3f} {shipped_pooled.recall:.3f} {shipped_pooled.f1:.3f}"
         f"{'':>3} | {pooled.precision:.3f} {pooled.recall:.3f} {pooled.f1:.3f}"
     )
-    print(f"(l2 {args.l2}, min precision {args.min_precision}, prior {args.prior})")
+    cut = (
+        f"probability {args.probability}"
+        if args.probability
+        else f"best F1 at precision {args.min_precision}"
+    )
+    print(f"(l2 {args.l2}, threshold at {cut}, prior {args.prior})")
     if args.errors:
         errs = loso_errors[args.errors]
         print_errors(f"LOSO false positives, {args.errors}", [e for e in errs if e["kind"] == "fp"])

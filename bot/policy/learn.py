@@ -6,9 +6,9 @@ with an L2-regularised logistic regression over the rules' firings (one 0/1 feat
 by Newton's method: deterministic, a few milliseconds, and every weight still belongs to one
 readable rule. The regularisation pulls each weight towards a prior (zero, or the policy's
 current weight on the fitted scale), so a rule the examples never show keeps its prior and a
-rule they show rarely moves little. The threshold is then chosen on the same training examples
-(the best F1 whose precision reaches `min_precision`), and weights are rescaled so the
-threshold reads 1.0 again.
+rule they show rarely moves little. The threshold comes from the same training examples (where
+the fitted probability reaches PROBABILITY), and weights are rescaled so the threshold reads
+1.0 again.
 
 Pure: no database, no Discord. `PolicyService.learn` and `benchmarks/policy_quality.py` (the
 leave-one-set-out figures) both call `fit`.
@@ -30,7 +30,12 @@ from bot.policy.model import PolicySpec
 L2 = 0.2
 L2_FROM_CURRENT = 1.0
 MIN_DECISIONS = 10  # fewer confirmed + dismissed cases than this teach nothing reliable
-MIN_PRECISION = 0.93  # the threshold is the best training F1 among cuts at least this precise
+# The threshold: where the fitted probability of a free-work request reaches PROBABILITY (a
+# little over even odds: the leave-one-set-out figures keep F1 and gain precision). Or, with
+# probability None, the best training F1 among cuts at least MIN_PRECISION precise.
+PROBABILITY = 0.55
+MIN_PRECISION = 0.93
+MIN_CUT = 1e-3  # a message with no evidence (score 0) is never flagged
 ITERATIONS = 60
 WEIGHT_DECIMALS = 2
 MIN_WEIGHT = 0.01  # a rule's weight may not be 0 (the policy refuses it): the smallest kept
@@ -83,6 +88,7 @@ class Fit:
     threshold: float
     training: Scores  # on the examples it was fitted on (not an estimate of anything else)
     l2: float
+    probability: float | None
     min_precision: float
 
     def score(self, fired: Iterable[str]) -> float:
@@ -104,6 +110,7 @@ def fit(
     *,
     prior: Mapping[str, float] | None = None,
     l2: float = L2,
+    probability: float | None = PROBABILITY,
     min_precision: float = MIN_PRECISION,
 ) -> Fit:
     """Fit weights for `rule_names` on the examples (`fired[i]`, `labels[i]`).
@@ -127,9 +134,12 @@ def fit(
         centre = [scale * w for w in w0]
     weights, bias = _newton(groups, d, centre, bias, l2)
     scores = [sum(weights[i] for i in row) for row in rows]
-    cut = _choose_cut(scores, labels, min_precision)
+    if probability is not None:  # flagged when the fitted probability reaches it
+        cut = max(_logit(probability) - bias, MIN_CUT)
+    else:
+        cut = _choose_cut(scores, labels, min_precision)
     named = {name: _rounded(weights[i] / cut) for name, i in index.items()}
-    final = Fit(named, 1.0, Scores(0, 0, 0, 0), l2, min_precision)
+    final = Fit(named, 1.0, Scores(0, 0, 0, 0), l2, probability, min_precision)
     training = Scores.of((final.flags(f) for f in fired), labels)
     return replace(final, training=training)
 

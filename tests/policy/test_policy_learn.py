@@ -54,7 +54,7 @@ def test_weights_follow_the_evidence() -> None:
     assert w["ask"] + w["free"] >= 1.0  # a free request is flagged
     assert w["free"] < 1.0
     assert w["ask"] + w["paid"] < 1.0
-    assert learned.training.precision >= learned.min_precision
+    assert learned.training.precision >= 0.9
     assert learned.training == Scores.of([learned.flags(f) for f in EXAMPLES[0]], EXAMPLES[1])
 
 
@@ -86,6 +86,18 @@ def test_one_kind_of_example_teaches_nothing(
 ) -> None:
     with pytest.raises(ValueError, match="each label"):
         fit(RULES, *examples)
+
+
+def test_a_higher_probability_flags_less() -> None:
+    low = fit(RULES, *EXAMPLES, probability=0.3)
+    high = fit(RULES, *EXAMPLES, probability=0.9)
+    assert high.training.tp + high.training.fp <= low.training.tp + low.training.fp
+    assert high.training.precision >= low.training.precision
+
+
+def test_the_best_f1_cut_keeps_its_precision() -> None:
+    learned = fit(RULES, *EXAMPLES, probability=None, min_precision=0.95)
+    assert learned.training.precision >= 0.95
 
 
 def test_the_cut_never_flags_a_message_with_no_evidence() -> None:
