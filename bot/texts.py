@@ -342,7 +342,41 @@ POLICY_USAGE = (
     "/policy allow [pagina N|add FRASE|remove FRASE] | "
     "/policy exempt role|channel NOME|ID on|off | /policy history | "
     "/policy add NOME PESO PAROLE | /policy remove NOME | /policy backtest [FILE] | "
-    "/policy import FILE [--allow-no-flagging] | /policy export [FILE]"
+    "/policy import FILE [--allow-no-flagging] | /policy export [FILE] | /policy learn [accept]"
+)
+
+# Learning weights from decisions (issue 13)
+POLICY_LEARN_HEADER = (
+    "Pesi imparati da {n} esempi ({flagged} da segnalare, {clean} no) sulla policy v{version}."
+)
+POLICY_LEARN_SCORES = (
+    "Sugli esempi, prima: precisione {p0:.2f}, richiamo {r0:.2f} (soglia {t0:g}); "
+    "dopo: precisione {p1:.2f}, richiamo {r1:.2f} (soglia {t1:g})."
+)
+POLICY_LEARN_NEWLY_FLAGGED = "Nuovi segnalati: {n}{which}"
+POLICY_LEARN_NEWLY_CLEARED = "Non più segnalati: {n}{which}"
+POLICY_LEARN_WEIGHTS = "Pesi che cambiano ({n}):"
+POLICY_LEARN_WEIGHT = "  {rule}: {before:+.2f} → {after:+.2f}"
+POLICY_LEARN_MORE_WEIGHTS = "  … e altri {n}"
+POLICY_LEARN_NO_CHANGE = "Nessun peso cambia: la policy resterebbe com'è."
+POLICY_LEARN_ACCEPT_CLI = (
+    "Niente è cambiato ancora. Per applicarli: lo stesso comando con --accept."
+)
+POLICY_LEARN_ACCEPT_CONSOLE = "Niente è cambiato ancora. Per applicarli: /policy learn accept"
+POLICY_LEARN_ACCEPT_DISCORD = "Niente è cambiato ancora. Per applicarli: /policy learn accept:True"
+POLICY_LEARN_APPLIED = "Pesi imparati applicati: policy v{version} (soglia {threshold:g})."
+POLICY_LEARN_TOO_FEW = (
+    "Per imparare i pesi servono almeno {min} decisioni con il testo, sia confermate sia "
+    "archiviate (ora: {detail})."
+)
+POLICY_LEARN_STALE = (
+    "la policy è cambiata (ora v{current}) da quando i pesi sono stati imparati (su v{base}): "
+    "rilancia learn"
+)
+POLICY_LEARN_DETAIL = "{n} esempi: precisione {p0:.2f}→{p1:.2f}, richiamo {r0:.2f}→{r1:.2f}"
+POLICY_LEARN_TITLE = "Pesi imparati dalle decisioni"
+CLI_LEARN_BAD_LINE = (
+    '{path}, riga {n}: serve un oggetto JSON con "text" e "label" ("flag" oppure "ok")'
 )
 
 # --- Knowledge base (issue 5) ---------------------------------------------------------------

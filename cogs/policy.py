@@ -17,7 +17,14 @@ from bot.policy.explain import explain
 from bot.policy.model import POLICY_TEXT_MAX_BYTES
 from bot.policy.pages import allow_page
 from bot.review import BacktestReport
-from bot.review.policy_link import add_rule, backtest, backtest_body, set_exempt
+from bot.review.policy_link import (
+    add_rule,
+    backtest,
+    backtest_body,
+    learn_and_maybe_accept,
+    learn_from_decisions,
+    set_exempt,
+)
 from bot.review.render import highlight, neutralise
 from cogs._replies import reply
 from cogs._review_ui import moderators_only
@@ -331,6 +338,29 @@ class Policy(
         else:
             source = texts.POLCMD_BACKTEST_UPLOADED
         await reply(interaction, embed=backtest_embed(report, source))
+
+    @app_commands.command(name="learn", description="Impara pesi e soglia dalle decisioni sui casi")
+    @app_commands.describe(accept="Applica i pesi imparati come nuova versione (sì)")
+    @moderators_only()
+    async def learn(self, interaction: discord.Interaction[ReteBot], accept: bool = False) -> None:
+        """Impara pesi e soglia dalle decisioni sui casi."""
+        assert interaction.guild_id is not None
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        proposal = await learn_from_decisions(self.bot.core, interaction.guild_id)
+        lines = await learn_and_maybe_accept(
+            self.bot.core,
+            interaction.guild_id,
+            proposal,
+            accept=accept,
+            actor_id=interaction.user.id,
+            how_to_accept=texts.POLICY_LEARN_ACCEPT_DISCORD,
+        )
+        embed = discord.Embed(
+            title=texts.POLICY_LEARN_TITLE,
+            description=limits.embed_description("\n".join(neutralise(line) for line in lines)),
+            colour=discord.Colour.blurple(),
+        )
+        await reply(interaction, embed=embed)
 
     @app_commands.command(name="history", description="Le ultime modifiche alla policy")
     @moderators_only()

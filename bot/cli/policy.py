@@ -10,10 +10,13 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+from bot import texts
 from bot.cli import add_db_option, add_guild_option, settings_for
 from bot.config import Settings
+from bot.errors import UserFacingError
 from bot.policy.console import read_policy_file
 from bot.policy.explain import explain
+from bot.policy.learn import Example
 from bot.policy.matcher import compile_policy, evaluate
 from bot.policy.model import load_policy_text
 
@@ -84,6 +87,25 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     )
     _common(imp)
     imp.set_defaults(func=_cmd_import)
+
+    learn = commands.add_parser(
+        "learn",
+        help="learn the rules' weights and threshold from decisions; show what would change",
+    )
+    learn.add_argument(
+        "--jsonl",
+        type=Path,
+        action="append",
+        default=None,
+        help='labelled messages ({"id","text","label": "flag"|"ok"}), repeatable; '
+        "default: the guild's confirmed and dismissed cases",
+    )
+    learn.add_argument(
+        "--accept", action="store_true", help="apply the learned weights as a new version"
+    )
+    learn.add_argument("--actor", type=int, default=0, help="who accepts (Discord id)")
+    _common(learn)
+    learn.set_defaults(func=_cmd_learn)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -200,6 +222,55 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
             args.guild, text, actor_id=args.actor, allow_no_flagging=args.allow_no_flagging
         )
         for line in result.lines():
+            print(line)
+        return 0
+
+    return _with_core(args, settings, body)
+
+
+def _labelled(paths: list[Path]) -> tuple[list[Example], list[str]]:
+    """Examples from labelled JSONL files; UserFacingError names the first bad line."""
+    examples: list[Example] = []
+    labels: list[str] = []
+    for path in paths:
+        for number, line in enumerate(_read_lines(path), start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError:
+                bad = texts.CLI_LEARN_BAD_LINE.format(path=path, n=number)
+                raise UserFacingError(bad) from None
+            if (
+                not isinstance(row, dict)
+                or not isinstance(row.get("text"), str)
+                or row.get("label") not in ("flag", "ok")
+            ):
+                raise UserFacingError(texts.CLI_LEARN_BAD_LINE.format(path=path, n=number))
+            examples.append(Example(row["text"], row["label"] == "flag"))
+            labels.append(str(row.get("id", f"{path.name}:{number}")))
+    return examples, labels
+
+
+def _cmd_learn(args: argparse.Namespace, settings: Settings) -> int:
+    from bot.review.policy_link import learn_and_maybe_accept, learn_from_decisions
+
+    labelled = _labelled(args.jsonl) if args.jsonl else None
+
+    async def body(core: Any) -> int:
+        if labelled is None:
+            proposal = await learn_from_decisions(core, args.guild)
+        else:
+            proposal = await core.policy.propose_learning(args.guild, *labelled)
+        lines = await learn_and_maybe_accept(
+            core,
+            args.guild,
+            proposal,
+            accept=args.accept,
+            actor_id=args.actor,
+            how_to_accept=texts.POLICY_LEARN_ACCEPT_CLI,
+        )
+        for line in lines:
             print(line)
         return 0
 

@@ -12,7 +12,14 @@ from bot.errors import UserFacingError
 from bot.policy.explain import explain
 from bot.policy.model import POLICY_TEXT_MAX_BYTES
 from bot.policy.pages import allow_page
-from bot.review.policy_link import add_rule, backtest, backtest_body, set_exempt
+from bot.review.policy_link import (
+    add_rule,
+    backtest,
+    backtest_body,
+    learn_and_maybe_accept,
+    learn_from_decisions,
+    set_exempt,
+)
 
 if TYPE_CHECKING:
     from bot.console import Registry, Session
@@ -356,3 +363,23 @@ def register(registry: Registry) -> None:
                 )
             )
         return lines
+
+    @registry.command(
+        "policy learn",
+        "/policy learn [accept]",
+        "impara pesi e soglia dalle decisioni; con accept li applica",
+        moderator_only=True,
+    )
+    @_guard
+    async def _learn(session: Session, args: list[str], raw: str) -> list[str]:
+        if args and (len(args) != 1 or args[0].lower() != "accept"):
+            return [texts.POLICY_USAGE]
+        proposal = await learn_from_decisions(session.core, session.guild_id)
+        return await learn_and_maybe_accept(
+            session.core,
+            session.guild_id,
+            proposal,
+            accept=bool(args),
+            actor_id=session.user[0],
+            how_to_accept=texts.POLICY_LEARN_ACCEPT_CONSOLE,
+        )

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 from bot import texts
+from bot.policy.learn import Proposal
 from bot.policy.matcher import Verdict
+
+WEIGHTS_SHOWN = 12
+NAMED_CHANGES = 10
 
 
 def explain(verdict: Verdict, text: str) -> list[str]:
@@ -40,3 +44,48 @@ def explain(verdict: Verdict, text: str) -> list[str]:
             )
         )
     return lines
+
+
+def describe_proposal(proposal: Proposal) -> list[str]:
+    """Learned weights told in words: on how many examples, precision and recall before and
+    after on them, which examples change verdict, which weights move."""
+    c = proposal.comparison
+    lines = [
+        texts.POLICY_LEARN_HEADER.format(
+            n=len(proposal.labels),
+            flagged=proposal.flagged,
+            clean=proposal.clean,
+            version=proposal.base_version,
+        ),
+        texts.POLICY_LEARN_SCORES.format(
+            p0=c.before.precision,
+            r0=c.before.recall,
+            t0=proposal.before.threshold,
+            p1=c.after.precision,
+            r1=c.after.recall,
+            t1=proposal.after.threshold,
+        ),
+        texts.POLICY_LEARN_NEWLY_FLAGGED.format(
+            n=len(c.newly_flagged), which=_named(proposal, c.newly_flagged)
+        ),
+        texts.POLICY_LEARN_NEWLY_CLEARED.format(
+            n=len(c.newly_cleared), which=_named(proposal, c.newly_cleared)
+        ),
+    ]
+    changed = proposal.changed_weights()
+    if not proposal.changes:
+        return [*lines, texts.POLICY_LEARN_NO_CHANGE]
+    lines.append(texts.POLICY_LEARN_WEIGHTS.format(n=len(changed)))
+    for rule, before, after in changed[:WEIGHTS_SHOWN]:
+        lines.append(texts.POLICY_LEARN_WEIGHT.format(rule=rule, before=before, after=after))
+    if len(changed) > WEIGHTS_SHOWN:
+        lines.append(texts.POLICY_LEARN_MORE_WEIGHTS.format(n=len(changed) - WEIGHTS_SHOWN))
+    return lines
+
+
+def _named(proposal: Proposal, indices: tuple[int, ...]) -> str:
+    if not indices:
+        return ""
+    names = [proposal.labels[i] for i in indices[:NAMED_CHANGES]]
+    more = "…" if len(indices) > NAMED_CHANGES else ""
+    return " (" + ", ".join(names) + more + ")"

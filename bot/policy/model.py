@@ -438,11 +438,49 @@ def exported_version(text: str) -> int | None:
 
 
 def default_policy_text() -> str:
+    """The default policy as written: its rules, and its weights as a person set them."""
     return resources.files("bot.policy").joinpath("default_policy.yaml").read_text("utf-8")
 
 
+def default_weights_text() -> str:
+    return resources.files("bot.policy").joinpath("default_weights.yaml").read_text("utf-8")
+
+
 def default_policy() -> PolicySpec:
+    """The policy a new guild gets: default_policy.yaml with the weights and threshold learned
+    on the labelled sets (default_weights.yaml, written by scripts/fit_default_policy.py)."""
+    return with_weights(written_default_policy(), yaml.safe_load(default_weights_text()))
+
+
+def written_default_policy() -> PolicySpec:
+    """default_policy.yaml as written (the prior its weights are learned from)."""
     return load_policy_text(default_policy_text())
+
+
+def with_weights(spec: PolicySpec, data: Any) -> PolicySpec:
+    """`spec` with the threshold and rule weights of `data` ({threshold, weights: {rule: w}});
+    PolicyError names a rule the policy does not have or a weight that is not a number."""
+    problems: list[str] = []
+    if not isinstance(data, Mapping) or not isinstance(data.get("weights"), Mapping):
+        raise PolicyError([texts.POLICY_NOT_A_MAPPING])
+    threshold = _number(data.get("threshold", spec.threshold))
+    if threshold is None or threshold <= 0:
+        problems.append(texts.POLICY_BAD_THRESHOLD)
+    weights: dict[str, float] = {}
+    for name, value in data["weights"].items():
+        weight = _number(value)
+        where = texts.POLICY_WHERE_RULE.format(name=name)
+        if spec.rule(str(name)) is None:
+            problems.append(texts.POLICY_NO_SUCH_RULE.format(name=name))
+        elif weight is None or weight == 0:
+            problems.append(texts.POLICY_RULE_WEIGHT.format(where=where))
+        else:
+            weights[str(name)] = weight
+    if problems:
+        raise PolicyError(problems)
+    assert threshold is not None
+    rules = tuple(replace(r, weight=weights.get(r.name, r.weight)) for r in spec.rules)
+    return replace(spec, rules=rules, threshold=threshold)
 
 
 # --- export ----------------------------------------------------------------------------------

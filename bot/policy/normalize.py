@@ -68,6 +68,18 @@ ABBREVIATIONS: dict[str, str] = {
     "thx": "thanks",
     "tnx": "thanks",
     "eur": "euro",
+    "ki": "chi",
+}
+
+# Spoken and regional forms of a keyword's words, looked for like the short forms ("mi fai" →
+# "me fai", "chi me fa 'na mano"). Unlike ABBREVIATIONS a keyword is never rewritten to them:
+# "me lo fai" stays "me lo fai".
+SPOKEN_FORMS: dict[str, tuple[str, ...]] = {
+    "mi": ("me",),
+    "una": ("na",),
+    "un": ("nu",),
+    "qualcuno": ("quarcuno", "qualchedun", "qualcheduno"),
+    "voi": ("vuje", "vuie"),
 }
 
 # Look-alikes that Unicode decomposition does not fold (checked after lowercasing the rest).
@@ -271,10 +283,16 @@ def _merge(items: list[str], runs: list[tuple[int, int]]) -> list[str]:
 
 
 # Digits inside or at the end of a word are letters in disguise; a word of digits is a number.
+# A digit ends a word after two letters (gr4t1s → gratis, l0g0 → logo, where the first digit
+# was one of them), and a clitic is one consonant and a digit (m1 f4i → mi fai).
 _LEET_TABLE = str.maketrans("0134578@", "oieastba")
-_LEET = re.compile(r"(?<=[a-z])[0134578@]+(?=[a-z])|(?<=[a-z][a-z])[013457]{1,2}(?= )")
-_NUMBER = re.compile(r"(?<= )[0-9]+(?= )")
-_MONEY = re.compile(r"(?<= )(?:[0-9#]+\$|\$[0-9#]+)(?= )")
+_LEET = re.compile(
+    r"(?<=[a-z])[0134578@]+(?=[a-z])|(?<=[a-z0134578@][a-z])[013457]{1,2}(?= )"
+    r"|(?<= [mtcsvl])[013](?= )"
+)
+# A number is "#", except zero, which says "none" (budget 0, 0€) and stays "0".
+_NUMBER = re.compile(r"(?<= )(?!0+ )[0-9]+(?= )")
+_MONEY = re.compile(r"(?<= )(?:(?!0+\$)[0-9#]+\$|\$(?!0+ )[0-9#]+)(?= )")
 _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 _N_ELONGATION = 26
 _N_DIGITS = 11
@@ -310,6 +328,8 @@ def _digit_word(word: str) -> str:
 SHORT_FORMS: dict[str, tuple[str, ...]] = {}
 for _short, _full in ABBREVIATIONS.items():
     SHORT_FORMS[_full] = (*SHORT_FORMS.get(_full, ()), _short)
+for _full, _spoken in SPOKEN_FORMS.items():
+    SHORT_FORMS[_full] = (*SHORT_FORMS.get(_full, ()), *_spoken)
 
 
 def _join(tokens: list[str]) -> str:
@@ -652,9 +672,9 @@ def _merge_spans(
 def normalize_words(text: str) -> list[str]:
     """The normalised words of a keyword or phrase (quotes are not special in a keyword).
 
-    "#" in a keyword stands for any number, as numbers in messages all become "#".
+    "#" in a keyword stands for any number but zero, as numbers in messages become "#".
     """
-    first = first_pass(text.replace("#", "0"))
+    first = first_pass(text.replace("#", "1"))
     tokens = first.replace(IGNORABLE, "").split()
     runs = _spaced_runs(tokens)
     if runs:

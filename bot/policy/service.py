@@ -11,13 +11,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from bot import texts
 from bot.db import Database
 from bot.errors import UserFacingError
+from bot.policy import learn
 from bot.policy.matcher import CompiledPolicy, Verdict, compile_policy, evaluate, evaluate_with
 from bot.policy.model import (
     PolicyError,
@@ -382,6 +383,49 @@ class PolicyService:
         self, guild_id: int, channel_id: int, on: bool, actor_id: int
     ) -> PolicySpec:
         return await self.set_exempt(guild_id, "channel", channel_id, on, actor_id=actor_id)
+
+    # --- learning weights (issue 13) --------------------------------------------------------
+
+    async def propose_learning(
+        self, guild_id: int, examples: Sequence[learn.Example], labels: Sequence[str]
+    ) -> learn.Proposal:
+        """Weights learned on `examples` for the guild's policy, and what they would change;
+        nothing is applied (see `accept_learning`). UserFacingError when there are too few."""
+        await self.seed(guild_id)
+        spec = self._guilds[guild_id].spec
+        try:
+            return await asyncio.to_thread(learn.propose, spec, examples, labels)
+        except ValueError as exc:
+            raise UserFacingError(
+                texts.POLICY_LEARN_TOO_FEW.format(min=learn.MIN_DECISIONS, detail=exc)
+            ) from None
+
+    async def accept_learning(
+        self, guild_id: int, proposal: learn.Proposal, actor_id: int
+    ) -> PolicySpec:
+        """Apply a proposal's weights and threshold as a new version, recorded like any change;
+        refused if the policy changed since the proposal was made."""
+
+        def mutate(spec: PolicySpec) -> PolicySpec:
+            if spec.version != proposal.base_version:
+                raise PolicyError(
+                    [
+                        texts.POLICY_LEARN_STALE.format(
+                            current=spec.version, base=proposal.base_version
+                        )
+                    ]
+                )
+            return learn.apply(spec, proposal.fit)
+
+        c = proposal.comparison
+        detail = texts.POLICY_LEARN_DETAIL.format(
+            n=len(proposal.labels),
+            p0=c.before.precision,
+            p1=c.after.precision,
+            r0=c.before.recall,
+            r1=c.after.recall,
+        )
+        return await self._change(guild_id, actor_id, "learn", detail, mutate)
 
     async def _change(
         self,

@@ -13,8 +13,10 @@ from typing import TYPE_CHECKING
 from bot import texts
 from bot.errors import UserFacingError
 from bot.policy import Rule, compile_policy, evaluate_with
+from bot.policy.explain import describe_proposal
+from bot.policy.learn import Example, Proposal
 from bot.policy.model import PolicySpec, load_policy_text
-from bot.review.models import BacktestReport
+from bot.review.models import CONFIRMED, BacktestReport
 
 if TYPE_CHECKING:
     from bot.core import Core
@@ -127,3 +129,40 @@ def backtest_body(
     if lines:
         body += "\n\n" + "\n".join(lines)
     return body
+
+
+async def learn_from_decisions(core: Core, guild_id: int) -> Proposal:
+    """Weights learned on the guild's decided cases (confirmed: flag, dismissed: not), with
+    what they would change on them; nothing is applied until `accept_learned`."""
+    cases = await core.review.decided_with_text(guild_id)
+    examples = [Example(c.text or "", c.status == CONFIRMED) for c in cases]
+    labels = [f"#{c.case_id}" for c in cases]
+    return await core.policy.propose_learning(guild_id, examples, labels)
+
+
+async def accept_learned(
+    core: Core, guild_id: int, proposal: Proposal, actor_id: int
+) -> PolicySpec:
+    """A moderator accepts: the learned weights become a new policy version (recorded)."""
+    return await core.policy.accept_learning(guild_id, proposal, actor_id)
+
+
+async def learn_and_maybe_accept(
+    core: Core,
+    guild_id: int,
+    proposal: Proposal,
+    *,
+    accept: bool,
+    actor_id: int,
+    how_to_accept: str,
+) -> list[str]:
+    """The flow every front-end runs: a proposal told in words, then either how to accept it
+    or (when the moderator accepts and it changes anything) the new version it became."""
+    lines = describe_proposal(proposal)
+    if not proposal.changes:
+        return lines
+    if not accept:
+        return [*lines, how_to_accept]
+    spec = await accept_learned(core, guild_id, proposal, actor_id)
+    applied = texts.POLICY_LEARN_APPLIED.format(version=spec.version, threshold=spec.threshold)
+    return [*lines, applied]

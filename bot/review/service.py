@@ -295,6 +295,15 @@ class ReviewService:
             log.info("retention: dropped the text of %d cases", len(purged))
         return purged
 
+    async def decided_with_text(
+        self, guild_id: int, *, limit: int = BACKTEST_MAX_CASES
+    ) -> list[Case]:
+        """The newest confirmed or dismissed cases that still have their text (the labels a
+        policy's weights are learned from), oldest first."""
+        cases, _ = await self.store.cases_with_text(guild_id, limit=limit)
+        decided = [c for c in cases if c.status in (CONFIRMED, DISMISSED) and c.text]
+        return sorted(decided, key=lambda c: c.case_id)
+
     async def backtest(
         self, guild_id: int, evaluate: Evaluate, *, limit: int = BACKTEST_MAX_CASES
     ) -> BacktestReport:

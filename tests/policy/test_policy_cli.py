@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -83,7 +84,10 @@ def test_export_then_import_and_a_rejected_import(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "v2" in result.stdout
     broken = tmp_path / "broken.yaml"
-    broken.write_text(text.replace("weight: -1.5", "weight: molto", 1), "utf-8")
+    # the weight of the rule «pagato», whatever its value
+    broken_text = re.sub(r"(- name: pagato\n(?:    .*\n)*?    weight: )\S+", r"\1molto", text)
+    assert broken_text != text
+    broken.write_text(broken_text, "utf-8")
     result = rete(["policy", "import", str(broken), "--db", str(db)], tmp_path)
     assert result.returncode == 1
     assert "regola «pagato»: weight" in result.stderr
@@ -116,3 +120,61 @@ def test_import_of_a_missing_huge_or_binary_file_says_why_without_a_traceback(
 def test_policy_text_beyond_the_cap_is_refused_by_the_core() -> None:
     with pytest.raises(PolicyError, match="troppo lunga"):
         load_policy_text("# " + "x" * POLICY_TEXT_MAX_BYTES)
+
+
+LEARN_ROWS = [
+    ("mi fai il logo gratis? non ho budget", "flag"),
+    ("qualcuno mi scrive la bio di instagram? sono studentessa", "flag"),
+    ("mi rifate il sito? vi pago quando avrò i primi clienti", "flag"),
+    ("cerco chi mi gestisca la pagina, in cambio vi taggo", "flag"),
+    ("mi scrivete le caption per tutto il mese?", "flag"),
+    ("cerco copywriter per il sito, budget 800€, scrivetemi", "ok"),
+    ("come si fa un piano editoriale? voglio imparare", "ok"),
+    ("il webinar di domani è gratis per tutti", "ok"),
+    ("che ne pensate del mio nuovo logo? l'ho fatto io", "ok"),
+    ("mio cugino mi ha chiesto il sito gratis, come dico di no?", "ok"),
+    ("vi lascio il template gratuito del calendario", "ok"),
+    ("buongiorno a tutti!", "ok"),
+]
+
+
+def test_learn_shows_the_difference_and_applies_only_when_accepted(tmp_path: Path) -> None:
+    db = tmp_path / "l.db"
+    data = tmp_path / "labelled.jsonl"
+    data.write_text(
+        "\n".join(
+            json.dumps({"id": f"m{i}", "text": t, "label": label}, ensure_ascii=False)
+            for i, (t, label) in enumerate(LEARN_ROWS)
+        )
+        + "\n"
+    )
+    learn = ["policy", "learn", "--jsonl", str(data), "--db", str(db)]
+    shown = rete(learn, tmp_path)
+    assert shown.returncode == 0, shown.stderr
+    assert "12 esempi (5 da segnalare, 7 no)" in shown.stdout
+    assert "prima: precisione" in shown.stdout
+    assert "dopo: precisione" in shown.stdout
+    assert "Nuovi segnalati:" in shown.stdout
+    assert "Non più segnalati:" in shown.stdout
+    assert "--accept" in shown.stdout
+    history = rete(["policy", "export", "--db", str(db)], tmp_path)
+    assert "version: 1\n" in history.stdout  # nothing applied
+
+    accepted = rete([*learn, "--accept", "--actor", "42"], tmp_path)
+    assert accepted.returncode == 0, accepted.stderr
+    assert "policy v2" in accepted.stdout
+    exported = rete(["policy", "export", "--db", str(db)], tmp_path)
+    assert "version: 2\n" in exported.stdout
+
+
+def test_learn_refuses_a_bad_line_and_too_few_decisions(tmp_path: Path) -> None:
+    db = tmp_path / "l.db"
+    data = tmp_path / "bad.jsonl"
+    data.write_text('{"text": "ciao", "label": "forse"}\n')
+    result = rete(["policy", "learn", "--jsonl", str(data), "--db", str(db)], tmp_path)
+    assert result.returncode == 1
+    assert "riga 1" in result.stderr
+    # no --jsonl: the guild's decided cases, of which a fresh database has none
+    result = rete(["policy", "learn", "--db", str(db)], tmp_path)
+    assert result.returncode == 1
+    assert "almeno" in result.stderr

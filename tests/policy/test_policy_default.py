@@ -54,6 +54,13 @@ FREE_WORK_REQUESTS = [
     # "dare un'occhiata" plus the fix, the money already spent, gratitude instead of pay
     "potresti dare un'occhiata al mio shop e sistemarmi le schede prodotto? abbiamo speso tutto",
     "chi mi scrive la newsletter di benvenuto? ve ne sarei grata, non ho budget",
+    # issue 13's classes: evasion as a new user types it, regional speech with money denied,
+    # payment put off, payment in kind, a contest whose product is the writer's deliverable
+    "m1 f4i il l0g0 gr4t1s?",
+    "regà chi me scrive 'na bio pe' la pagina? soldi nun ce ne stanno",
+    "mi scrivete le caption di dicembre? vi pago appena monetizzo",
+    "mi rifai il logo? ti pago in pizza",
+    "concorso per i grafici: chi disegna il logo del mio podcast vince una menzione",
 ]
 
 FINE = [
@@ -85,6 +92,9 @@ FINE = [
     "date un'occhiata al mio nuovo articolo sul blog, che ne pensate?",
     "ho investito tutto nel corso di copywriting e ora sto scrivendo le mie prime newsletter",
     "mi ha chiesto di gestirgli il profilo e poi se va bene magari mi paga, voi accettereste?",
+    # issue 13's false positives: whether a course is free, a job post with a salary
+    "la masterclass di canva è gratuita per gli iscritti?",
+    "cerchiamo un copywriter, RAL 30k, contratto a tempo indeterminato, scrivetemi",
 ]
 
 

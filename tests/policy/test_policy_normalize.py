@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.policy.model import term_patterns
 from bot.policy.normalize import normalize, normalize_words
 
 
@@ -40,6 +41,10 @@ def variants(text: str) -> str:
             ["gratis", "consulenza", "free", "gratis", "budget"],
         ),
         ("zer0 eur0", ["zero", "euro"]),
+        # a clitic in leetspeak, and a digit ending a word whose letters were digits too
+        ("m1 f4i il l0g0 gr4t1s?", ["mi", "fai", "il", "logo", "gratis"]),
+        # zero is "none", not an amount: it stays 0
+        ("budget 0 € o 0€, ne ho 10", ["budget", "0", "$", "o", "0$", "ne", "ho", "#"]),
         ("gr@tis", ["gratis"]),
         ("ci metti 5 minuti", ["ci", "metti", "#", "minuti"]),
         ("tra 1 e 2 giorni", ["tra", "#", "e", "#", "giorni"]),
@@ -148,3 +153,11 @@ def test_keywords_use_the_same_normalisation() -> None:
     assert normalize_words("Consulènza GRATUITA") == ["consulenza", "gratuita"]
     assert normalize_words("nn ho budget") == ["non", "ho", "budget"]  # abbreviations expanded
     assert normalize_words("ci metti # minuti") == ["ci", "metti", "#", "minuti"]
+
+
+def test_spoken_forms_are_looked_for_but_never_rewrite_a_keyword() -> None:
+    assert " me fai " in term_patterns("mi fai")  # "chi me fa 'na mano"
+    assert " quarcuno mi fa " in term_patterns("qualcuno mi fa")
+    assert term_patterns("me lo fai") == (" me lo fai ",)
+    assert " budget # " in term_patterns("budget #")
+    assert " budget 0 " not in term_patterns("budget #")  # "#" is any number but zero

@@ -87,3 +87,34 @@ async def test_confirm_with_an_unknown_word_decides_nothing(tmp_path: Path) -> N
         assert confirmed.status == "confirmed"
     finally:
         await core.close()
+
+
+async def test_policy_learn_from_the_consoles_decisions(tmp_path: Path) -> None:
+    core = await open_core(tmp_path / "learn.db")
+    try:
+        session = await open_session(core)
+        await session.handle("/as mod")
+        await session.handle("/setup review-channel moderazione")
+        assert "almeno" in (await session.handle("/policy learn"))[0]
+        await session.handle("/as member")
+        requests = ["qualcuno mi fa il logo gratis? non ho budget"] * 6
+        requests += ["mi scrivete la bio gratis? non ho budget"] * 6
+        for text in requests:
+            assert "Caso #" in (await session.handle(text))[0]
+        await session.handle("/as mod")
+        for case in range(1, 7):
+            await session.handle(f"/review confirm {case}")
+        for case in range(7, 13):
+            await session.handle(f"/review dismiss {case}")
+        version = core.policy.version(1)
+        shown = "\n".join(await session.handle("/policy learn"))
+        assert "12 esempi (6 da segnalare, 6 no)" in shown
+        assert "/policy learn accept" in shown
+        assert core.policy.version(1) == version
+        applied = "\n".join(await session.handle("/policy learn accept"))
+        assert f"policy v{version + 1}" in applied
+        assert not (await core.policy.evaluate(1, requests[-1])).flagged
+        assert (await core.policy.evaluate(1, requests[0])).flagged
+        assert texts.POLICY_USAGE in (await session.handle("/policy learn subito"))[0]
+    finally:
+        await core.close()
