@@ -91,6 +91,11 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     learn = commands.add_parser(
         "learn",
         help="learn the rules' weights and threshold from decisions; show what would change",
+        description=(
+            "Fit the rules' weights and the threshold on the server's confirmed and dismissed "
+            "cases (or on labelled messages), show what would newly be flagged or cleared, and "
+            "apply them as a new policy version only with --accept."
+        ),
     )
     learn.add_argument(
         "--jsonl",
