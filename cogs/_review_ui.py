@@ -15,6 +15,7 @@ import secrets
 import time
 import weakref
 from collections.abc import Awaitable, Callable, Sequence
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import discord
@@ -22,7 +23,7 @@ import discord
 from bot import limits, texts
 from bot.client import send_error
 from bot.errors import UserFacingError
-from bot.review import CLAIMED, Case, Decision, DecisionResult
+from bot.review import CLAIMED, Case, Decision, ReviewAction
 from bot.review.models import OPEN_STATUSES, TIMEOUT_CHOICES_S
 from bot.review.render import case_body, duration, neutralise, rules_line, status_line
 from bot.review.service import APPEAL_NOTE_MAX
@@ -35,7 +36,19 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-REVIEW_TEMPLATE = r"rete:review:(?P<action>claim|confirm|act|dismiss):(?P<case>[0-9]+)"
+
+class Button(StrEnum):
+    """The buttons of a case on its review post, as their custom_id names them."""
+
+    CLAIM = ReviewAction.CLAIM.value
+    CONFIRM = ReviewAction.CONFIRM.value
+    ACT = "act"  # confirm, asking first what else to do (delete, time out): decides nothing yet
+    DISMISS = ReviewAction.DISMISS.value
+
+
+REVIEW_TEMPLATE = (
+    rf"rete:review:(?P<action>{'|'.join(Button)}):(?P<case>[0-9]+)"  # claim|confirm|act|dismiss
+)
 CONFIRM_WITH_TEMPLATE = r"rete:review:choose:(?P<case>[0-9]+)"
 # One row of buttons per case, and a message has at most 5 rows: a burst of cases is posted
 # up to 5 per message (Discord also limits a channel to about 5 messages per 5 seconds).
@@ -131,9 +144,9 @@ def post_view(cases: Sequence[Case]) -> discord.ui.View | None:
         if case.status not in OPEN_STATUSES:
             continue
         claimed = case.status == CLAIMED
-        for action in ("claim", "confirm", "act", "dismiss"):
-            disabled = action == "claim" and claimed
-            view.add_item(ReviewButton(action, case.case_id, disabled=disabled, row=row))
+        for button in Button:
+            disabled = button is Button.CLAIM and claimed
+            view.add_item(ReviewButton(button, case.case_id, disabled=disabled, row=row))
     return view if view.children else None
 
 
@@ -201,7 +214,7 @@ async def refresh_post(bot: ReteBot, case: Case) -> None:
 
 async def decide(
     interaction: discord.Interaction[ReteBot],
-    action: str,
+    action: ReviewAction,
     case_id: int,
     decision: Decision | None = None,
 ) -> None:
@@ -213,15 +226,9 @@ async def decide(
     if case is None:
         await reply(interaction, texts.CASE_NOT_FOUND.format(case_id=case_id))
         return
-    now = time.time()
-    actor = interaction.user.id
-    result: DecisionResult
-    if action == "claim":
-        result = await core.review.claim(guild_id, case_id, actor, now)
-    elif action == "confirm":
-        result = await core.review.confirm(guild_id, case_id, actor, now, decision)
-    else:
-        result = await core.review.dismiss(guild_id, case_id, actor, now)
+    result = await core.review.decide(
+        guild_id, case_id, action, interaction.user.id, time.time(), decision
+    )
     case = result.case
     if not result.applied:
         status = texts.STATUS_SHORT.get(case.status, case.status)
@@ -235,7 +242,7 @@ async def decide(
         status = status_line(case)
         await reply(interaction, texts.DECISION_DONE.format(case_id=case_id, status=status))
         await refresh_post(interaction.client, case)
-    if action == "confirm" and decision is not None:
+    if action is ReviewAction.CONFIRM and decision is not None:
         await carry_out(interaction, case, decision)
 
 
@@ -290,15 +297,15 @@ class ReviewButton(
 ):
     """Claim / Confirm / Dismiss on a review post; re-checks the clicker's permission."""
 
-    STYLES: ClassVar[dict[str, tuple[str, discord.ButtonStyle]]] = {
-        "claim": (texts.BUTTON_CLAIM, discord.ButtonStyle.secondary),
-        "confirm": (texts.BUTTON_CONFIRM, discord.ButtonStyle.danger),
-        "act": (texts.BUTTON_CONFIRM_WITH, discord.ButtonStyle.danger),
-        "dismiss": (texts.BUTTON_DISMISS, discord.ButtonStyle.success),
+    STYLES: ClassVar[dict[Button, tuple[str, discord.ButtonStyle]]] = {
+        Button.CLAIM: (texts.BUTTON_CLAIM, discord.ButtonStyle.secondary),
+        Button.CONFIRM: (texts.BUTTON_CONFIRM, discord.ButtonStyle.danger),
+        Button.ACT: (texts.BUTTON_CONFIRM_WITH, discord.ButtonStyle.danger),
+        Button.DISMISS: (texts.BUTTON_DISMISS, discord.ButtonStyle.success),
     }
 
     def __init__(
-        self, action: str, case_id: int, *, disabled: bool = False, row: int | None = None
+        self, action: Button, case_id: int, *, disabled: bool = False, row: int | None = None
     ) -> None:
         label, style = self.STYLES[action]
         super().__init__(
@@ -321,17 +328,18 @@ class ReviewButton(
         match: Any,
         /,
     ) -> ReviewButton:
-        return cls(match["action"], int(match["case"]))
+        return cls(Button(match["action"]), int(match["case"]))
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         return await moderator_check(interaction, f"review {self.action} #{self.case_id}")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        if self.action == "act":
+        if self.action is Button.ACT:
             await guarded(interaction, self._choose(interaction))
             return
-        decision = Decision() if self.action == "confirm" else None
-        await guarded(interaction, decide(interaction, self.action, self.case_id, decision))
+        action = ReviewAction(self.action.value)
+        decision = Decision() if action is ReviewAction.CONFIRM else None
+        await guarded(interaction, decide(interaction, action, self.case_id, decision))
 
     async def _choose(self, interaction: discord.Interaction[Any]) -> None:
         """Ask (ephemerally) what to do besides confirming: delete, delete and time out."""
@@ -406,7 +414,9 @@ class ConfirmWithSelect(
             log.warning("case %s: unreadable confirm choice", self.case_id)
             await reply(interaction, texts.UNREADABLE_CHOICE.format(case_id=self.case_id))
             return
-        await guarded(interaction, decide(interaction, "confirm", self.case_id, decision))
+        await guarded(
+            interaction, decide(interaction, ReviewAction.CONFIRM, self.case_id, decision)
+        )
 
 
 class AppealButton(

@@ -18,7 +18,7 @@ import discord
 from discord.ext import commands, tasks
 
 from bot.catchup import FLUSH_EVERY_S, HISTORY_MAX
-from bot.pipeline import POST, IncomingMessage, Outcome
+from bot.pipeline import IncomingMessage, Origin, Outcome, PostAction
 from bot.review import Case
 
 if TYPE_CHECKING:
@@ -120,7 +120,10 @@ class CatchUpCog(commands.Cog, name="CatchUp"):
         left = [c for c in cases if not any(c.case_id in ids for ids in found.values())]
         # Together, as the live path does: the poster sends them a few cases to a post.
         await asyncio.gather(
-            *(moderation.publish(case, POST, settings.review_channel_id) for case in left)
+            *(
+                moderation.publish(case, PostAction.POST, settings.review_channel_id)
+                for case in left
+            )
         )
         return len(cases)
 
@@ -222,9 +225,9 @@ class CatchUpCog(commands.Cog, name="CatchUp"):
             text=message.content,
             role_ids=frozenset(roles),
             created_at=created_at,
-            # Treated as an edit: the policy applies, but no automatic answer to a question
-            # that may be hours old (nor a second one, if it was answered before a crash).
-            edited=True,
+            # The policy applies, but no automatic answer to a question that may be hours old
+            # (nor a second one, if it was answered before a crash).
+            origin=Origin.REPLAYED,
             nudge=nudge,
         )
         return await self.bot.core.pipeline.process(incoming)

@@ -18,7 +18,7 @@ import discord
 from discord.ext import commands, tasks
 
 from bot import limits, texts
-from bot.pipeline import POST, IncomingMessage, Nudge, Outcome
+from bot.pipeline import IncomingMessage, Nudge, Origin, Outcome, PostAction
 from bot.review import Case
 from cogs._knowledge_ui import answer_embed
 from cogs._learning_ui import vote_view
@@ -136,7 +136,7 @@ class Moderation(commands.Cog):
             author_id=int(author.get("id", 0)),
             text=str(data.get("content") or ""),
             role_ids=frozenset(int(r) for r in roles),
-            edited=True,
+            origin=Origin.EDIT,
         )
         outcome = await self.bot.core.pipeline.process(incoming)
         await self.act(outcome, payload.message.author)
@@ -179,7 +179,7 @@ class Moderation(commands.Cog):
                 self._locks.popitem(last=False)
         return lock
 
-    async def publish(self, case: Case, action: str, review_channel_id: int | None) -> None:
+    async def publish(self, case: Case, action: PostAction, review_channel_id: int | None) -> None:
         """Post the case in the review channel, or update the post it already has."""
         async with self._lock(case.case_id):
             posted = self._posted.get(case.case_id)
@@ -188,7 +188,7 @@ class Moderation(commands.Cog):
             if case.review_message_id is not None:
                 await refresh_post(self.bot, case)
                 return
-            if action != POST and not case.alerted:
+            if action is not PostAction.POST and not case.alerted:
                 return
             if review_channel_id is None:
                 if case.guild_id not in self._warned_unconfigured:
