@@ -12,6 +12,7 @@ from bot import limits, texts
 from bot.pipeline import Nudge
 from bot.review import CONFIRMED, DISMISSED, PENDING, REOPENED, Case, CaseHit, Decision
 from bot.review.models import RuleStats, Stats
+from cogs._messages import nudge_text
 from cogs._review_ui import (
     APPEAL_TEMPLATE,
     CONFIRM_WITH_TEMPLATE,
@@ -23,7 +24,6 @@ from cogs._review_ui import (
     review_embed,
     review_view,
 )
-from cogs.moderation import nudge_text
 from cogs.review import pending_embed, stats_embed
 
 
