@@ -14,9 +14,9 @@ import re
 import secrets
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Sequence
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 
@@ -27,14 +27,14 @@ from bot.review import CLAIMED, Case, Decision, ReviewAction
 from bot.review.models import OPEN_STATUSES, TIMEOUT_CHOICES_S
 from bot.review.render import case_body, duration, neutralise, rules_line, status_line
 from bot.review.service import APPEAL_NOTE_MAX
-from cogs._checks import is_moderator, moderator_only
+from cogs._checks import is_moderator
+from cogs._checks import moderators_only as moderators_only  # re-exported for cogs/policy.py
 from cogs._replies import reply
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
 
 class Button(StrEnum):
@@ -78,12 +78,6 @@ COLOURS = {
     "confirmed": discord.Colour.red(),
     "dismissed": discord.Colour.green(),
 }
-
-
-def moderators_only() -> Callable[[T], T]:
-    """`cogs._checks.moderator_only()` with a type mypy --strict accepts as a decorator."""
-    check: Callable[[T], T] = moderator_only()
-    return check
 
 
 def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
@@ -310,7 +304,7 @@ class ReviewButton(
         label, style = self.STYLES[action]
         super().__init__(
             discord.ui.Button(
-                label=limits.clip(f"#{case_id} {label}", 80),  # a button label is 80 characters
+                label=limits.button_label(f"#{case_id} {label}"),
                 style=style,
                 disabled=disabled,
                 custom_id=limits.custom_id(f"rete:review:{action}:{case_id}"),
@@ -502,7 +496,7 @@ def stale_appeal(interaction: discord.Interaction[Any]) -> tuple[int, str] | Non
 class AppealModal(discord.ui.Modal):
     def __init__(self, case_id: int, boot: str) -> None:
         super().__init__(
-            title=limits.clip(texts.APPEAL_MODAL_TITLE, 45),  # a modal title is 45 characters
+            title=limits.modal_title(texts.APPEAL_MODAL_TITLE),
             custom_id=_appeal_note_id(case_id, boot),
             # No timer: a stale modal is answered by `stale_appeal` after a restart, and one
             # left open is replaced when its author opens it again (same custom_id).
@@ -511,8 +505,8 @@ class AppealModal(discord.ui.Modal):
         self.case_id = case_id
         self.note: discord.ui.TextInput[AppealModal] = discord.ui.TextInput(
             custom_id="note",
-            label=limits.clip(texts.APPEAL_LABEL, 45),
-            placeholder=limits.clip(texts.APPEAL_PLACEHOLDER, 100),
+            label=limits.text_input_label(texts.APPEAL_LABEL),
+            placeholder=limits.text_input_placeholder(texts.APPEAL_PLACEHOLDER),
             style=discord.TextStyle.paragraph,
             max_length=APPEAL_NOTE_MAX,
             min_length=3,

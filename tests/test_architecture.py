@@ -108,3 +108,13 @@ def test_one_place_turns_a_discord_message_into_an_incoming_message(path: Path) 
     if path == Path("cogs/_messages.py"):
         return
     assert "IncomingMessage" not in called_names(path), f"{path}: use cogs._messages"
+
+
+def test_moderators_only_is_defined_once() -> None:
+    defined = [
+        path
+        for path in modules("cogs")
+        for node in ast.walk(ast.parse((ROOT / path).read_text("utf-8")))
+        if isinstance(node, ast.FunctionDef) and node.name in {"moderators_only", "moderator_only"}
+    ]
+    assert defined == [Path("cogs/_checks.py")]
