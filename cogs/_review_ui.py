@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
-class Button(StrEnum):
+class PostButton(StrEnum):
     """The buttons of a case on its review post, as their custom_id names them."""
 
     CLAIM = ReviewAction.CLAIM.value
@@ -47,7 +47,7 @@ class Button(StrEnum):
 
 
 REVIEW_TEMPLATE = (
-    rf"rete:review:(?P<action>{'|'.join(Button)}):(?P<case>[0-9]+)"  # claim|confirm|act|dismiss
+    rf"rete:review:(?P<action>{'|'.join(PostButton)}):(?P<case>[0-9]+)"  # claim|confirm|act|dismiss
 )
 CONFIRM_WITH_TEMPLATE = r"rete:review:choose:(?P<case>[0-9]+)"
 # One row of buttons per case, and a message has at most 5 rows: a burst of cases is posted
@@ -138,8 +138,8 @@ def post_view(cases: Sequence[Case]) -> discord.ui.View | None:
         if case.status not in OPEN_STATUSES:
             continue
         claimed = case.status == CLAIMED
-        for button in Button:
-            disabled = button is Button.CLAIM and claimed
+        for button in PostButton:
+            disabled = button is PostButton.CLAIM and claimed
             view.add_item(ReviewButton(button, case.case_id, disabled=disabled, row=row))
     return view if view.children else None
 
@@ -291,15 +291,15 @@ class ReviewButton(
 ):
     """Claim / Confirm / Dismiss on a review post; re-checks the clicker's permission."""
 
-    STYLES: ClassVar[dict[Button, tuple[str, discord.ButtonStyle]]] = {
-        Button.CLAIM: (texts.BUTTON_CLAIM, discord.ButtonStyle.secondary),
-        Button.CONFIRM: (texts.BUTTON_CONFIRM, discord.ButtonStyle.danger),
-        Button.ACT: (texts.BUTTON_CONFIRM_WITH, discord.ButtonStyle.danger),
-        Button.DISMISS: (texts.BUTTON_DISMISS, discord.ButtonStyle.success),
+    STYLES: ClassVar[dict[PostButton, tuple[str, discord.ButtonStyle]]] = {
+        PostButton.CLAIM: (texts.BUTTON_CLAIM, discord.ButtonStyle.secondary),
+        PostButton.CONFIRM: (texts.BUTTON_CONFIRM, discord.ButtonStyle.danger),
+        PostButton.ACT: (texts.BUTTON_CONFIRM_WITH, discord.ButtonStyle.danger),
+        PostButton.DISMISS: (texts.BUTTON_DISMISS, discord.ButtonStyle.success),
     }
 
     def __init__(
-        self, action: Button, case_id: int, *, disabled: bool = False, row: int | None = None
+        self, action: PostButton, case_id: int, *, disabled: bool = False, row: int | None = None
     ) -> None:
         label, style = self.STYLES[action]
         super().__init__(
@@ -322,13 +322,13 @@ class ReviewButton(
         match: Any,
         /,
     ) -> ReviewButton:
-        return cls(Button(match["action"]), int(match["case"]))
+        return cls(PostButton(match["action"]), int(match["case"]))
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         return await moderator_check(interaction, f"review {self.action} #{self.case_id}")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        if self.action is Button.ACT:
+        if self.action is PostButton.ACT:
             await guarded(interaction, self._choose(interaction))
             return
         action = ReviewAction(self.action.value)
