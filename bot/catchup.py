@@ -14,7 +14,7 @@ import logging
 
 from bot.catchup_store import CatchUpStore
 from bot.db import Database
-from bot.pipeline import Outcome
+from bot.pipeline import Outcome, Skip
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ UNPOSTED_MAX = 100  # unposted cases posted per guild at start
 UNPOSTED_WINDOW_S = 24 * 3600.0  # older unposted cases stay in /review, not re-posted
 FLUSH_EVERY_S = 1.0
 # Messages that leave the cursor where it is: nothing of theirs needs evaluating again.
-_NOT_WATCHED = frozenset({"bot", "dm", "review-channel"})
+_NOT_WATCHED = frozenset({Skip.BOT, Skip.DM, Skip.REVIEW_CHANNEL})
 
 
 class CatchUp:

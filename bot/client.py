@@ -7,7 +7,7 @@ import contextlib
 import gc
 import logging
 import signal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import aiohttp
 import discord
@@ -19,6 +19,9 @@ from bot import limits, texts
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import UserFacingError
+
+if TYPE_CHECKING:
+    from cogs._poster import ReviewPoster
 
 log = logging.getLogger(__name__)
 
@@ -125,6 +128,7 @@ def tune_gc() -> None:
 
 class ReteBot(commands.Bot):
     core: Core
+    poster: ReviewPoster  # review posts, batched per channel: live messages and catch-up alike
 
     def __init__(self, settings: Settings, *, core: Core | None = None, **options: Any) -> None:
         options.setdefault("guild_ready_timeout", 2.0)
@@ -177,6 +181,10 @@ class ReteBot(commands.Bot):
             # Moderator checks are synchronous (cogs/_checks.py): learn the owner (or team) now,
             # as discord.py's is_owner() does on its first call, not after some command's.
             await self.is_owner((await self.application_info()).owner)
+        # Imported here: the cogs' modules import this one.
+        from cogs._poster import ReviewPoster
+
+        self.poster = ReviewPoster(self)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         if self.settings.dev_guild_id:
@@ -228,6 +236,9 @@ class ReteBot(commands.Bot):
             # Let the handlers already running (a message being flagged, a click being
             # recorded) finish while the HTTP session and the database are still open.
             await self._drain_event_handlers(SHUTDOWN_GRACE_S)
+            poster = getattr(self, "poster", None)  # None: closed before setup_hook ran
+            if poster is not None:
+                poster.close()
         await super().close()
         if not self._closed:
             self._closed = True

@@ -19,6 +19,10 @@ CUSTOM_ID_MAX = 100  # characters in a component custom_id
 AUTOCOMPLETE_CHOICES_MAX = 25  # choices in one autocomplete answer
 CHOICE_NAME_MAX = 100  # characters in a choice's name (and value, for strings)
 MODAL_INPUT_MAX = 4000  # characters in one text input of a modal
+BUTTON_LABEL_MAX = 80  # characters in a button's label
+MODAL_TITLE_MAX = 45  # characters in a modal's title
+TEXT_INPUT_LABEL_MAX = 45  # characters in the label of a modal's text input
+TEXT_INPUT_PLACEHOLDER_MAX = 100  # characters in the placeholder of a modal's text input
 INTERACTION_FIRST_RESPONSE_S = 3.0  # seconds to answer (or defer) an interaction
 ELLIPSIS = "…"
 
@@ -90,6 +94,22 @@ def embed_url(url: str | None) -> str | None:
 
 def choice_name(text: str) -> str:
     return clip(text, CHOICE_NAME_MAX)
+
+
+def button_label(text: str) -> str:
+    return clip(text, BUTTON_LABEL_MAX)
+
+
+def modal_title(text: str) -> str:
+    return clip(text, MODAL_TITLE_MAX)
+
+
+def text_input_label(text: str) -> str:
+    return clip(text, TEXT_INPUT_LABEL_MAX)
+
+
+def text_input_placeholder(text: str) -> str:
+    return clip(text, TEXT_INPUT_PLACEHOLDER_MAX)
 
 
 def custom_id(value: str) -> str:

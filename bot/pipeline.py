@@ -12,6 +12,7 @@ import asyncio
 import logging
 import time
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from bot.knowledge import Answer
@@ -22,9 +23,32 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-POST = "post"  # send a new review post
-UPDATE = "edit"  # edit the existing review post
 NORM_TTL_S = 600.0  # the norm's FAQ entry rarely changes; nudges need not search for it each time
+
+
+class Origin(StrEnum):
+    """How a message reached the pipeline, which decides whether it may get an answer."""
+
+    LIVE = "live"  # just written: may be answered
+    EDIT = "edit"  # an edit of a message seen before: it may already have its answer
+    REPLAYED = "replayed"  # read back by catch-up after downtime: hours old, or answered already
+
+
+class Skip(StrEnum):
+    """Why the pipeline evaluated nothing for a message."""
+
+    BOT = "bot"
+    DM = "dm"
+    EMPTY = "empty"
+    EXEMPT = "exempt"  # an exempt channel or role
+    REVIEW_CHANNEL = "review-channel"  # moderators discussing cases
+
+
+class PostAction(StrEnum):
+    """What the case's review post needs."""
+
+    POST = "post"  # send a new review post
+    UPDATE = "edit"  # edit the existing review post
 
 
 @dataclass(frozen=True)
@@ -39,7 +63,7 @@ class IncomingMessage:
     is_bot: bool = False
     role_ids: frozenset[int] = frozenset()
     created_at: float = 0.0
-    edited: bool = False
+    origin: Origin = Origin.LIVE
     nudge: bool = True  # False: no nudge for it (read back long after it was written)
 
 
@@ -60,12 +84,12 @@ class Outcome:
     message: IncomingMessage
     verdict: VerdictLike | None = None
     case: Case | None = None
-    case_action: str | None = None  # POST ("post"), UPDATE ("edit") or None
+    case_action: PostAction | None = None  # None: the review post needs nothing
     review_channel_id: int | None = None  # where the post goes; None: /setup not done
     nudge: Nudge | None = None
     answer: Answer | None = None
     answer_id: int | None = None  # the answer's record, which its 👍/👎 buttons carry
-    skipped: str | None = None  # why nothing was evaluated: bot, dm, exempt, review-channel…
+    skipped: Skip | None = None  # why nothing was evaluated; None: it was
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -84,18 +108,18 @@ class Pipeline:
     async def process(self, msg: IncomingMessage, *, now: float | None = None) -> Outcome:
         now = time.time() if now is None else now
         if msg.is_bot:
-            return Outcome(msg, skipped="bot")
+            return Outcome(msg, skipped=Skip.BOT)
         if msg.guild_id is None:
-            return Outcome(msg, skipped="dm")
+            return Outcome(msg, skipped=Skip.DM)
         if not msg.text.strip():
-            return Outcome(msg, skipped="empty")
+            return Outcome(msg, skipped=Skip.EMPTY)
         policy = self.core.policy
         guild_id = msg.guild_id
         if policy.is_exempt(guild_id, msg.channel_id, msg.role_ids):
-            return Outcome(msg, skipped="exempt")
+            return Outcome(msg, skipped=Skip.EXEMPT)
         settings = await self.core.review.settings(guild_id)  # in memory after the first read
         if msg.channel_id == settings.review_channel_id:
-            return Outcome(msg, skipped="review-channel")  # moderators discussing cases
+            return Outcome(msg, skipped=Skip.REVIEW_CHANNEL)  # moderators discussing cases
         verdict = await policy.evaluate(guild_id, msg.text)
         known = self.core.review.known(guild_id, msg.message_id)
         if known is not None:
@@ -109,8 +133,10 @@ class Pipeline:
     async def _answer(
         self, msg: IncomingMessage, verdict: VerdictLike | None, now: float
     ) -> Outcome:
-        if msg.edited or msg.guild_id is None:
-            return Outcome(msg, verdict)  # an edited message may already have its answer
+        if msg.origin is not Origin.LIVE or msg.guild_id is None:
+            # An edited message may already have its answer; a replayed one is hours old, or
+            # was answered before a crash.
+            return Outcome(msg, verdict)
         # An answer is recorded (for its votes); an abstention is kept for the moderators.
         asked = await self.core.knowledge.learning.auto_answer(
             msg.guild_id,
@@ -151,7 +177,7 @@ class Pipeline:
         if not created:
             # A replayed event or a create/edit race: the first one did (or does) the work.
             return Outcome(msg, verdict, case, review_channel_id=settings.review_channel_id)
-        action = POST if case.alerted else None
+        action = PostAction.POST if case.alerted else None
         nudge = None
         if nudged:
             norm = await self._norm(msg, now)
@@ -175,9 +201,9 @@ class Pipeline:
         if case is None:
             return Outcome(msg, verdict)
         if case.review_message_id is not None:
-            action: str | None = UPDATE
+            action: PostAction | None = PostAction.UPDATE
         else:
-            action = POST if verdict.alert else None
+            action = PostAction.POST if verdict.alert else None
         return Outcome(
             msg, verdict, case, case_action=action, review_channel_id=settings.review_channel_id
         )

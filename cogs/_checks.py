@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import discord
 from discord import app_commands
@@ -11,6 +12,8 @@ from bot import texts
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
+
+T = TypeVar("T")
 
 
 class NotModerator(app_commands.CheckFailure):
@@ -34,8 +37,12 @@ def is_moderator(interaction: discord.Interaction[Any]) -> bool:
     return perms.administrator or perms.manage_messages
 
 
-def moderator_only() -> Any:
-    """An app_commands check: refuses (ephemerally, through the tree's on_error) non-moderators."""
+def moderators_only() -> Callable[[T], T]:
+    """An app_commands check: refuses (ephemerally, through the tree's on_error) non-moderators.
+
+    Typed as a decorator that keeps what it decorates (app_commands.check's own type is not one
+    mypy --strict accepts on a command method).
+    """
 
     async def predicate(interaction: discord.Interaction[Any]) -> bool:
         if interaction.guild is None:
@@ -44,4 +51,5 @@ def moderator_only() -> Any:
             raise NotModerator()
         return True
 
-    return app_commands.check(predicate)
+    check: Callable[[T], T] = app_commands.check(predicate)
+    return check

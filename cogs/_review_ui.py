@@ -14,28 +14,41 @@ import re
 import secrets
 import time
 import weakref
-from collections.abc import Awaitable, Callable, Sequence
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from collections.abc import Awaitable, Sequence
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 
 from bot import limits, texts
 from bot.client import send_error
 from bot.errors import UserFacingError
-from bot.review import CLAIMED, Case, Decision, DecisionResult
+from bot.review import CLAIMED, Case, Decision, ReviewAction
 from bot.review.models import OPEN_STATUSES, TIMEOUT_CHOICES_S
 from bot.review.render import case_body, duration, neutralise, rules_line, status_line
 from bot.review.service import APPEAL_NOTE_MAX
-from cogs._checks import is_moderator, moderator_only
+from cogs._checks import is_moderator
+from cogs._checks import moderators_only as moderators_only  # re-exported for cogs/policy.py
 from cogs._replies import reply
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 
-REVIEW_TEMPLATE = r"rete:review:(?P<action>claim|confirm|act|dismiss):(?P<case>[0-9]+)"
+
+class PostButton(StrEnum):
+    """The buttons of a case on its review post, as their custom_id names them."""
+
+    CLAIM = ReviewAction.CLAIM.value
+    CONFIRM = ReviewAction.CONFIRM.value
+    ACT = "act"  # confirm, asking first what else to do (delete, time out): decides nothing yet
+    DISMISS = ReviewAction.DISMISS.value
+
+
+REVIEW_TEMPLATE = (
+    rf"rete:review:(?P<action>{'|'.join(PostButton)}):(?P<case>[0-9]+)"  # claim|confirm|act|dismiss
+)
 CONFIRM_WITH_TEMPLATE = r"rete:review:choose:(?P<case>[0-9]+)"
 # One row of buttons per case, and a message has at most 5 rows: a burst of cases is posted
 # up to 5 per message (Discord also limits a channel to about 5 messages per 5 seconds).
@@ -65,12 +78,6 @@ COLOURS = {
     "confirmed": discord.Colour.red(),
     "dismissed": discord.Colour.green(),
 }
-
-
-def moderators_only() -> Callable[[T], T]:
-    """`cogs._checks.moderator_only()` with a type mypy --strict accepts as a decorator."""
-    check: Callable[[T], T] = moderator_only()
-    return check
 
 
 def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
@@ -131,9 +138,9 @@ def post_view(cases: Sequence[Case]) -> discord.ui.View | None:
         if case.status not in OPEN_STATUSES:
             continue
         claimed = case.status == CLAIMED
-        for action in ("claim", "confirm", "act", "dismiss"):
-            disabled = action == "claim" and claimed
-            view.add_item(ReviewButton(action, case.case_id, disabled=disabled, row=row))
+        for button in PostButton:
+            disabled = button is PostButton.CLAIM and claimed
+            view.add_item(ReviewButton(button, case.case_id, disabled=disabled, row=row))
     return view if view.children else None
 
 
@@ -201,7 +208,7 @@ async def refresh_post(bot: ReteBot, case: Case) -> None:
 
 async def decide(
     interaction: discord.Interaction[ReteBot],
-    action: str,
+    action: ReviewAction,
     case_id: int,
     decision: Decision | None = None,
 ) -> None:
@@ -213,15 +220,9 @@ async def decide(
     if case is None:
         await reply(interaction, texts.CASE_NOT_FOUND.format(case_id=case_id))
         return
-    now = time.time()
-    actor = interaction.user.id
-    result: DecisionResult
-    if action == "claim":
-        result = await core.review.claim(guild_id, case_id, actor, now)
-    elif action == "confirm":
-        result = await core.review.confirm(guild_id, case_id, actor, now, decision)
-    else:
-        result = await core.review.dismiss(guild_id, case_id, actor, now)
+    result = await core.review.decide(
+        guild_id, case_id, action, interaction.user.id, time.time(), decision
+    )
     case = result.case
     if not result.applied:
         status = texts.STATUS_SHORT.get(case.status, case.status)
@@ -235,7 +236,7 @@ async def decide(
         status = status_line(case)
         await reply(interaction, texts.DECISION_DONE.format(case_id=case_id, status=status))
         await refresh_post(interaction.client, case)
-    if action == "confirm" and decision is not None:
+    if action is ReviewAction.CONFIRM and decision is not None:
         await carry_out(interaction, case, decision)
 
 
@@ -290,20 +291,20 @@ class ReviewButton(
 ):
     """Claim / Confirm / Dismiss on a review post; re-checks the clicker's permission."""
 
-    STYLES: ClassVar[dict[str, tuple[str, discord.ButtonStyle]]] = {
-        "claim": (texts.BUTTON_CLAIM, discord.ButtonStyle.secondary),
-        "confirm": (texts.BUTTON_CONFIRM, discord.ButtonStyle.danger),
-        "act": (texts.BUTTON_CONFIRM_WITH, discord.ButtonStyle.danger),
-        "dismiss": (texts.BUTTON_DISMISS, discord.ButtonStyle.success),
+    STYLES: ClassVar[dict[PostButton, tuple[str, discord.ButtonStyle]]] = {
+        PostButton.CLAIM: (texts.BUTTON_CLAIM, discord.ButtonStyle.secondary),
+        PostButton.CONFIRM: (texts.BUTTON_CONFIRM, discord.ButtonStyle.danger),
+        PostButton.ACT: (texts.BUTTON_CONFIRM_WITH, discord.ButtonStyle.danger),
+        PostButton.DISMISS: (texts.BUTTON_DISMISS, discord.ButtonStyle.success),
     }
 
     def __init__(
-        self, action: str, case_id: int, *, disabled: bool = False, row: int | None = None
+        self, action: PostButton, case_id: int, *, disabled: bool = False, row: int | None = None
     ) -> None:
         label, style = self.STYLES[action]
         super().__init__(
             discord.ui.Button(
-                label=limits.clip(f"#{case_id} {label}", 80),  # a button label is 80 characters
+                label=limits.button_label(f"#{case_id} {label}"),
                 style=style,
                 disabled=disabled,
                 custom_id=limits.custom_id(f"rete:review:{action}:{case_id}"),
@@ -321,17 +322,18 @@ class ReviewButton(
         match: Any,
         /,
     ) -> ReviewButton:
-        return cls(match["action"], int(match["case"]))
+        return cls(PostButton(match["action"]), int(match["case"]))
 
     async def interaction_check(self, interaction: discord.Interaction[Any], /) -> bool:
         return await moderator_check(interaction, f"review {self.action} #{self.case_id}")
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
-        if self.action == "act":
+        if self.action is PostButton.ACT:
             await guarded(interaction, self._choose(interaction))
             return
-        decision = Decision() if self.action == "confirm" else None
-        await guarded(interaction, decide(interaction, self.action, self.case_id, decision))
+        action = ReviewAction(self.action.value)
+        decision = Decision() if action is ReviewAction.CONFIRM else None
+        await guarded(interaction, decide(interaction, action, self.case_id, decision))
 
     async def _choose(self, interaction: discord.Interaction[Any]) -> None:
         """Ask (ephemerally) what to do besides confirming: delete, delete and time out."""
@@ -406,7 +408,9 @@ class ConfirmWithSelect(
             log.warning("case %s: unreadable confirm choice", self.case_id)
             await reply(interaction, texts.UNREADABLE_CHOICE.format(case_id=self.case_id))
             return
-        await guarded(interaction, decide(interaction, "confirm", self.case_id, decision))
+        await guarded(
+            interaction, decide(interaction, ReviewAction.CONFIRM, self.case_id, decision)
+        )
 
 
 class AppealButton(
@@ -492,7 +496,7 @@ def stale_appeal(interaction: discord.Interaction[Any]) -> tuple[int, str] | Non
 class AppealModal(discord.ui.Modal):
     def __init__(self, case_id: int, boot: str) -> None:
         super().__init__(
-            title=limits.clip(texts.APPEAL_MODAL_TITLE, 45),  # a modal title is 45 characters
+            title=limits.modal_title(texts.APPEAL_MODAL_TITLE),
             custom_id=_appeal_note_id(case_id, boot),
             # No timer: a stale modal is answered by `stale_appeal` after a restart, and one
             # left open is replaced when its author opens it again (same custom_id).
@@ -501,8 +505,8 @@ class AppealModal(discord.ui.Modal):
         self.case_id = case_id
         self.note: discord.ui.TextInput[AppealModal] = discord.ui.TextInput(
             custom_id="note",
-            label=limits.clip(texts.APPEAL_LABEL, 45),
-            placeholder=limits.clip(texts.APPEAL_PLACEHOLDER, 100),
+            label=limits.text_input_label(texts.APPEAL_LABEL),
+            placeholder=limits.text_input_placeholder(texts.APPEAL_PLACEHOLDER),
             style=discord.TextStyle.paragraph,
             max_length=APPEAL_NOTE_MAX,
             min_length=3,

@@ -12,24 +12,23 @@ import datetime as dt
 import logging
 import re
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import discord
 from discord.ext import commands, tasks
 
 from bot.catchup import FLUSH_EVERY_S, HISTORY_MAX
-from bot.pipeline import POST, IncomingMessage, Outcome
+from bot.pipeline import Origin, Outcome, PostAction
 from bot.review import Case
+from cogs._messages import act, incoming_from, is_member_chat
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
-    from cogs.moderation import Moderation
 
 log = logging.getLogger(__name__)
 
 # Every review button names its case: rete:review:<action>:<case id>.
 _CASE_IN_CUSTOM_ID = re.compile(r"rete:review:[a-z]+:([0-9]+)")
-_CHAT_TYPES = (discord.MessageType.default, discord.MessageType.reply)
 POST_SCAN_MARGIN_S = 60.0  # a post is made after its case: look a little before the oldest
 
 
@@ -75,11 +74,6 @@ class CatchUpCog(commands.Cog, name="CatchUp"):
         self._runs.add(run)
         run.add_done_callback(self._runs.discard)
 
-    @property
-    def moderation(self) -> Moderation | None:
-        cog: Any = self.bot.get_cog("Moderation")
-        return cog  # type: ignore[no-any-return]
-
     async def catch_up(self) -> None:
         async with self._lock:  # two quick READYs: the second waits, then finds little to do
             for guild in list(self.bot.guilds):
@@ -102,9 +96,7 @@ class CatchUpCog(commands.Cog, name="CatchUp"):
     # --- cases recorded but never posted -------------------------------------------------
 
     async def post_unposted(self, guild: discord.Guild) -> int:
-        core, moderation = self.bot.core, self.moderation
-        if moderation is None:
-            return 0
+        core = self.bot.core
         settings = await core.review.settings(guild.id)
         if settings.review_channel_id is None:
             return 0
@@ -120,7 +112,10 @@ class CatchUpCog(commands.Cog, name="CatchUp"):
         left = [c for c in cases if not any(c.case_id in ids for ids in found.values())]
         # Together, as the live path does: the poster sends them a few cases to a post.
         await asyncio.gather(
-            *(moderation.publish(case, POST, settings.review_channel_id) for case in left)
+            *(
+                self.bot.poster.publish(case, PostAction.POST, settings.review_channel_id)
+                for case in left
+            )
         )
         return len(cases)
 
@@ -147,9 +142,7 @@ class CatchUpCog(commands.Cog, name="CatchUp"):
     # --- messages written while Rete was down --------------------------------------------
 
     async def read_missed(self, guild: discord.Guild) -> int:
-        core, moderation = self.bot.core, self.moderation
-        if moderation is None:
-            return 0
+        core = self.bot.core
         read = 0
         members: dict[int, discord.Member | None] = {}
         for channel_id, after in (await core.catchup.cursors(guild.id)).items():
@@ -161,9 +154,7 @@ class CatchUpCog(commands.Cog, name="CatchUp"):
                 async for message in channel.history(
                     after=discord.Object(after), limit=HISTORY_MAX, oldest_first=True
                 ):
-                    if message.author.bot or message.webhook_id is not None:
-                        continue
-                    if message.type not in _CHAT_TYPES:
+                    if not is_member_chat(message):
                         continue
                     author = await self._member(guild, message.author, members)
                     evaluated.append((await self._evaluate(message, author), author))
@@ -173,7 +164,7 @@ class CatchUpCog(commands.Cog, name="CatchUp"):
             # Every case is recorded by now; posting them together lets the poster batch them
             # as it does a live burst (a few posts, not one per message).
             done = await asyncio.gather(
-                *(moderation.act(outcome, author) for outcome, author in evaluated),
+                *(act(self.bot, outcome, author) for outcome, author in evaluated),
                 return_exceptions=True,
             )
             for (outcome, _), result in zip(evaluated, done, strict=True):
@@ -208,25 +199,12 @@ class CatchUpCog(commands.Cog, name="CatchUp"):
     async def _evaluate(
         self, message: discord.Message, author: discord.User | discord.Member
     ) -> Outcome:
-        assert message.guild is not None
-        roles = [r.id for r in author.roles] if isinstance(author, discord.Member) else []
-        created_at = message.created_at.timestamp()
         # A nudge hours later reads as a telling-off out of nowhere: only for recent messages.
         max_age = self.bot.core.settings.catchup_nudge_max_age_s
-        nudge = max_age > 0 and time.time() - created_at <= max_age
-        incoming = IncomingMessage(
-            guild_id=message.guild.id,
-            channel_id=message.channel.id,
-            message_id=message.id,
-            author_id=author.id,
-            text=message.content,
-            role_ids=frozenset(roles),
-            created_at=created_at,
-            # Treated as an edit: the policy applies, but no automatic answer to a question
-            # that may be hours old (nor a second one, if it was answered before a crash).
-            edited=True,
-            nudge=nudge,
-        )
+        nudge = max_age > 0 and time.time() - message.created_at.timestamp() <= max_age
+        # REPLAYED: the policy applies, but no automatic answer to a question that may be hours
+        # old (nor a second one, if it was answered before a crash).
+        incoming = incoming_from(message, author, origin=Origin.REPLAYED, nudge=nudge)
         return await self.bot.core.pipeline.process(incoming)
 
 

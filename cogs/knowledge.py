@@ -6,7 +6,7 @@ import asyncio
 import io
 import logging
 import weakref
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -20,7 +20,7 @@ from bot.knowledge.console import render_report
 from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.learning import Decided
 from bot.knowledge.models import faq_too_long
-from cogs._checks import moderator_only
+from cogs._checks import moderators_only
 from cogs._knowledge_ui import (
     DYNAMIC_ITEMS,
     FaqModal,
@@ -56,12 +56,6 @@ FAQ_SUFFIXES = (".yaml", ".yml")
 # Where Discord offers the moderators' groups: servers only (`contexts`, which replaces the
 # deprecated `dm_permission`; guild_only=True keeps discord.py's own check in step).
 GUILD_ONLY = app_commands.AppCommandContext(guild=True, dm_channel=False, private_channel=False)
-
-
-def moderators_only() -> Callable[[T], T]:
-    """`cogs._checks.moderator_only()` with a type mypy --strict accepts as a decorator."""
-    check: Callable[[T], T] = moderator_only()
-    return check
 
 
 async def soon(

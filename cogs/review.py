@@ -13,8 +13,9 @@ from discord.ext import commands
 from bot import limits, texts
 from bot.review import OPEN_STATUSES, Case, Stats
 from bot.review.render import neutralise
+from cogs._checks import moderators_only
 from cogs._replies import reply
-from cogs._review_ui import moderators_only, review_embed, review_view
+from cogs._review_ui import review_embed, review_view
 
 if TYPE_CHECKING:
     from bot.client import ReteBot

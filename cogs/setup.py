@@ -12,8 +12,8 @@ from discord.ext import commands
 from bot import texts
 from bot.errors import UserFacingError
 from bot.review.policy_link import exemptions, set_exempt
+from cogs._checks import moderators_only
 from cogs._replies import reply
-from cogs._review_ui import moderators_only
 
 if TYPE_CHECKING:
     from bot.client import ReteBot

@@ -82,3 +82,39 @@ def test_extensions_exist_and_are_listed_explicitly() -> None:
 
     for name in EXTENSIONS:
         assert (ROOT / (name.replace(".", "/") + ".py")).exists(), name
+
+
+def called_names(path: Path) -> set[str]:
+    tree = ast.parse((ROOT / path).read_text("utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            if isinstance(func, ast.Attribute):
+                names.add(func.attr)
+            elif isinstance(func, ast.Name):
+                names.add(func.id)
+    return names
+
+
+@pytest.mark.parametrize("path", modules("cogs"), ids=str)
+def test_cogs_reach_shared_services_through_the_bot_not_each_other(path: Path) -> None:
+    # get_cog returns an untyped Cog: what two cogs share is a typed attribute of ReteBot.
+    assert "get_cog" not in called_names(path), f"{path} reaches another cog with get_cog"
+
+
+@pytest.mark.parametrize("path", modules("cogs"), ids=str)
+def test_one_place_turns_a_discord_message_into_an_incoming_message(path: Path) -> None:
+    if path == Path("cogs/_messages.py"):
+        return
+    assert "IncomingMessage" not in called_names(path), f"{path}: use cogs._messages"
+
+
+def test_moderators_only_is_defined_once() -> None:
+    defined = [
+        path
+        for path in modules("cogs")
+        for node in ast.walk(ast.parse((ROOT / path).read_text("utf-8")))
+        if isinstance(node, ast.FunctionDef) and node.name in {"moderators_only", "moderator_only"}
+    ]
+    assert defined == [Path("cogs/_checks.py")]

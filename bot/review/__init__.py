@@ -14,6 +14,7 @@ from bot.review.models import (
     Decision,
     DecisionResult,
     NewCase,
+    ReviewAction,
     RuleStats,
     Stats,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "Decision",
     "DecisionResult",
     "NewCase",
+    "ReviewAction",
     "ReviewService",
     "RuleStats",
     "Stats",

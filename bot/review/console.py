@@ -9,7 +9,7 @@ from typing import Any
 
 from bot import texts
 from bot.console import CHANNELS, MEMBER, MODERATOR, ChatLine, Registry, Session
-from bot.pipeline import UPDATE, IncomingMessage, Outcome
+from bot.pipeline import IncomingMessage, Outcome, PostAction
 from bot.policy.console import target_name
 from bot.review import Case, Decision, DecisionResult
 from bot.review.policy_link import exemptions
@@ -87,7 +87,7 @@ def describe(outcome: Outcome) -> list[str]:
     case = outcome.case
     if case is not None and outcome.case_action is not None:
         rules = rules_line(case.hits, plain=True)
-        if outcome.case_action == UPDATE:
+        if outcome.case_action is PostAction.UPDATE:
             lines.append(
                 texts.CONSOLE_CASE_UPDATED.format(
                     case_id=case.case_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Protocol
 
 PENDING = "pending"
@@ -15,6 +16,15 @@ REOPENED = "reopened"
 STATUSES = (PENDING, CLAIMED, CONFIRMED, DISMISSED, REOPENED)
 OPEN_STATUSES = (PENDING, CLAIMED, REOPENED)
 CLOSED_STATUSES = (CONFIRMED, DISMISSED)
+
+
+class ReviewAction(StrEnum):
+    """What a moderator decides about a case (`ReviewService.decide`)."""
+
+    CLAIM = "claim"
+    CONFIRM = "confirm"
+    DISMISS = "dismiss"
+
 
 # Timeouts a moderator can choose when confirming; Discord allows at most 28 days.
 TIMEOUT_CHOICES_S = (0, 600, 3600, 86_400, 604_800)

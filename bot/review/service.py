@@ -21,6 +21,7 @@ from bot.review.models import (
     Decision,
     DecisionResult,
     NewCase,
+    ReviewAction,
     Stats,
     VerdictLike,
 )
@@ -209,6 +210,25 @@ class ReviewService:
     async def get(self, guild_id: int, case_id: int) -> Case | None:
         case = await self.store.get(case_id)
         return case if case is not None and case.guild_id == guild_id else None
+
+    async def decide(
+        self,
+        guild_id: int,
+        case_id: int,
+        action: ReviewAction,
+        actor_id: int,
+        now: float,
+        decision: Decision | None = None,
+    ) -> DecisionResult:
+        """Claim, confirm (with `decision`) or dismiss; anything else is an error, never a
+        silent dismissal."""
+        if action is ReviewAction.CLAIM:
+            return await self.claim(guild_id, case_id, actor_id, now)
+        if action is ReviewAction.CONFIRM:
+            return await self.confirm(guild_id, case_id, actor_id, now, decision)
+        if action is ReviewAction.DISMISS:
+            return await self.dismiss(guild_id, case_id, actor_id, now)
+        raise ValueError(f"unknown review action: {action!r}")
 
     async def claim(self, guild_id: int, case_id: int, actor_id: int, now: float) -> DecisionResult:
         applied = await self.store.claim(case_id, guild_id, actor_id, now)

@@ -12,10 +12,12 @@ from bot import limits, texts
 from bot.pipeline import Nudge
 from bot.review import CONFIRMED, DISMISSED, PENDING, REOPENED, Case, CaseHit, Decision
 from bot.review.models import RuleStats, Stats
+from cogs._messages import nudge_text
 from cogs._review_ui import (
     APPEAL_TEMPLATE,
     CONFIRM_WITH_TEMPLATE,
     REVIEW_TEMPLATE,
+    AppealModal,
     appeal_view,
     choose_view,
     post_embeds,
@@ -23,7 +25,6 @@ from cogs._review_ui import (
     review_embed,
     review_view,
 )
-from cogs.moderation import nudge_text
 from cogs.review import pending_embed, stats_embed
 
 
@@ -189,6 +190,26 @@ def test_the_appeal_button() -> None:
     assert button.custom_id == "rete:appeal:42"  # type: ignore[attr-defined]
     assert re.fullmatch(APPEAL_TEMPLATE, "rete:appeal:42")
     assert button.item.label == texts.BUTTON_APPEAL  # type: ignore[attr-defined]
+
+
+async def test_the_appeal_modal_fits_discords_limits_whatever_the_texts(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(texts, "APPEAL_MODAL_TITLE", "T" * 200)
+    monkeypatch.setattr(texts, "APPEAL_LABEL", "L" * 200)
+    monkeypatch.setattr(texts, "APPEAL_PLACEHOLDER", "P" * 200)
+    modal = AppealModal(42, "beef")
+    assert len(modal.title) == limits.MODAL_TITLE_MAX
+    assert len(modal.note.to_component_dict()["label"]) == limits.TEXT_INPUT_LABEL_MAX
+    assert len(modal.note.placeholder or "") == limits.TEXT_INPUT_PLACEHOLDER_MAX
+
+
+def test_review_button_labels_fit_discords_limit() -> None:
+    view = post_view([make_case(case_id=10**70)])  # a long number, a long label
+    assert view is not None
+    labels = [i.item.label for i in view.children]  # type: ignore[attr-defined]
+    assert labels
+    assert all(len(label) <= limits.BUTTON_LABEL_MAX for label in labels)
 
 
 def test_the_nudge_links_the_norm_when_there_is_one() -> None:

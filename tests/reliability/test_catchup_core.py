@@ -10,7 +10,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core import Core
-from bot.pipeline import IncomingMessage, Outcome
+from bot.pipeline import IncomingMessage, Outcome, Skip
 from tests.reliability.helpers import flagged_text
 
 GUILD, CHANNEL, REVIEW = 11, 22, 33
@@ -26,7 +26,7 @@ async def core(tmp_path: Path) -> AsyncIterator[Core]:
         await core.close()
 
 
-def outcome(message_id: int, *, channel: int = CHANNEL, skipped: str | None = None) -> Outcome:
+def outcome(message_id: int, *, channel: int = CHANNEL, skipped: Skip | None = None) -> Outcome:
     msg = IncomingMessage(GUILD, channel, message_id, author_id=5, text="ciao")
     return Outcome(msg, skipped=skipped)
 
@@ -47,8 +47,8 @@ async def test_cursors_move_forward_only_and_survive_a_new_core(core: Core, tmp_
         await again.close()
 
 
-@pytest.mark.parametrize("skipped", ["bot", "dm", "review-channel"])
-async def test_what_is_never_evaluated_moves_no_cursor(core: Core, skipped: str) -> None:
+@pytest.mark.parametrize("skipped", [Skip.BOT, Skip.DM, Skip.REVIEW_CHANNEL])
+async def test_what_is_never_evaluated_moves_no_cursor(core: Core, skipped: Skip) -> None:
     core.catchup.seen(outcome(100, channel=REVIEW, skipped=skipped))
     assert await core.catchup.cursors(GUILD) == {}
 

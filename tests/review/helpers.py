@@ -14,7 +14,7 @@ from pathlib import Path
 from bot.config import Settings
 from bot.core import Core
 from bot.knowledge import Lookup
-from bot.pipeline import IncomingMessage
+from bot.pipeline import IncomingMessage, Origin
 
 GUILD = 1
 CHANNEL = 10
@@ -138,7 +138,7 @@ def message(
     message_id: int | None = None,
     author: int = MEMBER,
     channel: int = CHANNEL,
-    edited: bool = False,
+    origin: Origin = Origin.LIVE,
     roles: frozenset[int] = frozenset(),
     is_bot: bool = False,
     guild: int | None = GUILD,
@@ -154,5 +154,5 @@ def message(
         text=text,
         is_bot=is_bot,
         role_ids=roles,
-        edited=edited,
+        origin=origin,
     )

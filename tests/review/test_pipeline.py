@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.core import Core
-from bot.pipeline import POST, UPDATE
+from bot.pipeline import Origin, PostAction, Skip
 from bot.review import PENDING
 from tests.review.helpers import CHANNEL, GUILD, MEMBER, MODERATOR, REVIEW_CHANNEL, message
 
@@ -20,18 +20,18 @@ CLEAN = "come si impara a fare un logo?"
 @pytest.mark.parametrize(
     ("kwargs", "reason"),
     [
-        ({"is_bot": True}, "bot"),
-        ({"guild": None}, "dm"),
-        ({"channel": 99}, "exempt"),
-        ({"roles": frozenset({7})}, "exempt"),
-        ({"channel": REVIEW_CHANNEL}, "review-channel"),
+        ({"is_bot": True}, Skip.BOT),
+        ({"guild": None}, Skip.DM),
+        ({"channel": 99}, Skip.EXEMPT),
+        ({"roles": frozenset({7})}, Skip.EXEMPT),
+        ({"channel": REVIEW_CHANNEL}, Skip.REVIEW_CHANNEL),
     ],
 )
-async def test_ignored_messages(core: Core, kwargs: dict[str, Any], reason: str) -> None:
+async def test_ignored_messages(core: Core, kwargs: dict[str, Any], reason: Skip) -> None:
     await core.policy.set_exempt(GUILD, "channel", 99, True, actor_id=MODERATOR)
     await core.policy.set_exempt(GUILD, "role", 7, True, actor_id=MODERATOR)
     outcome = await core.pipeline.process(message(FLAGGED, **kwargs))
-    assert outcome.skipped == reason
+    assert outcome.skipped is reason
     assert outcome.case is None
     assert outcome.answer is None
     assert core.review.known(GUILD, outcome.message.message_id) is None
@@ -42,7 +42,7 @@ async def test_a_flagged_message_gets_a_case_and_a_nudge_and_no_answer(core: Cor
     assert outcome.flagged
     assert outcome.case is not None
     assert outcome.case.status == PENDING
-    assert outcome.case_action == POST
+    assert outcome.case_action is PostAction.POST
     assert outcome.review_channel_id == REVIEW_CHANNEL
     assert outcome.answer is None
     assert core.knowledge.asked == []  # type: ignore[attr-defined]
@@ -69,7 +69,7 @@ async def test_the_hot_path_does_no_database_work(core: Core, monkeypatch: Any) 
     await core.review.settings(GUILD)  # not needed, but must not matter either
     outcome = await core.pipeline.process(message("ciao a tutti, buona giornata"))
     assert not outcome.flagged
-    edit = await core.pipeline.process(message("ciao a tutti!", edited=True))
+    edit = await core.pipeline.process(message("ciao a tutti!", origin=Origin.EDIT))
     assert edit.case is None
     assert await core.pipeline.message_deleted(GUILD, 123456) is None
 
@@ -95,7 +95,7 @@ async def test_one_nudge_per_member_per_cooldown(core: Core) -> None:
     )
     assert first.nudge is not None
     assert second.nudge is None
-    assert second.case_action == POST  # the moderators still see it
+    assert second.case_action is PostAction.POST  # the moderators still see it
     assert other.nudge is not None
     assert later.nudge is not None
 
@@ -115,7 +115,7 @@ async def test_not_configured_records_the_case_but_does_not_nudge(core: Core) ->
     await core.review.update_settings(GUILD, review_channel_id=None)
     outcome = await core.pipeline.process(message(FLAGGED))
     assert outcome.case is not None
-    assert outcome.case_action == POST
+    assert outcome.case_action is PostAction.POST
     assert outcome.review_channel_id is None
     assert outcome.nudge is None
 
@@ -124,7 +124,7 @@ async def test_an_edit_with_the_same_verdict_does_not_alert_again(core: Core) ->
     first = await core.pipeline.process(message(FLAGGED, message_id=1))
     assert first.case is not None
     await core.review.set_review_post([first.case.case_id], REVIEW_CHANNEL, 9001)
-    same = await core.pipeline.process(message(FLAGGED + "!!", message_id=1, edited=True))
+    same = await core.pipeline.process(message(FLAGGED + "!!", message_id=1, origin=Origin.EDIT))
     assert same.flagged
     assert same.case is None
     assert same.case_action is None
@@ -138,16 +138,18 @@ async def test_an_edit_that_changes_the_verdict_updates_the_case(core: Core) -> 
     before = await core.policy.evaluate(GUILD, FLAGGED)
     after = await core.policy.evaluate(GUILD, WORSE)
     assert {h.rule for h in before.hits} != {h.rule for h in after.hits}
-    worse = await core.pipeline.process(message(WORSE, message_id=1, edited=True))
+    worse = await core.pipeline.process(message(WORSE, message_id=1, origin=Origin.EDIT))
     assert worse.case is not None
     assert worse.case.case_id == first.case.case_id
-    assert worse.case_action == UPDATE
+    assert worse.case_action is PostAction.UPDATE
     assert worse.nudge is None
     assert set(worse.case.rules) == {h.rule for h in after.hits}
     assert worse.case.text == WORSE
-    clean = await core.pipeline.process(message("scusate, niente", message_id=1, edited=True))
+    clean = await core.pipeline.process(
+        message("scusate, niente", message_id=1, origin=Origin.EDIT)
+    )
     assert clean.case is not None
-    assert clean.case_action == UPDATE
+    assert clean.case_action is PostAction.UPDATE
     assert not clean.case.still_flagged
     assert clean.answer is None
 
@@ -155,12 +157,23 @@ async def test_an_edit_that_changes_the_verdict_updates_the_case(core: Core) -> 
 async def test_an_edit_that_flags_a_clean_message_opens_a_case(core: Core) -> None:
     clean = await core.pipeline.process(message(CLEAN, message_id=1))
     assert clean.case is None
-    edited = await core.pipeline.process(message(FLAGGED, message_id=1, edited=True))
+    edited = await core.pipeline.process(message(FLAGGED, message_id=1, origin=Origin.EDIT))
     assert edited.case is not None
-    assert edited.case_action == POST
+    assert edited.case_action is PostAction.POST
     assert edited.nudge is not None
-    # an edited message never gets an automatic answer (it may already have one)
-    assert (await core.pipeline.process(message(CLEAN, message_id=2, edited=True))).answer is None
+
+
+@pytest.mark.parametrize(
+    ("origin", "answered"),
+    [(Origin.LIVE, True), (Origin.EDIT, False), (Origin.REPLAYED, False)],
+)
+async def test_only_a_live_message_gets_an_automatic_answer(
+    core: Core, origin: Origin, answered: bool
+) -> None:
+    # An edited message may already have its answer; a replayed one is hours old.
+    outcome = await core.pipeline.process(message(CLEAN, message_id=2, origin=origin))
+    assert outcome.case is None
+    assert (outcome.answer is not None) is answered
 
 
 async def test_a_replayed_event_does_not_open_or_post_twice(core: Core) -> None:

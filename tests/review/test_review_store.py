@@ -9,7 +9,17 @@ from typing import Any
 import pytest
 
 from bot.core import Core
-from bot.review import CONFIRMED, DISMISSED, PENDING, REOPENED, Case, Decision, NewCase
+from bot.review import (
+    CLAIMED,
+    CONFIRMED,
+    DISMISSED,
+    PENDING,
+    REOPENED,
+    Case,
+    Decision,
+    NewCase,
+    ReviewAction,
+)
 from bot.review.models import signature
 from bot.review.service import ReviewService
 from tests.review.helpers import GUILD, MEMBER, MODERATOR, StubHit, StubPolicy, StubVerdict
@@ -106,6 +116,36 @@ async def test_a_case_of_another_guild_is_invisible(core: Core) -> None:
     with pytest.raises(LookupError):
         await core.review.confirm(GUILD, case.case_id, MODERATOR, 1001.0)
     assert (await core.review.get(2, case.case_id)).status == PENDING  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("action", "status"),
+    [
+        (ReviewAction.CLAIM, CLAIMED),
+        (ReviewAction.CONFIRM, CONFIRMED),
+        (ReviewAction.DISMISS, DISMISSED),
+    ],
+)
+async def test_decide_does_what_the_action_names(
+    core: Core, action: ReviewAction, status: str
+) -> None:
+    case = await opened(core, 1)
+    result = await core.review.decide(GUILD, case.case_id, action, MODERATOR, 1001.0)
+    assert result.applied
+    assert result.case.status == status
+
+
+@pytest.mark.parametrize("action", ["act", "bogus", ""])
+async def test_decide_refuses_an_unknown_action_and_changes_nothing(
+    core: Core, action: str
+) -> None:
+    case = await opened(core, 1)
+    with pytest.raises(ValueError, match="unknown review action"):
+        await core.review.decide(GUILD, case.case_id, action, MODERATOR, 1001.0)  # type: ignore[arg-type]
+    after = await core.review.get(GUILD, case.case_id)
+    assert after is not None
+    assert after.status == PENDING
+    assert [a.action for a in await core.review.audit(GUILD, case.case_id)] == ["opened"]
 
 
 @pytest.mark.parametrize(
