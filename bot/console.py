@@ -6,9 +6,11 @@ import asyncio
 import importlib
 import os
 import shlex
+import signal
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TextIO
 
@@ -301,7 +303,7 @@ def run_terminal(settings: Settings) -> int:
     one event loop that lives as long as the console.
     """
     with asyncio.Runner() as runner:
-        core = runner.run(Core.open(settings))
+        core = _open_core_for_ctrl_c(runner, settings)
         try:
             session = runner.run(open_session(core))
             _line_editor(session.registry)
@@ -325,6 +327,30 @@ def run_terminal(settings: Settings) -> int:
         finally:
             runner.run(core.close())
     return 0
+
+
+def _block_ctrl_c_in_this_thread() -> None:
+    signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def _open_core_for_ctrl_c(runner: asyncio.Runner, settings: Settings) -> Core:
+    """Open the core so that Ctrl-C always reaches the main thread.
+
+    The kernel hands a terminal's SIGINT to any thread that does not block it. Readline waits
+    for a key in the main thread, and only a signal delivered to that thread wakes it: one taken
+    by the database's or an executor's thread left the console without a prompt until the next
+    key. So every other thread blocks SIGINT: the database's (started here, while this thread
+    blocks it, and inheriting the mask) and the executor's (its initializer)."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: no signal masks, nor readline
+        return runner.run(Core.open(settings))
+    runner.get_loop().set_default_executor(
+        ThreadPoolExecutor(initializer=_block_ctrl_c_in_this_thread)
+    )
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        return runner.run(Core.open(settings))
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _line_editor(registry: Registry) -> None:

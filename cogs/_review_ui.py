@@ -28,7 +28,6 @@ from bot.review.models import OPEN_STATUSES, TIMEOUT_CHOICES_S
 from bot.review.render import case_body, duration, neutralise, rules_line, status_line
 from bot.review.service import APPEAL_NOTE_MAX
 from cogs._checks import is_moderator
-from cogs._checks import moderators_only as moderators_only  # re-exported for cogs/policy.py
 from cogs._replies import reply
 
 if TYPE_CHECKING:

@@ -26,8 +26,8 @@ from bot.review.policy_link import (
     set_exempt,
 )
 from bot.review.render import highlight, neutralise
+from cogs._checks import moderators_only
 from cogs._replies import reply
-from cogs._review_ui import moderators_only
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
