@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from bot.knowledge.examples import NOTHING, Near
 from bot.knowledge.lexicon import WEAK_WORD_FACTOR
 from bot.knowledge.models import Unit, UnitStems
 from bot.knowledge.text import Query
@@ -40,10 +41,23 @@ MIN_PREFIX = 4  # shortest known stem accepted as the root of an unknown word ("
 EXTENSION_MAX = 3  # a known stem may extend an unknown one by this many letters
 
 # Logistic confidence: intercept, then the Evidence fields in order (coverage, label share,
-# label-line similarity, relative margin, weightiest missing word, known share). Fitted with
-# `benchmarks/qa_quality.py --fit --fit-extra tests/knowledge/data/questions.jsonl` (L2 = 1):
-# half A of the dev questions plus our own; half B of the dev set is left out to check it.
-CONFIDENCE_COEFFICIENTS = (-2.508, 1.979, 0.889, 0.796, 3.174, -0.569, 1.772)
+# label-line similarity, relative margin, weightiest missing word, known share, FAQ, nearest
+# example, examples agree, nearest unanswerable example). Fitted on the training writers only
+# (`benchmarks/qa_quality.py --fit train-a,train-b`, L2 = 1); every other set is reported out of
+# sample, and each set's leave-one-set-out column refits without it.
+CONFIDENCE_COEFFICIENTS = (
+    -0.794,
+    2.734,
+    -0.577,
+    -0.917,
+    1.468,
+    -0.054,
+    0.302,
+    -0.296,
+    2.162,
+    0.23,
+    -2.503,
+)
 
 
 class Prepared(NamedTuple):
@@ -190,9 +204,24 @@ class Evidence:
     margin: float
     missing: float  # the weightiest word the answer lacks, relative to an unknown word
     known: float  # weight of the words the corpus knows at all
+    faq: float  # 1 when the answer is a curated FAQ entry, 0 for an article passage
+    example: float = 0.0  # similarity of the nearest labelled question answered by this source
+    agree: float = 0.0  # 1 when the nearest labelled questions point to this very source
+    unanswered: float = 0.0  # similarity of the nearest labelled question the corpus can't answer
 
     def vector(self) -> tuple[float, ...]:
-        return (self.coverage, self.label, self.line, self.margin, self.missing, self.known)
+        return (
+            self.coverage,
+            self.label,
+            self.line,
+            self.margin,
+            self.missing,
+            self.known,
+            self.faq,
+            self.example,
+            self.agree,
+            self.unanswered,
+        )
 
 
 _INFLECTIONS = tuple(
@@ -381,7 +410,9 @@ def best_per_source(scored: Sequence[Scored]) -> list[Scored]:
     return out
 
 
-def evidence(terms: Sequence[Term], ranked: Sequence[Scored], stats: Stats) -> Evidence:
+def evidence(
+    terms: Sequence[Term], ranked: Sequence[Scored], stats: Stats, near: Near = NOTHING
+) -> Evidence:
     """Evidence for the first of `ranked` (one entry per source, best first)."""
     total = sum(t.weight for t in terms) or 1.0
     known_weight = sum(t.weight for t in terms if t.known)
@@ -408,6 +439,10 @@ def evidence(terms: Sequence[Term], ranked: Sequence[Scored], stats: Stats) -> E
         margin=coverage * max(0.0, top.score - runner_up) / top.score if top.score > 0 else 0.0,
         missing=missing / stats.idf_unknown,
         known=known_weight / total,
+        faq=1.0 if top.unit.kind == "faq" else 0.0,
+        example=near.sources.get(top.unit.source, 0.0),
+        agree=1.0 if near.best()[0] == top.unit.source else 0.0,
+        unanswered=near.unanswered,
     )
 
 
