@@ -110,9 +110,10 @@ async def run(
             await service.import_sources([shared / "corpus"])
             out: dict[Job, list[Outcome]] = {}
             for name, left_out in jobs:
-                service.examples = examples.Examples(
+                service.labelled = tuple(
                     p for n, ps in pairs.items() if n not in left_out for p in ps
                 )
+                await service.refresh()
                 out[(name, left_out)] = await ask_all(service, paths[name])
             service.close()
             return out
@@ -279,7 +280,8 @@ def report_line(name: str, shipped: dict[str, object], loso: dict[str, object] |
     tail = f"{loso['top1']!s:>8} {loso['abstain']!s:>8}" if loso else f"{'—':>8} {'—':>8}"
     return (
         f"{name:<8} {shipped['questions']!s:>4} {shipped['answerable']!s:>4} "
-        f"{shipped['unanswerable']!s:>4} {shipped['top1']!s:>7} {shipped['top1_ranking_only']!s:>7} "
+        f"{shipped['unanswerable']!s:>4} {shipped['top1']!s:>7} "
+        f"{shipped['top1_ranking_only']!s:>7} "
         f"{shipped['abstain']!s:>8} {shipped['hit3']!s:>7} {shipped['passage_found']!s:>8} │ "
         + tail
     )
@@ -323,7 +325,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown sets: {', '.join(unknown)} (known: {', '.join(paths)})")
     jobs = {own(n) for n in [*shown, *fit_on]}
     jobs |= {loso(n, o) for n in shown for o in known_sets if o != n}
-    outcomes = asyncio.run(run(args.shared, paths, sorted(jobs, key=lambda j: (j[0], sorted(j[1])))))
+    outcomes = asyncio.run(
+        run(args.shared, paths, sorted(jobs, key=lambda j: (j[0], sorted(j[1]))))
+    )
 
     coefficients: tuple[float, ...] = tuple(CONFIDENCE_COEFFICIENTS)
     threshold = ANSWER_THRESHOLD
@@ -356,8 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             left["threshold"] = loso_threshold
             if name not in ("own", "dev"):
                 pooled_loso += [
-                    (o, o.answered(loso_coefficients, loso_threshold))
-                    for o in outcomes[own(name)]
+                    (o, o.answered(loso_coefficients, loso_threshold)) for o in outcomes[own(name)]
                 ]
         result["sets"][name] = {"shipped": shipped, "loso": left}  # type: ignore[index]
     if pooled_loso:

@@ -16,6 +16,7 @@ import discord
 from bot import limits, texts
 from bot.knowledge import Answer, Excerpt, FaqEntry, KnowledgeError
 from bot.knowledge.models import FAQ_PREFIX
+from bot.knowledge.reply import Reply, Why, explain_lines, suggestion_lines
 from cogs._replies import reply
 
 if TYPE_CHECKING:
@@ -90,13 +91,14 @@ def excerpt_embed(excerpt: Excerpt) -> discord.Embed:
     return embed
 
 
-def dont_know_text(closest: Answer | None) -> str:
-    """ "Non lo so", honestly, with the closest article when there is one."""
-    lines = [texts.KB_DONT_KNOW]
-    if closest is not None:
-        link = f" — {closest.url}" if closest.url else ""
-        lines.append(texts.KB_MAYBE.format(title=closest.title, link=link))
-    return limits.message_content("\n".join(lines))
+def unsure_text(found: Reply) -> str:
+    """ "Non ne sono sicura" with the likely sources, linked (or "non lo so" without any)."""
+    return limits.message_content("\n".join(suggestion_lines(found, markdown=True)))
+
+
+def why_text(why: Why) -> str:
+    """Why an answer was chosen, for the moderator who asked."""
+    return limits.message_content("\n".join(explain_lines(why)))
 
 
 def feedback_custom_id(vote: str, source: str) -> str | None:

@@ -16,14 +16,15 @@ from discord.ext import commands, tasks
 from bot import limits, texts
 from bot.knowledge import ImportReport, KnowledgeError
 from bot.knowledge.console import render_report
-from cogs._checks import moderator_only
+from cogs._checks import is_moderator, moderator_only
 from cogs._knowledge_ui import (
     DYNAMIC_ITEMS,
     FaqModal,
     answer_embed,
     answer_view,
-    dont_know_text,
     excerpt_embed,
+    unsure_text,
+    why_text,
 )
 from cogs._replies import reply
 
@@ -93,21 +94,31 @@ class Knowledge(commands.Cog):
     # --- everyone ---------------------------------------------------------------------------
 
     @app_commands.command(name="ask", description="Chiedi alle FAQ e agli articoli del blog")
-    @app_commands.describe(question="La tua domanda")
+    @app_commands.describe(
+        question="La tua domanda",
+        explain="Per i moderatori: perché Rete sceglie questa fonte (visibile solo a te)",
+    )
     async def ask(
-        self, interaction: discord.Interaction[ReteBot], question: app_commands.Range[str, 3, 300]
+        self,
+        interaction: discord.Interaction[ReteBot],
+        question: app_commands.Range[str, 3, 300],
+        explain: bool = False,
     ) -> None:
         """Chiedi alle FAQ e agli articoli del blog."""
         knowledge = self.bot.core.knowledge
         guild_id = interaction.guild_id or 0
-        answer = await soon(interaction, knowledge.ask(question, guild_id), ephemeral=False)
-        if answer is None:
-            closest = await knowledge.closest_article(question, guild_id)
-            await reply(interaction, dont_know_text(closest), ephemeral=True)
-            return
-        await reply(
-            interaction, embed=answer_embed(answer), view=answer_view(answer), ephemeral=False
-        )
+        found = await soon(interaction, knowledge.reply(question, guild_id), ephemeral=False)
+        if found.answer is None:
+            await reply(interaction, unsure_text(found), ephemeral=True)
+        else:
+            await reply(
+                interaction,
+                embed=answer_embed(found.answer),
+                view=answer_view(found.answer),
+                ephemeral=False,
+            )
+        if explain and found.why is not None and is_moderator(interaction):
+            await reply(interaction, why_text(found.why), ephemeral=True)
 
     @app_commands.command(name="excerpt", description="Un estratto da un articolo del blog")
     @app_commands.describe(

@@ -6,17 +6,8 @@ from pathlib import Path
 
 from bot import texts
 from bot.console import Registry, Session
-from bot.knowledge.models import Answer, ImportReport, KnowledgeError
-
-
-def render_answer(answer: Answer) -> list[str]:
-    lines = [f"[{answer.source}] {answer.title} (sicurezza {answer.score:.0%})", answer.text]
-    byline = ", ".join(x for x in (answer.author, answer.date) if x)
-    if byline:
-        lines.append(f"— {byline}")
-    if answer.url:
-        lines.append(answer.url)
-    return lines
+from bot.knowledge.models import ImportReport, KnowledgeError
+from bot.knowledge.reply import plain_lines
 
 
 def render_report(report: ImportReport) -> list[str]:
@@ -45,22 +36,20 @@ async def _empty(session: Session) -> bool:
 
 
 def register(registry: Registry) -> None:
-    @registry.command("ask", "/ask DOMANDA", "chiedi alle FAQ e agli articoli del blog")
+    @registry.command(
+        "ask",
+        "/ask DOMANDA [--explain]",
+        "chiedi alle FAQ e agli articoli del blog (--explain: perché, per i moderatori)",
+    )
     async def _ask(session: Session, args: list[str], raw: str) -> list[str]:
-        if not raw.strip():
+        explain = "--explain" in args
+        question = " ".join(raw.replace("--explain", " ").split())
+        if not question:
             return [texts.KB_CONSOLE_USAGE_ASK]
         if await _empty(session):
             return [texts.KB_CONSOLE_EMPTY]
-        knowledge = session.core.knowledge
-        answer = await knowledge.ask(raw, session.guild_id)
-        if answer is not None:
-            return render_answer(answer)
-        lines = [texts.KB_DONT_KNOW]
-        closest = await knowledge.closest_article(raw, session.guild_id)
-        if closest is not None:
-            link = f" {closest.url}" if closest.url else ""
-            lines.append(texts.KB_MAYBE.format(title=closest.title, link=link).replace("**", ""))
-        return lines
+        found = await session.core.knowledge.reply(question, session.guild_id)
+        return plain_lines(found, explain=explain and session.is_moderator)
 
     @registry.command("excerpt", "/excerpt TESTO [--article SLUG]", "un passaggio di un articolo")
     async def _excerpt(session: Session, args: list[str], raw: str) -> list[str]:

@@ -39,24 +39,28 @@ POSTINGS_BUDGET = 150  # rows the FTS5 query may score (its cost grows with them
 MIN_MATCH_STEMS = 1  # the rarest stem always selects candidates, whatever it costs
 MIN_PREFIX = 4  # shortest known stem accepted as the root of an unknown word ("blogghino")
 EXTENSION_MAX = 3  # a known stem may extend an unknown one by this many letters
+MASS_FULL = 3.0  # a question with the weight of this many unknown words says enough
 
 # Logistic confidence: intercept, then the Evidence fields in order (coverage, label share,
 # label-line similarity, relative margin, weightiest missing word, known share, FAQ, nearest
-# example, examples agree, nearest unanswerable example). Fitted on the training writers only
+# example, examples agree, nearest unanswerable example, question's weight, weight found).
+# Fitted on the training writers only
 # (`benchmarks/qa_quality.py --fit train-a,train-b`, L2 = 1); every other set is reported out of
 # sample, and each set's leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -0.794,
-    2.734,
-    -0.577,
-    -0.917,
-    1.468,
-    -0.054,
-    0.302,
-    -0.296,
-    2.162,
-    0.23,
-    -2.503,
+    -1.769,
+    1.523,
+    -0.919,
+    -1.519,
+    1.467,
+    -0.982,
+    -0.125,
+    -0.253,
+    2.301,
+    0.452,
+    -2.508,
+    1.61,
+    2.867,
 )
 
 
@@ -208,6 +212,10 @@ class Evidence:
     example: float = 0.0  # similarity of the nearest labelled question answered by this source
     agree: float = 0.0  # 1 when the nearest labelled questions point to this very source
     unanswered: float = 0.0  # similarity of the nearest labelled question the corpus can't answer
+    # how much the question says at all: its words' weight, over MASS_FULL unknown words'
+    # ("buongiorno, come va?" has almost nothing to match, however well it matches)
+    mass: float = 0.0
+    found: float = 0.0  # the weight the answer covers, on the same scale
 
     def vector(self) -> tuple[float, ...]:
         return (
@@ -221,6 +229,8 @@ class Evidence:
             self.example,
             self.agree,
             self.unanswered,
+            self.mass,
+            self.found,
         )
 
 
@@ -443,7 +453,38 @@ def evidence(
         example=near.sources.get(top.unit.source, 0.0),
         agree=1.0 if near.best()[0] == top.unit.source else 0.0,
         unanswered=near.unanswered,
+        mass=min(1.0, total / (MASS_FULL * stats.idf_unknown)),
+        found=min(1.0, top.coverage * known_weight / (MASS_FULL * stats.idf_unknown)),
     )
+
+
+FEATURE_NAMES = (
+    "copertura",
+    "etichetta",
+    "riga",
+    "margine",
+    "mancante",
+    "nota",
+    "faq",
+    "esempio",
+    "accordo",
+    "senza_risposta",
+    "peso",
+    "peso_trovato",
+)
+
+
+def words_found(terms: Sequence[Term], unit_id: int, stats: Stats) -> tuple[list[str], list[str]]:
+    """The question's words the unit has, and those it lacks (unknown words included)."""
+    prepared = stats.prepared(unit_id)
+    found: list[str] = []
+    lacking: list[str] = []
+    for term in terms:
+        has = term.known and not (
+            term.stems.isdisjoint(prepared.body) and term.stems.isdisjoint(prepared.label_words)
+        )
+        (found if has else lacking).append(term.word)
+    return found, lacking
 
 
 def confidence(ev: Evidence, coefficients: Sequence[float] = CONFIDENCE_COEFFICIENTS) -> float:

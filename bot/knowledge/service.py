@@ -21,6 +21,7 @@ from bot.knowledge import ingest, lexicon
 from bot.knowledge.examples import Examples, Near
 from bot.knowledge.models import (
     ARTICLE_PREFIX,
+    FAQ_PREFIX,
     SHARED_GUILD,
     Answer,
     ArticleInfo,
@@ -35,6 +36,7 @@ from bot.knowledge.models import (
     article_source,
 )
 from bot.knowledge.ranking import (
+    FEATURE_NAMES,
     PREWARM_MAX,
     Evidence,
     Scored,
@@ -46,7 +48,9 @@ from bot.knowledge.ranking import (
     match_expression,
     rank,
     resolve,
+    words_found,
 )
+from bot.knowledge.reply import Reply, Why
 from bot.knowledge.store import FAQ, PASSAGE, KnowledgeStore
 from bot.knowledge.text import Query, analyse_query, fold, looks_like_question, slugify
 from bot.store import GuildStore
@@ -57,10 +61,10 @@ T = TypeVar("T")
 # Below this confidence Rete says it does not know. Chosen on the training writers only, with
 # the confidence's coefficients (`benchmarks/qa_quality.py --fit train-a,train-b`): the middle of
 # the widest interval that maximises top-1 on answerable plus abstention on unanswerable.
-ANSWER_THRESHOLD = 0.517
+ANSWER_THRESHOLD = 0.511
 AUTO_ANSWER_THRESHOLD = 0.6  # unasked-for answers in a channel must be surer
 EXCERPT_THRESHOLD = ANSWER_THRESHOLD  # /excerpt without an article: as sure as an answer
-CLOSEST_FLOOR = 0.3  # coverage an article needs to be offered as "forse ti serve…"
+CLOSEST_FLOOR = 0.3  # coverage the norm's FAQ entry or article needs to be cited
 SUGGEST_FLOOR = 0.3  # share of the question a source must cover to be suggested when unsure
 SUGGESTIONS_MAX = 3
 CANDIDATES = 30  # units FTS5 hands to the re-ranker
@@ -87,6 +91,33 @@ class Lookup:
     alternatives: tuple[Answer, ...] = ()  # the next sources, best first
     # share of the question's weight each of (best, *alternatives) covers
     relevance: tuple[float, ...] = ()
+    matched: tuple[str, ...] = ()  # the question's words the best candidate has
+    missing: tuple[str, ...] = ()  # and those it lacks
+
+    def why(self, threshold: float = ANSWER_THRESHOLD) -> Why | None:
+        if self.best is None or self.evidence is None:
+            return None
+        return Why(
+            source=self.best.source,
+            kind=FAQ if self.best.source.startswith(FAQ_PREFIX) else PASSAGE,
+            matched=self.matched,
+            missing=self.missing,
+            features=tuple(
+                (name, round(value, 3))
+                for name, value in zip(FEATURE_NAMES, self.evidence.vector(), strict=True)
+            ),
+            confidence=self.best.score,
+            threshold=threshold,
+        )
+
+    def reply(self, threshold: float = ANSWER_THRESHOLD) -> Reply:
+        """What /ask shows: the answer when sure, else the likely sources."""
+        answer = self.answer(threshold)
+        return Reply(
+            answer=answer,
+            suggestions=() if answer is not None else self.suggestions(),
+            why=self.why(threshold),
+        )
 
     def answer(self, threshold: float = ANSWER_THRESHOLD) -> Answer | None:
         if self.best is not None and self.best.score >= threshold:
@@ -124,7 +155,7 @@ class KnowledgeService:
         auto_answer_cooldown_s: float = AUTO_ANSWER_COOLDOWN_S,
         clock: Callable[[], float] = time.time,
         fetch: ingest.Fetcher = ingest.fetch_url,
-        examples: Examples | None = None,
+        examples: Sequence[tuple[str, str]] | None = None,
     ) -> None:
         self.store = KnowledgeStore(db)
         self.guilds = guilds or GuildStore(db)
@@ -138,7 +169,9 @@ class KnowledgeService:
         self._answer_channels: dict[int, frozenset[int]] = {}
         self._last_auto_answer: dict[tuple[int, int], float] = {}
         self._executor: ThreadPoolExecutor | None = None
-        self.examples = examples if examples is not None else labelled.shipped()
+        # labelled questions, (text, source): the shipped ones unless others are given
+        self.labelled = tuple(examples) if examples is not None else labelled.shipped()
+        self.examples = Examples(())  # those and the FAQ's phrasings, built by refresh()
 
     # --- lifecycle and import ---------------------------------------------------------------
 
@@ -178,6 +211,12 @@ class KnowledgeService:
     async def refresh(self) -> None:
         """Reload the document frequencies the ranker weighs words with."""
         df, units = await self.store.vocabulary()
+        phrasings = [
+            (text, entry.source)
+            for entry in await self.store.faqs(SHARED_GUILD)
+            for text in (entry.question, *entry.variants)
+        ]
+        self.examples = Examples([*self.labelled, *phrasings])
         stats = Stats(df, units, await self.store.unit_counts())
         if units <= PREWARM_MAX:
             for stems in await self.store.unit_stems():
@@ -276,13 +315,15 @@ class KnowledgeService:
         kept = [(i, s) for i, s in enumerate(top) if s.unit.unit_id in texts]
         if not kept or kept[0][0] != 0:
             return Lookup(None, None)
-        answers = [_answer(texts[s.unit.unit_id], confidence(ev) if i == 0 else 0.0) for i, s in kept]
+        answers = [
+            _answer(texts[s.unit.unit_id], confidence(ev) if i == 0 else 0.0) for i, s in kept
+        ]
         known = ev.known
         relevance = tuple(
-            round(max(s.coverage * known, near.sources.get(s.unit.source, 0.0)), 4)
-            for _, s in kept
+            round(max(s.coverage * known, near.sources.get(s.unit.source, 0.0)), 4) for _, s in kept
         )
-        return Lookup(answers[0], ev, tuple(answers[1:]), relevance)
+        found, lacking = words_found(terms, ranked[0].unit.unit_id, stats)
+        return Lookup(answers[0], ev, tuple(answers[1:]), relevance, tuple(found), tuple(lacking))
 
     async def _with_examples(
         self,
@@ -313,23 +354,14 @@ class KnowledgeService:
         merged.sort(key=lambda s: (-s.score, s.unit.unit_id))
         return merged
 
+    async def reply(self, question: str, guild_id: int = SHARED_GUILD) -> Reply:
+        """What /ask shows in every front-end: the answer when Rete is sure, else up to three
+        likely sources (never an answer it is not sure of), and why."""
+        return (await self.lookup(question, guild_id)).reply(self.answer_threshold)
+
     async def ask(self, question: str, guild_id: int = SHARED_GUILD) -> Answer | None:
         """The best FAQ answer or article passage, or None when Rete is not sure enough."""
         return (await self.lookup(question, guild_id)).answer(self.answer_threshold)
-
-    async def closest_article(self, question: str, guild_id: int = SHARED_GUILD) -> Answer | None:
-        """The article nearest to a question Rete cannot answer, for "forse ti serve…"."""
-        terms, scored = await self._rank(question, guild_id, kind=PASSAGE)
-        ranked = [s for s in best_per_source(scored) if s.coverage >= CLOSEST_FLOOR]
-        if not ranked:
-            return None
-        texts = await self.store.unit_texts([ranked[0].unit.unit_id])
-        unit = texts.get(ranked[0].unit.unit_id)
-        return (
-            _answer(unit, confidence(evidence(terms, ranked, await self._stats_now())))
-            if unit
-            else None
-        )
 
     async def auto_answer(
         self, guild_id: int, channel_id: int, text: str, *, now: float
