@@ -48,19 +48,19 @@ MASS_FULL = 3.0  # a question with the weight of this many unknown words says en
 # (`benchmarks/qa_quality.py --fit train-a,train-b`, L2 = 1); every other set is reported out of
 # sample, and each set's leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -1.769,
-    1.523,
-    -0.919,
-    -1.519,
-    1.467,
-    -0.982,
-    -0.125,
-    -0.253,
-    2.301,
-    0.452,
-    -2.508,
-    1.61,
-    2.867,
+    -1.975,
+    1.519,
+    -0.545,
+    -1.203,
+    2.864,
+    -1.0,
+    -0.535,
+    -0.548,
+    1.644,
+    0.309,
+    -2.666,
+    1.589,
+    2.971,
 )
 
 
@@ -181,6 +181,7 @@ class Term:
     # the stems FTS5 selects candidates with: the word's own when the index knows them (its
     # word-family relatives only re-rank, so they add no rows to score), else all of `stems`
     search: frozenset[str] = frozenset()
+    factor: float = 1.0  # what the word's kind makes of its weight (weak, said as context)
 
 
 @dataclass(frozen=True)
@@ -212,8 +213,8 @@ class Evidence:
     example: float = 0.0  # similarity of the nearest labelled question answered by this source
     agree: float = 0.0  # 1 when the nearest labelled questions point to this very source
     unanswered: float = 0.0  # similarity of the nearest labelled question the corpus can't answer
-    # how much the question says at all: its words' weight, over MASS_FULL unknown words'
-    # ("buongiorno, come va?" has almost nothing to match, however well it matches)
+    # how much the question says at all: its content words, a weak one counting less, over
+    # MASS_FULL ("buongiorno, come va?" has almost nothing to match, however well it matches)
     mass: float = 0.0
     found: float = 0.0  # the weight the answer covers, on the same scale
 
@@ -298,10 +299,12 @@ def resolve(query: Query, stats: Stats) -> list[Term]:
             df = max(stats.df[s] for s in (own or stems))
             weight = factor * stats.idf(df)
             terms.append(
-                Term(concept.word, frozenset(stems), weight, True, frozenset(own or stems))
+                Term(concept.word, frozenset(stems), weight, True, frozenset(own or stems), factor)
             )
         else:
-            terms.append(Term(concept.word, concept.stems, factor * stats.idf(0), False))
+            terms.append(
+                Term(concept.word, concept.stems, factor * stats.idf(0), False, factor=factor)
+            )
     return terms
 
 
@@ -442,6 +445,7 @@ def evidence(
     norm_known = math.sqrt(sum(t.weight**2 for t in terms if t.known))
     norm_all = math.sqrt(sum(t.weight**2 for t in terms)) or 1.0
     coverage = top.coverage * known_weight / total
+    said = sum(t.factor for t in terms)  # content words, a weak or context one counting less
     return Evidence(
         coverage=coverage,
         label=label / total,
@@ -453,8 +457,8 @@ def evidence(
         example=near.sources.get(top.unit.source, 0.0),
         agree=1.0 if near.best()[0] == top.unit.source else 0.0,
         unanswered=near.unanswered,
-        mass=min(1.0, total / (MASS_FULL * stats.idf_unknown)),
-        found=min(1.0, top.coverage * known_weight / (MASS_FULL * stats.idf_unknown)),
+        mass=min(1.0, said / MASS_FULL),
+        found=min(1.0, said * coverage / MASS_FULL),
     )
 
 

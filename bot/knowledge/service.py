@@ -61,11 +61,11 @@ T = TypeVar("T")
 # Below this confidence Rete says it does not know. Chosen on the training writers only, with
 # the confidence's coefficients (`benchmarks/qa_quality.py --fit train-a,train-b`): the middle of
 # the widest interval that maximises top-1 on answerable plus abstention on unanswerable.
-ANSWER_THRESHOLD = 0.511
+ANSWER_THRESHOLD = 0.512
 AUTO_ANSWER_THRESHOLD = 0.6  # unasked-for answers in a channel must be surer
 EXCERPT_THRESHOLD = ANSWER_THRESHOLD  # /excerpt without an article: as sure as an answer
 CLOSEST_FLOOR = 0.3  # coverage the norm's FAQ entry or article needs to be cited
-SUGGEST_FLOOR = 0.3  # share of the question a source must cover to be suggested when unsure
+SUGGEST_FLOOR = 0.2  # share of the question a source must cover to be suggested when unsure
 SUGGESTIONS_MAX = 3
 CANDIDATES = 30  # units FTS5 hands to the re-ranker
 # weight of the nearest labelled question's similarity in the ranking score: chosen among 0.5,
@@ -211,12 +211,8 @@ class KnowledgeService:
     async def refresh(self) -> None:
         """Reload the document frequencies the ranker weighs words with."""
         df, units = await self.store.vocabulary()
-        phrasings = [
-            (text, entry.source)
-            for entry in await self.store.faqs(SHARED_GUILD)
-            for text in (entry.question, *entry.variants)
-        ]
-        self.examples = Examples([*self.labelled, *phrasings])
+        # a guild's own FAQ phrasings count only for its sources, which other guilds cannot see
+        self.examples = Examples([*self.labelled, *await self.store.faq_phrasings()])
         stats = Stats(df, units, await self.store.unit_counts())
         if units <= PREWARM_MAX:
             for stems in await self.store.unit_stems():

@@ -509,6 +509,15 @@ class KnowledgeStore:
         )
         return [_faq(row) for row in rows]
 
+    async def faq_phrasings(self) -> list[tuple[str, str]]:
+        """(question or variant, source) of every FAQ entry in every guild."""
+        rows = await self.db.fetchall("SELECT key, question, variants_json FROM kb_faq")
+        return [
+            (text, faq_source(row["key"]))
+            for row in rows
+            for text in (row["question"], *json.loads(row["variants_json"]))
+        ]
+
     async def faq_keys(self, guild_id: int) -> set[str]:
         rows = await self.db.fetchall(
             "SELECT key FROM kb_faq WHERE guild_id IN (?, ?)", _guilds(guild_id)

@@ -124,7 +124,9 @@ async def test_a_sure_answer_comes_without_suggestions(corpus: KnowledgeService)
     assert found.suggestions == ()
     assert found.why is not None
     assert found.why.source == "faq-costi-corsi"
-    assert {"costa", "percorso"} <= set(found.why.matched)
+    assert {"costo", "percorso"} <= set(found.why.matched)  # "quanto costa" reads as "costo"
+    assert found.why.kind == "faq"
+    assert found.why.confidence == found.answer.score
 
 
 @pytest.mark.parametrize(
