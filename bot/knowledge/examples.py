@@ -3,9 +3,7 @@ new questions: the nearer a new question is to an answered one, the likelier its
 
 The labelled questions come from writers other than the corpus' authors, in their own words,
 typos, dialect and English: they bridge vocabulary the corpus does not use ("refund" → the
-refunds FAQ). A question's nearness is the cosine of the two questions' stems, each weighed by
-its rarity among the examples; a near example that the corpus does not answer is evidence for
-abstaining.
+refunds FAQ). A near example that the corpus does not answer is evidence for abstaining.
 """
 
 from __future__ import annotations
@@ -18,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import resources
 
-from bot.knowledge.text import Query, analyse_query, words
+from bot.knowledge.lexicon import WEAK_WORD_FACTOR
+from bot.knowledge.text import Query, analyse_query, stem, words
 
 UNANSWERED = ""  # the source of an example the corpus does not answer
 
@@ -40,13 +39,24 @@ class Near:
 NOTHING = Near({}, 0.0)
 
 
-def query_stems(query: Query) -> frozenset[str]:
-    """A question's stems as the examples are compared on: every concept's, numbers aside."""
-    out: set[str] = set()
-    for concept in query.concepts:
-        if not concept.word.isdigit():
-            out |= concept.stems
-    return frozenset(out)
+COMMUNITY = "@community"  # a token no word stems to: the question addresses the community
+
+# (the word's own stem, stems that match it, what its kind makes of its weight)
+Concepts = tuple[tuple[str, frozenset[str], float], ...]
+
+
+def concepts_of(query: Query) -> Concepts:
+    """A question's concepts as the examples are compared on: numbers aside, each word with the
+    stems that match it (synonyms, lemma, English), and whom it asks: "posso scrivere per il
+    vostro blog?" is not "come si scrive per un blog?"."""
+    out = [
+        (stem(c.word), c.stems | {stem(c.word)}, WEAK_WORD_FACTOR if c.weak else 1.0)
+        for c in query.concepts
+        if not c.word.isdigit()
+    ]
+    if query.community:
+        out.append((COMMUNITY, frozenset({COMMUNITY}), 1.0))
+    return tuple(out)
 
 
 def surface(text: str) -> frozenset[str]:
@@ -57,50 +67,64 @@ def surface(text: str) -> frozenset[str]:
 
 
 class Examples:
-    """Labelled questions (and any other phrasing of a source, such as a FAQ's variants)."""
+    """Labelled questions (and any other phrasing of a source, such as a FAQ's variants).
+
+    Two questions are near when each covers most of the other's weight: a concept of one is
+    covered when any stem that matches it is among the other's, and weighs by the rarity of its
+    word among the examples. The nearness is the smaller of the two shares, so neither a short
+    question nor a long one is near everything. Word pairs as written count too (Dice).
+    """
 
     def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
-        items = [
-            (query_stems(analyse_query(text)), surface(text), source) for text, source in pairs
-        ]
+        items = [(concepts_of(analyse_query(text)), surface(text), source) for text, source in pairs]
         items = [item for item in items if item[0] or item[1]]
         df: dict[str, int] = {}
-        for stems, _, _ in items:
-            for s in stems:
-                df[s] = df.get(s, 0) + 1
+        for concepts, _, _ in items:
+            for own in {own for own, _, _ in concepts}:
+                df[own] = df.get(own, 0) + 1
         total = len(items)
-        self._idf2 = {s: math.log(1.0 + total / (1.0 + n)) ** 2 for s, n in df.items()}
+        self._idf = {own: math.log(1.0 + total / (1.0 + n)) for own, n in df.items()}
+        self._rarest = math.log(1.0 + total)
         self._sources = [source for _, _, source in items]
-        self._norms = [math.sqrt(sum(self._idf2[s] for s in stems)) for stems, _, _ in items]
-        self._sizes = [len(pairs) for _, pairs, _ in items]
-        self._postings: dict[str, list[int]] = {}
+        self._weights = [
+            tuple(self.weight(own) * factor for own, _, factor in concepts)
+            for concepts, _, _ in items
+        ]
+        self._totals = [sum(w) for w in self._weights]
+        self._sizes = [len(pairs_) for _, pairs_, _ in items]
+        # stem → (example, concept) of every example concept that stem matches
+        self._postings: dict[str, list[tuple[int, int]]] = {}
         self._pair_postings: dict[str, list[int]] = {}
-        for i, (stems, pairs_, _) in enumerate(items):
-            for s in stems:
-                self._postings.setdefault(s, []).append(i)
+        for i, (concepts, pairs_, _) in enumerate(items):
+            for j, (_, stems, _) in enumerate(concepts):
+                for s in stems:
+                    self._postings.setdefault(s, []).append((i, j))
             for p in pairs_:
                 self._pair_postings.setdefault(p, []).append(i)
+
+    def weight(self, own: str) -> float:
+        return self._idf.get(own, self._rarest)
 
     def __len__(self) -> int:
         return len(self._sources)
 
     def near(self, query: Query) -> Near:
-        asked = query_stems(query)
-        stems = [s for s in asked if s in self._idf2]
-        scores: dict[int, float] = {}
-        if stems:
-            # a stem no example has still lengthens the question: it weighs as the rarest
-            rarest = max(self._idf2.values())
-            norm_q = math.sqrt(
-                sum(self._idf2[s] for s in stems) + rarest * (len(asked) - len(stems))
-            )
-            dots: dict[int, float] = {}
+        asked = concepts_of(query)
+        total_q = sum(self.weight(own) * factor for own, _, factor in asked)
+        covered_q: dict[int, float] = {}  # example → weight of the question it covers
+        covered_e: dict[int, set[int]] = {}  # example → its concepts the question covers
+        for own, stems, factor in asked:
+            hit: set[int] = set()
             for s in stems:
-                weight = self._idf2[s]
-                for i in self._postings[s]:
-                    dots[i] = dots.get(i, 0.0) + weight
-            # both questions must ask the same things: the dot over the longer one's norm
-            scores = {i: dot / max(norm_q, self._norms[i]) ** 2 for i, dot in dots.items()}
+                for i, j in self._postings.get(s, ()):
+                    covered_e.setdefault(i, set()).add(j)
+                    hit.add(i)
+            for i in hit:
+                covered_q[i] = covered_q.get(i, 0.0) + self.weight(own) * factor
+        scores: dict[int, float] = {}
+        for i, part in covered_q.items():
+            of_example = sum(self._weights[i][j] for j in covered_e[i]) / (self._totals[i] or 1.0)
+            scores[i] = min(part / (total_q or 1.0), of_example)
         pairs = surface(query.text)
         if pairs:
             shared: dict[int, int] = {}

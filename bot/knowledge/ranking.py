@@ -48,19 +48,19 @@ MASS_FULL = 3.0  # a question with the weight of this many unknown words says en
 # (`benchmarks/qa_quality.py --fit train-a,train-b`, L2 = 1); every other set is reported out of
 # sample, and each set's leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -1.975,
-    1.519,
-    -0.545,
-    -1.203,
-    2.864,
-    -1.0,
-    -0.535,
-    -0.548,
-    1.644,
-    0.309,
-    -2.666,
-    1.589,
-    2.971,
+    -2.022,
+    1.119,
+    -0.552,
+    -1.436,
+    2.729,
+    -1.277,
+    -0.144,
+    -0.426,
+    2.191,
+    0.649,
+    -2.883,
+    1.683,
+    2.594,
 )
 
 
