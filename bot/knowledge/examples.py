@@ -76,7 +76,9 @@ class Examples:
     """
 
     def __init__(self, pairs: Iterable[tuple[str, str]]) -> None:
-        items = [(concepts_of(analyse_query(text)), surface(text), source) for text, source in pairs]
+        items = [
+            (concepts_of(analyse_query(text)), surface(text), source) for text, source in pairs
+        ]
         items = [item for item in items if item[0] or item[1]]
         df: dict[str, int] = {}
         for concepts, _, _ in items:

@@ -48,19 +48,19 @@ MASS_FULL = 3.0  # a question with the weight of this many unknown words says en
 # (`benchmarks/qa_quality.py --fit train-a,train-b`, L2 = 1); every other set is reported out of
 # sample, and each set's leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -2.022,
-    1.119,
-    -0.552,
-    -1.436,
-    2.729,
-    -1.277,
-    -0.144,
-    -0.426,
-    2.191,
-    0.649,
-    -2.883,
-    1.683,
-    2.594,
+    -2.394,
+    1.002,
+    -1.12,
+    -1.786,
+    2.96,
+    -1.304,
+    -0.14,
+    -0.111,
+    2.835,
+    0.865,
+    -2.838,
+    1.599,
+    2.713,
 )
 
 

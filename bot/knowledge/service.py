@@ -61,7 +61,7 @@ T = TypeVar("T")
 # Below this confidence Rete says it does not know. Chosen on the training writers only, with
 # the confidence's coefficients (`benchmarks/qa_quality.py --fit train-a,train-b`): the middle of
 # the widest interval that maximises top-1 on answerable plus abstention on unanswerable.
-ANSWER_THRESHOLD = 0.502
+ANSWER_THRESHOLD = 0.572
 AUTO_ANSWER_THRESHOLD = 0.6  # unasked-for answers in a channel must be surer
 EXCERPT_THRESHOLD = ANSWER_THRESHOLD  # /excerpt without an article: as sure as an answer
 CLOSEST_FLOOR = 0.3  # coverage the norm's FAQ entry or article needs to be cited
@@ -211,8 +211,15 @@ class KnowledgeService:
     async def refresh(self) -> None:
         """Reload the document frequencies the ranker weighs words with."""
         df, units = await self.store.vocabulary()
-        # a guild's own FAQ phrasings count only for its sources, which other guilds cannot see
-        self.examples = Examples([*self.labelled, *await self.store.faq_phrasings()])
+        # the corpus' own phrasings too: FAQ questions and variants, article titles and headings
+        # (a guild's own count only for its sources, which other guilds cannot see)
+        self.examples = Examples(
+            [
+                *self.labelled,
+                *await self.store.faq_phrasings(),
+                *await self.store.article_phrasings(),
+            ]
+        )
         stats = Stats(df, units, await self.store.unit_counts())
         if units <= PREWARM_MAX:
             for stems in await self.store.unit_stems():

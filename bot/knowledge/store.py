@@ -518,6 +518,19 @@ class KnowledgeStore:
             for text in (row["question"], *json.loads(row["variants_json"]))
         ]
 
+    async def article_phrasings(self) -> list[tuple[str, str]]:
+        """(title or section heading, source) of every article in every guild."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT a.slug, a.title, u.heading FROM kb_articles a "
+            "JOIN kb_units u ON u.article_id = a.article_id"
+        )
+        seen: set[tuple[str, str]] = set()
+        for row in rows:
+            for text in (row["title"], row["heading"]):
+                if text:
+                    seen.add((text, article_source(row["slug"])))
+        return sorted(seen)
+
     async def faq_keys(self, guild_id: int) -> set[str]:
         rows = await self.db.fetchall(
             "SELECT key FROM kb_faq WHERE guild_id IN (?, ?)", _guilds(guild_id)
