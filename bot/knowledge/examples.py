@@ -92,15 +92,18 @@ class Examples:
             tuple(self.weight(own) * factor for own, _, factor in concepts)
             for concepts, _, _ in items
         ]
-        self._totals = [sum(w) for w in self._weights]
+        totals = [sum(w) or 1.0 for w in self._weights]
         self._sizes = [len(pairs_) for _, pairs_, _ in items]
-        # stem → (example, concept) of every example concept that stem matches
-        self._postings: dict[str, list[tuple[int, int]]] = {}
+        # stem → (example, example concept as one int, the concept's share of the example's
+        # weight) for every example concept that stem matches
+        self._postings: dict[str, list[tuple[int, int, float]]] = {}
         self._pair_postings: dict[str, list[int]] = {}
+        width = 1 + max((len(concepts) for concepts, _, _ in items), default=0)
         for i, (concepts, pairs_, _) in enumerate(items):
             for j, (_, stems, _) in enumerate(concepts):
+                entry = (i, i * width + j, self._weights[i][j] / totals[i])
                 for s in stems:
-                    self._postings.setdefault(s, []).append((i, j))
+                    self._postings.setdefault(s, []).append(entry)
             for p in pairs_:
                 self._pair_postings.setdefault(p, []).append(i)
 
@@ -113,20 +116,21 @@ class Examples:
     def near(self, query: Query) -> Near:
         asked = concepts_of(query)
         total_q = sum(self.weight(own) * factor for own, _, factor in asked)
-        covered_q: dict[int, float] = {}  # example → weight of the question it covers
-        covered_e: dict[int, set[int]] = {}  # example → its concepts the question covers
+        covered_q: dict[int, float] = {}  # example → share of the question it covers
+        covered_e: dict[int, float] = {}  # example → share of it the question covers
+        seen: set[int] = set()  # example concepts already counted
         for own, stems, factor in asked:
+            weight = self.weight(own) * factor / (total_q or 1.0)
             hit: set[int] = set()
             for s in stems:
-                for i, j in self._postings.get(s, ()):
-                    covered_e.setdefault(i, set()).add(j)
+                for i, key, share in self._postings.get(s, ()):
+                    if key not in seen:
+                        seen.add(key)
+                        covered_e[i] = covered_e.get(i, 0.0) + share
                     hit.add(i)
             for i in hit:
-                covered_q[i] = covered_q.get(i, 0.0) + self.weight(own) * factor
-        scores: dict[int, float] = {}
-        for i, part in covered_q.items():
-            of_example = sum(self._weights[i][j] for j in covered_e[i]) / (self._totals[i] or 1.0)
-            scores[i] = min(part / (total_q or 1.0), of_example)
+                covered_q[i] = covered_q.get(i, 0.0) + weight
+        scores = {i: min(part, covered_e[i]) for i, part in covered_q.items()}
         pairs = surface(query.text)
         if pairs:
             shared: dict[int, int] = {}

@@ -73,6 +73,9 @@ CANDIDATES = 30  # units FTS5 hands to the re-ranker
 EXAMPLE_WEIGHT = 3.0
 EXAMPLE_FLOOR = 0.3  # an example this near brings its source in even if the search missed it
 EXAMPLE_SOURCES = 3  # sources the examples may bring in
+# Articles' titles and headings join the examples while there are at most this many articles:
+# a blog of thousands would make every question near hundreds of headings, and each refresh slow.
+PHRASED_ARTICLES_MAX = 1_000
 AUTO_ANSWER_COOLDOWN_S = 120.0
 AUTO_ANSWER_MAX_CHARS = 600  # a wall of text is a discussion, not a question to answer
 EXCERPT_MAX_CHARS = 1200  # an excerpt is a taste of the article, well under an embed's limit
@@ -213,13 +216,10 @@ class KnowledgeService:
         df, units = await self.store.vocabulary()
         # the corpus' own phrasings too: FAQ questions and variants, article titles and headings
         # (a guild's own count only for its sources, which other guilds cannot see)
-        self.examples = Examples(
-            [
-                *self.labelled,
-                *await self.store.faq_phrasings(),
-                *await self.store.article_phrasings(),
-            ]
-        )
+        phrasings = await self.store.faq_phrasings()
+        if await self.store.article_count(SHARED_GUILD) <= PHRASED_ARTICLES_MAX:
+            phrasings += await self.store.article_phrasings()
+        self.examples = Examples([*self.labelled, *phrasings])
         stats = Stats(df, units, await self.store.unit_counts())
         if units <= PREWARM_MAX:
             for stems in await self.store.unit_stems():
@@ -277,9 +277,10 @@ class KnowledgeService:
         *,
         kind: str | None = None,
         source: str | None = None,
+        query: Query | None = None,
     ) -> tuple[list[Term], list[Scored]]:
         stats = await self._stats_now()
-        query = analyse_query(question)
+        query = query or analyse_query(question)
         terms = resolve(query, stats)
         if source is not None:  # inside one article: rank all of its passages
             units = await self.store.source_units(guild_id, source)
@@ -304,7 +305,7 @@ class KnowledgeService:
 
     async def lookup(self, question: str, guild_id: int = SHARED_GUILD) -> Lookup:
         query = analyse_query(question)
-        terms, scored = await self._rank(question, guild_id)
+        terms, scored = await self._rank(question, guild_id, query=query)
         ranked = best_per_source(scored)
         stats = await self._stats_now()
         near = self.examples.near(query)
