@@ -39,6 +39,7 @@ POSTINGS_BUDGET = 150  # rows the FTS5 query may score (its cost grows with them
 MIN_MATCH_STEMS = 1  # the rarest stem always selects candidates, whatever it costs
 MIN_PREFIX = 4  # shortest known stem accepted as the root of an unknown word ("blogghino")
 EXTENSION_MAX = 3  # a known stem may extend an unknown one by this many letters
+TYPO_MIN = 6  # shorter words are too often another word one letter away
 MASS_FULL = 3.0  # a question with the weight of this many unknown words says enough
 
 # Logistic confidence: intercept, then the Evidence fields in order (coverage, label share,
@@ -48,19 +49,19 @@ MASS_FULL = 3.0  # a question with the weight of this many unknown words says en
 # (`benchmarks/qa_quality.py --fit train-a,train-b`, L2 = 1); every other set is reported out of
 # sample, and each set's leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -2.394,
-    1.002,
-    -1.12,
-    -1.786,
-    2.96,
-    -1.304,
-    -0.14,
-    -0.111,
-    2.835,
-    0.865,
-    -2.838,
-    1.599,
-    2.713,
+    -2.349,
+    0.98,
+    -1.1,
+    -1.813,
+    2.968,
+    -1.352,
+    -0.171,
+    -0.12,
+    2.839,
+    0.872,
+    -2.828,
+    1.626,
+    2.696,
 )
 
 
@@ -102,6 +103,7 @@ class Stats:
         self._sorted = sorted(df)
         self.idf_unknown = self.idf(0)
         self._roots: dict[str, tuple[str, ...]] | None = None
+        self._deletions: dict[str, list[str]] | None = None
 
     def idf(self, df: int) -> float:
         return math.log(1.0 + (self.units - df + 0.5) / (df + 0.5))
@@ -144,6 +146,25 @@ class Stats:
 
     def known(self, stem: str) -> bool:
         return stem in self.df
+
+    def corrections(self, stem: str) -> set[str]:
+        """Known stems one typo away from an unknown one ("regolamnet" → "regolament"): a letter
+        missing, extra, changed or two swapped (Damerau distance 1, SymSpell's deletions)."""
+        if len(stem) < TYPO_MIN or stem.isdigit():
+            return set()
+        if self._deletions is None:
+            deletions: dict[str, list[str]] = {}
+            for known in self.df:
+                if len(known) >= TYPO_MIN - 1 and not known.isdigit():
+                    for key in {known, *_deletes(known)}:
+                        deletions.setdefault(key, []).append(known)
+            self._deletions = deletions
+        found: set[str] = set()
+        for key in {stem, *_deletes(stem)}:
+            for known in self._deletions.get(key, ()):
+                if _one_typo(stem, known):
+                    found.add(known)
+        return found
 
     def relatives(self, stem: str) -> tuple[str, ...]:
         """Known stems of the same word family: Snowball leaves verb forms apart ("apro",
@@ -291,6 +312,8 @@ def resolve(query: Query, stats: Stats) -> list[Term]:
         for s in concept.stems:
             stems.update(stats.relatives(s))
         if not stems:
+            stems = {c for s in concept.stems for c in stats.corrections(s)}
+        if not stems:
             stems = _known_prefix(concept.stems, stats)
         factor = WEAK_WORD_FACTOR if concept.weak else 1.0
         if concept.context:
@@ -306,6 +329,26 @@ def resolve(query: Query, stats: Stats) -> list[Term]:
                 Term(concept.word, concept.stems, factor * stats.idf(0), False, factor=factor)
             )
     return terms
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def _one_typo(a: str, b: str) -> bool:
+    """Whether `a` and `b` differ by one letter added, removed, changed, or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1 :] == short for i in range(len(long_)))
 
 
 def _known_prefix(stems: frozenset[str], stats: Stats) -> set[str]:
