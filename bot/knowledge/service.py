@@ -71,7 +71,7 @@ CANDIDATES = 30  # units FTS5 hands to the re-ranker
 # weight of the nearest labelled question's similarity in the ranking score: chosen among 0.5,
 # 1, 2, 3 on the ranking alone (no threshold) of the training sets (train-a, train-b, own)
 EXAMPLE_WEIGHT = 3.0
-EXAMPLE_FLOOR = 0.3  # an example this near brings its source in even if the search missed it
+EXAMPLE_FLOOR = 0.5  # an example this near brings its source in even if the search missed it
 EXAMPLE_SOURCES = 3  # sources the examples may bring in
 # Articles' titles and headings join the examples while there are at most this many articles:
 # a blog of thousands would make every question near hundreds of headings, and each refresh slow.
