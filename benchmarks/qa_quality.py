@@ -10,17 +10,25 @@ settings (CONFIDENCE_COEFFICIENTS and ANSWER_THRESHOLD):
 - top1: answerable questions answered with an acceptable source;
 - rank: the same with no threshold (the ranking alone);
 - abstain: unanswerable questions Rete declined to answer;
-- hit@3: answerable questions whose source is among the (at most three) sources Rete shows;
-- then the same top1 and abstain with a confidence and threshold fitted on the OTHER sets only
-  (LOSO). That column is the honest one: a set never grades a fit that saw it.
+- hit@3: answerable questions whose source is among the (at most three) sources Rete shows
+  when it is not sure (`rete ask --jsonl`'s "suggestions");
+- quiet: unanswerable questions given no suggestion at all;
+- then top1 and abstain with a confidence and threshold fitted on the OTHER sets only (LOSO).
+  That column is the honest one: a set never grades a fit that saw it.
+
+Rete ships labelled questions as examples (bot/knowledge/data/examples.jsonl: EXAMPLE_SETS).
+A set is never its own examples: its questions are asked with the others' examples only, and
+in a LOSO fit each training set's questions are asked without the left-out set's examples and
+without their own.
 
     python benchmarks/qa_quality.py [--shared PATH] [--questions FILE] [--json] [-v]
         [--fit SET[,SET…]]
 
-`--questions FILE` reports that file alone (its LOSO column fitted on every known set but the
-one it is). `--fit train-a,train-b,own` prints coefficients and threshold fitted on those sets
-only: the values shipped in bot/knowledge/ranking.py and bot/knowledge/service.py come from it
-(see FIT_SETS), so the shipped column is in-sample for them and out-of-sample for the rest.
+`--questions FILE` reports that file alone. `--fit train-a,train-b,own` prints coefficients and
+threshold fitted on those sets only: the values shipped in bot/knowledge/ranking.py and
+bot/knowledge/service.py come from it (FIT_SETS), so the shipped column is in-sample for those
+sets and out of sample for dev and check (check is in no fit and no example: it is the shipped
+settings' honest figure).
 """
 
 from __future__ import annotations
@@ -52,10 +60,10 @@ SETS = ("dev", "check", "train-a", "train-b", "own")
 # The sets the shipped confidence and threshold are fitted on: the two training writers and our
 # own questions. dev (the ranking was developed on it) and check (kept for error analysis) never.
 FIT_SETS = ("train-a", "train-b", "own")
-# The labelled questions shipped as examples (bot/knowledge/data/examples.jsonl): the training
-# writers' and ours. A set is never its own examples, here or in a LOSO fit.
+# The labelled questions shipped as examples (bot/knowledge/data/examples.jsonl): the same.
 EXAMPLE_SETS = ("train-a", "train-b", "own")
-# Fits (LOSO and shipped) learn from the independent writers only: dev and own are our phrasing.
+# A LOSO fit learns from these sets but the one left out: the shipped ones, and check (dev, on
+# which the ranking was developed, never).
 LOSO_FIT = ("check", "train-a", "train-b", "own")
 L2 = 1.0  # ridge penalty of the logistic fit (intercept unpenalised)
 

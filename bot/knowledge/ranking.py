@@ -6,8 +6,10 @@ than in the body), on how close one label line (a FAQ question or variant) is to
 and on bm25 itself. Curated FAQ answers get a small prior, a larger one when the question
 addresses the community, and a small handicap (the articles explain) when it asks what something
 is; words said around the question rather than in it (a sentence that does not ask) weigh less.
+A word the index does not know is read through its lemma (simplemma), a one-typo correction, or
+a known root. The service adds how near the question is to labelled questions (examples.py).
 The confidence is a logistic function of the best candidate's evidence; its coefficients were
-fitted on labelled questions (see CONFIDENCE_COEFFICIENTS).
+fitted on labelled questions of other writers (see CONFIDENCE_COEFFICIENTS).
 """
 
 from __future__ import annotations

@@ -343,7 +343,7 @@ class KnowledgeStore:
 
     async def source_units(self, guild_id: int, source: str) -> list[Unit]:
         """Every unit of one source (an article's passages), for ranking inside it."""
-        rows = await self.db.fetchall(
+        rows = await self._fetch(  # on the answer path: the reader, no thread hop
             "SELECT u.unit_id AS rowid, u.guild_id, u.source, u.kind, 0.0 AS rank "
             "FROM kb_units u WHERE u.source = ? AND u.guild_id IN (?, ?) ORDER BY u.unit_id",
             (source, *_guilds(guild_id)),
