@@ -293,8 +293,7 @@ def report_line(name: str, shipped: dict[str, object], loso: dict[str, object] |
         f"{shipped['unanswerable']!s:>4} {shipped['top1']!s:>7} "
         f"{shipped['top1_ranking_only']!s:>7} "
         f"{shipped['abstain']!s:>8} {shipped['hit3']!s:>7} {shipped['quiet']!s:>7} "
-        f"{shipped['passage_found']!s:>8} │ "
-        + tail
+        f"{shipped['passage_found']!s:>8} │ " + tail
     )
 
 

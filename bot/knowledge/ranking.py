@@ -51,19 +51,19 @@ MASS_FULL = 3.0  # a question with the weight of this many unknown words says en
 # (`benchmarks/qa_quality.py --fit train-a,train-b`, L2 = 1); every other set is reported out of
 # sample, and each set's leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -2.349,
-    0.98,
-    -1.1,
-    -1.813,
-    2.968,
-    -1.352,
-    -0.171,
-    -0.12,
-    2.839,
-    0.872,
-    -2.828,
-    1.626,
-    2.696,
+    -2.314,
+    1.018,
+    -1.088,
+    -1.796,
+    2.955,
+    -1.343,
+    -0.232,
+    -0.132,
+    2.814,
+    0.877,
+    -2.812,
+    1.59,
+    2.738,
 )
 
 
