@@ -42,7 +42,7 @@ MIN_MATCH_STEMS = 1  # the rarest stem always selects candidates, whatever it co
 MIN_PREFIX = 4  # shortest known stem accepted as the root of an unknown word ("blogghino")
 EXTENSION_MAX = 3  # a known stem may extend an unknown one by this many letters
 TYPO_MIN = 6  # shorter words are too often another word one letter away
-MASS_FULL = 3.0  # a question with the weight of this many unknown words says enough
+MASS_FULL = 2.0  # a question with the weight of this many unknown words says enough
 
 # Logistic confidence: intercept, then the Evidence fields in order (coverage, label share,
 # label-line similarity, relative margin, weightiest missing word, known share, FAQ, nearest
@@ -51,19 +51,19 @@ MASS_FULL = 3.0  # a question with the weight of this many unknown words says en
 # train-a,train-b,own`, L2 = 0.1): dev and check are reported out of sample, and every set's
 # leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -4.647,
-    2.286,
-    -2.846,
-    -3.351,
-    6.74,
-    -1.618,
-    -0.54,
-    0.072,
-    5.235,
-    0.599,
-    -5.219,
-    4.195,
-    2.956,
+    -5.148,
+    1.64,
+    -3.183,
+    -3.291,
+    6.659,
+    -1.947,
+    -0.904,
+    0.095,
+    5.362,
+    0.63,
+    -5.089,
+    4.317,
+    3.594,
 )
 
 
