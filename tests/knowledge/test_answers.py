@@ -80,7 +80,7 @@ async def test_our_questions_top1_and_abstention(corpus: KnowledgeService) -> No
             marks=pytest.mark.xfail(
                 strict=True,
                 reason="known (issue 12): ranked first, but a one-word question whose word "
-                "every SEO source shares is not trusted enough to answer (42 % < 60 %)",
+                "every SEO source shares is not trusted enough to answer",
             ),
         ),
         # "submit" → proporre, which the FAQ writes "propongo"
