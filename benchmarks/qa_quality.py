@@ -1,24 +1,40 @@
-"""Answer quality on the labelled questions: top-1 on answerable ones, abstention on the rest.
+"""Answer quality on every labelled question set, each reported apart, with a leave-one-set-out
+column: whatever is fitted (the confidence's coefficients, the answer threshold) is fitted on the
+other sets and reported on the one left out.
 
-Imports ../shared/corpus into a temporary database, asks every question of
-../shared/eval/questions-dev.jsonl and prints, for the whole set and for its two halves
-(split by a fixed hash of the id), top-1 accuracy on answerable questions (answered, with an
-acceptable source), abstention on unanswerable ones, and the misses. `--fit` refits the
-confidence's logistic coefficients on half A only, so half B stays an honest check.
+Imports ../shared/corpus into a temporary database and asks every question of each set:
+dev, check, train-a, train-b (../shared/eval/questions-*.jsonl, each by a different writer) and
+own (tests/knowledge/data/questions.jsonl, ours). For each set it prints, with the shipped
+settings (CONFIDENCE_COEFFICIENTS and ANSWER_THRESHOLD):
 
-    python benchmarks/qa_quality.py [--shared PATH] [--questions FILE] [--json] [--fit]
-        [--fit-extra FILE] [--threshold T | --calibrate] [-v]
+- top1: answerable questions answered with an acceptable source;
+- rank: the same with no threshold (the ranking alone);
+- abstain: unanswerable questions Rete declined to answer;
+- hit@3: answerable questions whose source is among the (at most three) sources Rete shows
+  when it is not sure (`rete ask --jsonl`'s "suggestions");
+- quiet: unanswerable questions given no suggestion at all;
+- then top1 and abstain with a confidence and threshold fitted on the OTHER sets only (LOSO).
+  That column is the honest one: a set never grades a fit that saw it.
 
-With --fit-extra the extra questions are also reported (row "extra"), fitted on or not.
-`--calibrate` chooses the answer threshold on the extra questions only (see `calibrate`);
-ANSWER_THRESHOLD in bot/knowledge/service.py is the value it printed.
+Rete ships labelled questions as examples (bot/knowledge/data/examples.jsonl: EXAMPLE_SETS).
+A set is never its own examples: its questions are asked with the others' examples only, and
+in a LOSO fit each training set's questions are asked without the left-out set's examples and
+without their own.
+
+    python benchmarks/qa_quality.py [--shared PATH] [--questions FILE] [--json] [-v]
+        [--fit SET[,SET…]]
+
+`--questions FILE` reports that file alone. `--fit train-a,train-b,own` prints coefficients and
+threshold fitted on those sets only: the values shipped in bot/knowledge/ranking.py and
+bot/knowledge/service.py come from it (FIT_SETS), so the shipped column is in-sample for those
+sets and out of sample for dev and check (check is in no fit and no example: it is the shipped
+settings' honest figure).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import hashlib
 import itertools
 import json
 import math
@@ -33,29 +49,39 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bot.db import Database  # noqa: E402
-from bot.knowledge import KnowledgeService  # noqa: E402
+from bot.knowledge import KnowledgeService, examples  # noqa: E402
 from bot.knowledge.ranking import CONFIDENCE_COEFFICIENTS, Evidence, confidence  # noqa: E402
 from bot.knowledge.service import ANSWER_THRESHOLD  # noqa: E402
 from bot.knowledge.text import fold  # noqa: E402
 
-DEFAULT_SHARED = Path(__file__).resolve().parents[1].parent / "shared"
+DEFAULT_SHARED = ROOT.parent / "shared"
+OWN = ROOT / "tests" / "knowledge" / "data" / "questions.jsonl"
+SETS = ("dev", "check", "train-a", "train-b", "own")
+# The sets the shipped confidence and threshold are fitted on: the two training writers and our
+# own questions. dev (the ranking was developed on it) and check (kept for error analysis) never.
+FIT_SETS = ("train-a", "train-b", "own")
+# The labelled questions shipped as examples (bot/knowledge/data/examples.jsonl): the same.
+EXAMPLE_SETS = ("train-a", "train-b", "own")
+# A LOSO fit learns from these sets but the one left out: the shipped ones, and check (dev, on
+# which the ranking was developed, never).
+LOSO_FIT = ("check", "train-a", "train-b", "own")
+L2 = 0.1  # ridge penalty of the logistic fit (intercept unpenalised)
 
 
-def half_of(question_id: str) -> str:
-    """A fixed split: half A tunes, half B checks."""
-    return "A" if int(hashlib.sha256(question_id.encode()).hexdigest(), 16) % 2 == 0 else "B"
+def set_path(shared: Path, name: str) -> Path:
+    return OWN if name == "own" else shared / "eval" / f"questions-{name}.jsonl"
 
 
 @dataclass(frozen=True)
 class Outcome:
     qid: str
-    half: str
     text: str
     expect: tuple[str, ...]
     passage: str | None
     best: str | None  # best candidate source, even when abstaining
     best_text: str
     evidence: Evidence | None
+    shown: tuple[str, ...] = ()  # the sources Rete offers when unsure, best first
 
     @property
     def answerable(self) -> bool:
@@ -72,15 +98,33 @@ class Outcome:
         return self.best in self.expect
 
 
-async def run(shared: Path, *question_files: Path) -> list[list[Outcome]]:
+Job = tuple[str, frozenset[str]]  # a set, and the example sets left out of the examples
+
+
+async def run(
+    shared: Path, paths: dict[str, Path], jobs: Sequence[Job]
+) -> dict[Job, list[Outcome]]:
+    """Each job's outcomes. The labelled questions Rete ships as examples (EXAMPLE_SETS) never
+    include the set being asked, nor any set left out for a leave-one-set-out fit."""
+    pairs = {
+        name: examples.parse(paths[name].read_text("utf-8").splitlines())
+        for name in EXAMPLE_SETS
+        if name in paths
+    }
     with tempfile.TemporaryDirectory() as tmp:
         db = await Database(Path(tmp) / "qa.db").open()
         try:
             service = KnowledgeService(db)
             await service.import_sources([shared / "corpus"])
-            outcomes = [await ask_all(service, path) for path in question_files]
+            out: dict[Job, list[Outcome]] = {}
+            for name, left_out in jobs:
+                service.labelled = tuple(
+                    p for n, ps in pairs.items() if n not in left_out for p in ps
+                )
+                await service.refresh()
+                out[(name, left_out)] = await ask_all(service, paths[name])
             service.close()
-            return outcomes
+            return out
         finally:
             await db.close()
 
@@ -96,16 +140,20 @@ async def ask_all(service: KnowledgeService, questions: Path) -> list[Outcome]:
         outcomes.append(
             Outcome(
                 qid=q["id"],
-                half=half_of(q["id"]),
                 text=q["text"],
                 expect=tuple(q.get("expect") or ()),
                 passage=q.get("passage"),
                 best=found.best.source if found.best else None,
                 best_text=found.best.text if found.best else "",
                 evidence=found.evidence,
+                shown=tuple(a.source for a in found.suggestions()),
             )
         )
     return outcomes
+
+
+def _rate(hits: int, total: int) -> float | None:
+    return round(hits / total, 4) if total else None
 
 
 def metrics(
@@ -117,18 +165,14 @@ def metrics(
     abstained = [o for o in unanswerable if o.answered(coefficients, threshold) is None]
     with_passage = [o for o in hits if o.passage]
     passage_hits = [o for o in with_passage if fold(o.passage or "") in fold(o.best_text)]
-    brier = sum(
-        (o.score(coefficients) - (1.0 if o.answerable and o.ranked_right else 0.0)) ** 2
-        for o in outcomes
-    ) / max(len(outcomes), 1)
     misses = [
         {
-            "id": o.id if False else o.qid,
-            "half": o.half,
+            "id": o.qid,
             "text": o.text,
             "expect": list(o.expect) or None,
             "got": o.answered(coefficients, threshold),
             "best": o.best,
+            "shown": list(o.shown),
             "confidence": round(o.score(coefficients), 3),
         }
         for o in outcomes
@@ -138,21 +182,21 @@ def metrics(
         "questions": len(outcomes),
         "answerable": len(answerable),
         "unanswerable": len(unanswerable),
-        "top1": round(len(hits) / len(answerable), 4) if answerable else None,
-        "top1_ranking_only": round(sum(o.ranked_right for o in answerable) / len(answerable), 4)
-        if answerable
-        else None,
-        "abstain": round(len(abstained) / len(unanswerable), 4) if unanswerable else None,
+        "top1": _rate(len(hits), len(answerable)),
+        "top1_ranking_only": _rate(sum(o.ranked_right for o in answerable), len(answerable)),
+        "abstain": _rate(len(abstained), len(unanswerable)),
+        "hit3": _rate(sum(bool(set(o.shown) & set(o.expect)) for o in answerable), len(answerable)),
+        # unanswerable questions given no suggestion at all (the rest get "forse…" sources)
+        "quiet": _rate(sum(not o.shown for o in unanswerable), len(unanswerable)),
         "passage_found": f"{len(passage_hits)}/{len(with_passage)}",
-        "brier": round(brier, 4),
         "misses": misses,
     }
 
 
 def fit_logistic(
-    outcomes: Sequence[Outcome], *, l2: float = 1.0, steps: int = 200
+    outcomes: Sequence[Outcome], *, l2: float = L2, steps: int = 50
 ) -> tuple[float, ...]:
-    """Logistic regression by Newton's method on (evidence → top answer is right)."""
+    """Logistic regression by Newton's method on (evidence → the top candidate is right)."""
     rows = [(1.0, *o.evidence.vector()) for o in outcomes if o.evidence is not None]
     labels = [
         1.0 if (o.answerable and o.ranked_right) else 0.0
@@ -169,14 +213,17 @@ def fit_logistic(
             p = 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
             for i in range(size):
                 grad[i] += (p - y) * x[i]
-                for j in range(size):
+                for j in range(i, size):
                     hess[i][j] += p * (1 - p) * x[i] * x[j]
+        for i in range(size):
+            for j in range(i):
+                hess[i][j] = hess[j][i]
         for i in range(1, size):
             grad[i] += l2 * w[i]
             hess[i][i] += l2
         step = _solve(hess, grad)
         w = [a - b for a, b in zip(w, step, strict=True)]
-        if max(abs(s) for s in step) < 1e-9:
+        if max(abs(s) for s in step) < 1e-7:
             break
     return tuple(round(v, 3) for v in w)
 
@@ -200,11 +247,12 @@ def _solve(a: list[list[float]], b: list[float]) -> list[float]:
 def calibrate(
     outcomes: Sequence[Outcome], coefficients: Sequence[float]
 ) -> tuple[float, float, float]:
-    """The answer threshold, chosen on `outcomes` (our own questions, never the dev set).
+    """The answer threshold, chosen on `outcomes` (never on the set it is reported on).
 
-    The thresholds that get the most questions right (answered with an acceptable source when
-    answerable, abstained on otherwise; each question counts once) form an interval; its
-    midpoint is the threshold least sensitive to where an unseen question's confidence falls.
+    The objective is the share of answerable questions answered right plus the share of
+    unanswerable ones abstained on: both kinds count alike, however many of each a set has.
+    The thresholds that reach its best form intervals; the midpoint of the widest is the
+    threshold least sensitive to where an unseen question's confidence falls.
     Returns (low, high, midpoint)."""
     answerable = [o for o in outcomes if o.answerable]
     unanswerable = [o for o in outcomes if not o.answerable]
@@ -212,10 +260,10 @@ def calibrate(
     # a threshold between two consecutive observed confidences behaves the same anywhere in it
     cuts = [(a + b) / 2 for a, b in itertools.pairwise(scores)]
 
-    def objective(t: float) -> int:
+    def objective(t: float) -> float:
         hits = sum(o.answered(coefficients, t) in o.expect for o in answerable)
         kept = sum(o.answered(coefficients, t) is None for o in unanswerable)
-        return hits + kept
+        return round(hits / max(len(answerable), 1) + kept / max(len(unanswerable), 1), 9)
 
     values = [(objective(t), t) for t in cuts]
     best = max(v for v, _ in values)
@@ -232,94 +280,128 @@ def calibrate(
     return low, high, round((low + high) / 2, 3)
 
 
-def report(name: str, data: dict[str, object]) -> str:
+def fit(outcomes: Sequence[Outcome]) -> tuple[tuple[float, ...], float]:
+    """Coefficients, then the threshold, both on `outcomes` alone."""
+    coefficients = fit_logistic(outcomes)
+    return coefficients, calibrate(outcomes, coefficients)[2]
+
+
+def report_line(name: str, shipped: dict[str, object], loso: dict[str, object] | None) -> str:
+    tail = f"{loso['top1']!s:>8} {loso['abstain']!s:>8}" if loso else f"{'—':>8} {'—':>8}"
     return (
-        f"{name:<10} {data['questions']!s:>4} {data['answerable']!s:>5} "
-        f"{data['top1']!s:>7} {data['top1_ranking_only']!s:>8} "
-        f"{data['unanswerable']!s:>5} {data['abstain']!s:>8} {data['passage_found']!s:>8} "
-        f"{data['brier']!s:>7}"
+        f"{name:<8} {shipped['questions']!s:>4} {shipped['answerable']!s:>4} "
+        f"{shipped['unanswerable']!s:>4} {shipped['top1']!s:>7} "
+        f"{shipped['top1_ranking_only']!s:>7} "
+        f"{shipped['abstain']!s:>8} {shipped['hit3']!s:>7} {shipped['quiet']!s:>7} "
+        f"{shipped['passage_found']!s:>8} │ " + tail
     )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=DEFAULT_SHARED)
-    parser.add_argument("--questions", type=Path, default=None)
-    parser.add_argument("--threshold", type=float, default=ANSWER_THRESHOLD)
-    parser.add_argument("--fit", action="store_true", help="refit the confidence on half A")
+    parser.add_argument("--questions", type=Path, default=None, help="report this file alone")
     parser.add_argument(
-        "--fit-extra",
-        type=Path,
-        action="append",
-        default=[],
-        help="more labelled questions to fit on (e.g. tests/knowledge/data/questions.jsonl)",
-    )
-    parser.add_argument(
-        "--calibrate",
-        action="store_true",
-        help="choose the answer threshold on the --fit-extra questions (never on dev)",
+        "--fit",
+        default=None,
+        metavar="SETS",
+        help=f"print coefficients and threshold fitted on these sets only (shipped: "
+        f"{','.join(FIT_SETS)})",
     )
     parser.add_argument("--json", action="store_true")
-    parser.add_argument("-v", "--verbose", action="store_true", help="list the extra misses")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every set's misses")
     args = parser.parse_args(argv)
-    questions = args.questions or args.shared / "eval" / "questions-dev.jsonl"
-    outcomes, *extra = asyncio.run(run(args.shared, questions, *args.fit_extra))
+
+    paths = {name: set_path(args.shared, name) for name in SETS}
+    paths = {name: path for name, path in paths.items() if path.is_file()}
+    shown: list[str] = list(paths)
+    if args.questions is not None:
+        known = next((n for n, p in paths.items() if p.resolve() == args.questions.resolve()), None)
+        name = known or args.questions.stem
+        paths[name] = args.questions
+        shown = [name]
+    names = list(paths)
+    known_sets = [n for n in names if n in SETS]
+
+    def own(name: str) -> Job:
+        return (name, frozenset({name}) & frozenset(EXAMPLE_SETS))
+
+    def loso(name: str, other: str) -> Job:
+        return (other, frozenset({name, other}) & frozenset(EXAMPLE_SETS))
+
+    fit_on = [s.strip() for s in args.fit.split(",") if s.strip()] if args.fit else []
+    unknown = [s for s in fit_on if s not in paths]
+    if unknown:
+        parser.error(f"unknown sets: {', '.join(unknown)} (known: {', '.join(paths)})")
+    jobs = {own(n) for n in [*shown, *fit_on]}
+    jobs |= {loso(n, o) for n in shown for o in known_sets if o != n}
+    outcomes = asyncio.run(
+        run(args.shared, paths, sorted(jobs, key=lambda j: (j[0], sorted(j[1]))))
+    )
+
     coefficients: tuple[float, ...] = tuple(CONFIDENCE_COEFFICIENTS)
-    if args.fit:
-        coefficients = fit_logistic(
-            [o for o in outcomes if o.half == "A"] + [o for more in extra for o in more]
+    threshold = ANSWER_THRESHOLD
+    if fit_on:
+        coefficients, threshold = fit([o for s in fit_on for o in outcomes[own(s)]])
+        print(
+            f"fitted on {', '.join(fit_on)}: coefficients {list(coefficients)}, "
+            f"threshold {threshold}"
         )
-    calibration = None
-    if args.calibrate:
-        if not extra:
-            parser.error("--calibrate needs --fit-extra: the threshold is never chosen on dev")
-        low, high, args.threshold = calibrate([o for more in extra for o in more], coefficients)
-        calibration = {"low": low, "high": high, "threshold": args.threshold}
-    result = {
-        "threshold": args.threshold,
-        "calibration": calibration,
+
+    result: dict[str, object] = {
+        "threshold": threshold,
         "coefficients": list(coefficients),
-        "all": metrics(outcomes, coefficients, args.threshold),
-        "half_A_tuning": metrics(
-            [o for o in outcomes if o.half == "A"], coefficients, args.threshold
-        ),
-        "half_B_check": metrics(
-            [o for o in outcomes if o.half == "B"], coefficients, args.threshold
-        ),
+        "sets": {},
     }
-    for path, more in zip(args.fit_extra, extra, strict=True):
-        result[f"extra:{path.name}"] = metrics(more, coefficients, args.threshold)
+    pooled_loso: list[tuple[Outcome, str | None]] = []
+    for name in shown:
+        shipped = metrics(outcomes[own(name)], coefficients, threshold)
+        others = [
+            o
+            for other in known_sets
+            if other != name and other in LOSO_FIT
+            for o in outcomes[loso(name, other)]
+        ]
+        left = None
+        if others:
+            loso_coefficients, loso_threshold = fit(others)
+            left = metrics(outcomes[own(name)], loso_coefficients, loso_threshold)
+            left["coefficients"] = list(loso_coefficients)
+            left["threshold"] = loso_threshold
+            if name not in ("own", "dev"):
+                pooled_loso += [
+                    (o, o.answered(loso_coefficients, loso_threshold)) for o in outcomes[own(name)]
+                ]
+        result["sets"][name] = {"shipped": shipped, "loso": left}  # type: ignore[index]
+    if pooled_loso:
+        answerable = [(o, got) for o, got in pooled_loso if o.answerable]
+        unanswerable = [(o, got) for o, got in pooled_loso if not o.answerable]
+        result["loso_other_writers"] = {
+            "top1": _rate(sum(got in o.expect for o, got in answerable), len(answerable)),
+            "abstain": _rate(sum(got is None for _, got in unanswerable), len(unanswerable)),
+        }
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
-    print(f"confidence coefficients {list(coefficients)}, threshold {args.threshold}")
-    if calibration is not None:
-        print(
-            f"threshold calibrated on the extra questions: best between {calibration['low']:.4f} "
-            f"and {calibration['high']:.4f}, midpoint {calibration['threshold']}"
-        )
+
+    print(f"shipped: coefficients {list(coefficients)}, threshold {threshold}")
     print(
-        f"{'set':<10} {'n':>4} {'ans':>5} {'top1':>7} {'rankonly':>8} {'unans':>5} "
-        f"{'abstain':>8} {'passage':>8} {'brier':>7}"
+        f"{'set':<8} {'n':>4} {'ans':>4} {'un':>4} {'top1':>7} {'rank':>7} {'abstain':>8} "
+        f"{'hit@3':>7} {'quiet':>7} {'passage':>8} │ {'LOSO top1':>8} {'abstain':>8}"
     )
-    for name in ("all", "half_A_tuning", "half_B_check"):
-        label = name.split("_")[0] + ("" if name == "all" else " " + name[5])
-        print(report(label, result[name]))  # type: ignore[arg-type]
-    extras = [name for name in result if name.startswith("extra:")]
-    for name in extras:
-        print(report("extra", result[name]))  # type: ignore[arg-type]
-    print("\nmisses (all):")
-    for miss in result["all"]["misses"]:  # type: ignore[index]
-        print(
-            f"  {miss['id']} [{miss['half']}] conf={miss['confidence']:.2f} "
-            f"expect={miss['expect']} got={miss['got']} best={miss['best']} | {miss['text'][:70]}"
-        )
-    for name in extras if args.verbose else ():
-        print(f"\nmisses ({name}):")
-        for miss in result[name]["misses"]:  # type: ignore[index]
+    sets: dict[str, dict[str, dict[str, object] | None]] = result["sets"]  # type: ignore[assignment]
+    for name in shown:
+        print(report_line(name, sets[name]["shipped"], sets[name]["loso"]))  # type: ignore[arg-type]
+    if "loso_other_writers" in result:
+        pooled = result["loso_other_writers"]
+        print(f"LOSO pooled over check, train-a, train-b (other writers): {pooled}")
+    for name in shown if args.verbose else ():
+        print(f"\nmisses ({name}, shipped settings):")
+        for miss in sets[name]["shipped"]["misses"]:  # type: ignore[index]
             print(
                 f"  {miss['id']} conf={miss['confidence']:.2f} expect={miss['expect']} "
-                f"got={miss['got']} best={miss['best']} | {miss['text'][:70]}"
+                f"got={miss['got']} best={miss['best']} shown={miss['shown']} | "
+                f"{miss['text'][:90]}"
             )
     return 0
 

@@ -22,6 +22,7 @@ from bot.knowledge.models import (
     FAQ_QUESTION_MAX,
     FAQ_VARIANTS_MAX,
 )
+from bot.knowledge.reply import Reply, Why, explain_lines, suggestion_lines
 from cogs._replies import reply
 
 if TYPE_CHECKING:
@@ -96,13 +97,14 @@ def excerpt_embed(excerpt: Excerpt) -> discord.Embed:
     return embed
 
 
-def dont_know_text(closest: Answer | None) -> str:
-    """ "Non lo so", honestly, with the closest article when there is one."""
-    lines = [texts.KB_DONT_KNOW]
-    if closest is not None:
-        link = f" — {closest.url}" if closest.url else ""
-        lines.append(texts.KB_MAYBE.format(title=closest.title, link=link))
-    return limits.message_content("\n".join(lines))
+def unsure_text(found: Reply) -> str:
+    """ "Non ne sono sicura" with the likely sources, linked (or "non lo so" without any)."""
+    return limits.message_content("\n".join(suggestion_lines(found, markdown=True)))
+
+
+def why_text(why: Why) -> str:
+    """Why an answer was chosen, for the moderator who asked."""
+    return limits.message_content("\n".join(explain_lines(why)))
 
 
 def feedback_custom_id(vote: str, source: str) -> str | None:
@@ -158,17 +160,6 @@ class FeedbackButton(
         log.info("feedback %s on %s in guild %s", self.vote, self.source, interaction.guild_id)
         thanks = texts.KB_FEEDBACK_THANKS_UP if self.vote == "up" else texts.KB_FEEDBACK_THANKS_DOWN
         await reply(interaction, thanks)
-
-
-def answer_view(answer: Answer) -> discord.ui.View | None:
-    """The 👍/👎 buttons for an answer (None if its source cannot fit in a custom_id)."""
-    if feedback_custom_id("dn", answer.source) is None:
-        return None
-    view = discord.ui.View(timeout=None)
-    view.add_item(FeedbackButton("up", answer.source))
-    view.add_item(FeedbackButton("dn", answer.source))
-    view.stop()  # dispatched by custom_id (DynamicItem): no per-message timer needed
-    return view
 
 
 def _lines(value: str) -> list[str]:

@@ -20,13 +20,14 @@ from bot.knowledge.console import render_report
 from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.learning import Decided
 from bot.knowledge.models import faq_too_long
-from cogs._checks import moderators_only
+from cogs._checks import is_moderator, moderators_only
 from cogs._knowledge_ui import (
     DYNAMIC_ITEMS,
     FaqModal,
     answer_embed,
-    dont_know_text,
     excerpt_embed,
+    unsure_text,
+    why_text,
 )
 from cogs._learning_ui import DYNAMIC_ITEMS as LEARNING_ITEMS
 from cogs._learning_ui import (
@@ -117,9 +118,15 @@ class Knowledge(commands.Cog):
     # --- everyone ---------------------------------------------------------------------------
 
     @app_commands.command(name="ask", description="Chiedi alle FAQ e agli articoli del blog")
-    @app_commands.describe(question="La tua domanda")
+    @app_commands.describe(
+        question="La tua domanda",
+        explain="Per i moderatori: perché Rete sceglie questa fonte (visibile solo a te)",
+    )
     async def ask(
-        self, interaction: discord.Interaction[ReteBot], question: app_commands.Range[str, 3, 300]
+        self,
+        interaction: discord.Interaction[ReteBot],
+        question: app_commands.Range[str, 3, 300],
+        explain: bool = False,
     ) -> None:
         """Chiedi alle FAQ e agli articoli del blog."""
         learning = self.bot.core.knowledge.learning
@@ -134,14 +141,16 @@ class Knowledge(commands.Cog):
             ephemeral=False,
         )
         if asked.answer is None:  # kept for the moderators' /faq unanswered
-            await reply(interaction, dont_know_text(asked.closest), ephemeral=True)
-            return
-        await reply(
-            interaction,
-            embed=answer_embed(asked.answer),
-            view=vote_view(asked.answer_id),
-            ephemeral=False,
-        )
+            await reply(interaction, unsure_text(asked.reply), ephemeral=True)
+        else:
+            await reply(
+                interaction,
+                embed=answer_embed(asked.answer),
+                view=vote_view(asked.answer_id),
+                ephemeral=False,
+            )
+        if explain and asked.reply.why is not None and is_moderator(interaction):
+            await reply(interaction, why_text(asked.reply.why), ephemeral=True)
 
     @app_commands.command(name="excerpt", description="Un estratto da un articolo del blog")
     @app_commands.describe(

@@ -16,8 +16,9 @@ from bot.cli import add_db_option, add_guild_option, settings_for
 from bot.config import Settings
 from bot.db import Database
 from bot.errors import UserFacingError
-from bot.knowledge import SHARED_GUILD, Answer, KnowledgeService
+from bot.knowledge import SHARED_GUILD, KnowledgeService, Lookup
 from bot.knowledge.console import clip_query, knowledge_is_empty, render_report
+from bot.knowledge.reply import plain_lines
 
 
 def add_commands(sub: Any) -> None:
@@ -71,7 +72,14 @@ def add_commands(sub: Any) -> None:
         "--jsonl",
         type=Path,
         help='questions, one JSON object a line with "id" and "text"; prints one JSON line each '
-        'with "id", "source" (null when Rete abstains), "score" and "text"',
+        'with "id", "source" (null when Rete abstains), "score", "text" and "suggestions" (the '
+        "sources Rete offers when unsure, best first, given for every question)",
+    )
+    ask.add_argument(
+        "--explain",
+        action="store_true",
+        help="also say why: the words that matched, the source's kind, the confidence's evidence "
+        '(with --jsonl: a "why" object on each line)',
     )
     ask.set_defaults(func=_cmd_ask)
 
@@ -124,20 +132,36 @@ def _cmd_import(args: argparse.Namespace, settings: Settings) -> int:
     return _run(args, settings, body)
 
 
-def answer_json(question_id: object, answer: Answer | None, score: float) -> str:
-    return json.dumps(
-        {
-            "id": question_id,
-            "source": answer.source if answer else None,
-            "score": round(answer.score if answer else score, 4),
-            "text": answer.text if answer else None,
-        },
-        ensure_ascii=False,
-    )
+def answer_json(
+    question_id: object, found: Lookup, threshold: float, *, explain: bool = False
+) -> str:
+    answer = found.answer(threshold)
+    item: dict[str, object] = {
+        "id": question_id,
+        "source": answer.source if answer else None,
+        "score": round(found.best.score if found.best else 0.0, 4),
+        "text": answer.text if answer else None,
+        "suggestions": [a.source for a in found.suggestions()],
+    }
+    why = found.why(threshold)
+    if explain and why is not None:
+        item["why"] = {
+            "source": why.source,
+            "kind": why.kind,
+            "matched": list(why.matched),
+            "missing": list(why.missing),
+            "features": dict(why.features),
+        }
+    return json.dumps(item, ensure_ascii=False)
 
 
 async def ask_jsonl(
-    service: KnowledgeService, lines: TextIO, out: TextIO, guild_id: int = SHARED_GUILD
+    service: KnowledgeService,
+    lines: TextIO,
+    out: TextIO,
+    guild_id: int = SHARED_GUILD,
+    *,
+    explain: bool = False,
 ) -> int:
     for number, line in enumerate(lines, start=1):
         if not line.strip():
@@ -149,9 +173,11 @@ async def ask_jsonl(
             raise UserFacingError(f'line {number}: not a JSON object with "text" ({exc})') from None
         question_id = item.get("id", number) if isinstance(item, dict) else number
         found = await service.lookup(text, guild_id)
-        answer = found.answer(service.answer_threshold)
-        best = found.best.score if found.best else 0.0
-        print(answer_json(question_id, answer, best), file=out, flush=True)
+        print(
+            answer_json(question_id, found, service.answer_threshold, explain=explain),
+            file=out,
+            flush=True,
+        )
     return 0
 
 
@@ -166,23 +192,15 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         if args.jsonl is not None:
             try:
                 with args.jsonl.open(encoding="utf-8") as lines:
-                    return await ask_jsonl(service, lines, sys.stdout, args.guild)
+                    return await ask_jsonl(
+                        service, lines, sys.stdout, args.guild, explain=args.explain
+                    )
             except OSError as exc:
                 raise UserFacingError(f"{args.jsonl}: cannot be read ({exc.strerror})") from None
         # Like /ask: with --guild, what Rete could not answer is kept for /faq unanswered.
         asked = await service.learning.ask(args.question, args.guild, via="cli")
-        answer = asked.answer
-        if answer is None:
-            print(texts.KB_DONT_KNOW)
-            closest = asked.closest
-            if closest is not None:
-                link = f" ({closest.url})" if closest.url else ""
-                print(texts.KB_MAYBE.format(title=closest.title, link=link).replace("**", ""))
-            return 0
-        print(f"[{answer.source}] {answer.title} (sicurezza {answer.score:.0%})")
-        print(answer.text)
-        if answer.url:
-            print(answer.url)
+        for line in plain_lines(asked.reply, explain=args.explain):
+            print(line)
         return 0
 
     return _run(args, settings, body)

@@ -8,17 +8,8 @@ from bot import texts
 from bot.console import CHANNELS, CommandHandler, Registry, Session
 from bot.knowledge import KnowledgeService
 from bot.knowledge.faq_export import export_faqs
-from bot.knowledge.models import Answer, ImportReport, KnowledgeError
-
-
-def render_answer(answer: Answer) -> list[str]:
-    lines = [f"[{answer.source}] {answer.title} (sicurezza {answer.score:.0%})", answer.text]
-    byline = ", ".join(x for x in (answer.author, answer.date) if x)
-    if byline:
-        lines.append(f"— {byline}")
-    if answer.url:
-        lines.append(answer.url)
-    return lines
+from bot.knowledge.models import ImportReport, KnowledgeError
+from bot.knowledge.reply import plain_lines
 
 
 def render_report(report: ImportReport) -> list[str]:
@@ -69,27 +60,28 @@ async def _empty(session: Session) -> bool:
 
 
 def register(registry: Registry) -> None:
-    @registry.command("ask", "/ask DOMANDA", "chiedi alle FAQ e agli articoli del blog")
+    @registry.command(
+        "ask",
+        "/ask DOMANDA [--explain]",
+        "chiedi alle FAQ e agli articoli del blog (--explain: perché, per i moderatori)",
+    )
     async def _ask(session: Session, args: list[str], raw: str) -> list[str]:
-        if not raw.strip():
+        explain = "--explain" in args
+        question = " ".join(raw.replace("--explain", " ").split())
+        if not question:
             return [texts.KB_CONSOLE_USAGE_ASK]
         if await _empty(session):
             return [texts.KB_CONSOLE_EMPTY]
         asked = await session.core.knowledge.learning.ask(
-            raw,
+            question,
             session.guild_id,
             channel_id=session.channel_id,
             author_id=session.user[0],
             via="console",
-        )
-        if asked.answer is not None:
-            hint = texts.LEARN_CONSOLE_VOTE_HINT.format(answer_id=asked.answer_id)
-            return [*render_answer(asked.answer), hint]
-        lines = [texts.KB_DONT_KNOW]  # the question is kept for /faq unanswered
-        closest = asked.closest
-        if closest is not None:
-            link = f" {closest.url}" if closest.url else ""
-            lines.append(texts.KB_MAYBE.format(title=closest.title, link=link).replace("**", ""))
+        )  # an abstention is kept for /faq unanswered
+        lines = plain_lines(asked.reply, explain=explain and session.is_moderator)
+        if asked.answer_id is not None:
+            lines.append(texts.LEARN_CONSOLE_VOTE_HINT.format(answer_id=asked.answer_id))
         return lines
 
     @registry.command("excerpt", "/excerpt TESTO [--article SLUG]", "un passaggio di un articolo")

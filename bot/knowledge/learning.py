@@ -32,6 +32,7 @@ from bot.knowledge.learning_store import (
     Unanswered,
 )
 from bot.knowledge.models import FAQ_VARIANTS_MAX, SHARED_GUILD, Answer, FaqEntry, KnowledgeError
+from bot.knowledge.reply import Reply
 from bot.knowledge.text import fold, words
 
 if TYPE_CHECKING:
@@ -80,13 +81,16 @@ def normalize(question: str) -> str:
 @dataclass(frozen=True)
 class Asked:
     """What Rete says to a question: an answer (with the id its 👍/👎 buttons carry), or
-    nothing sure, with the closest article."""
+    nothing sure, with the likely sources (`reply`, what every front-end shows)."""
 
     question: str
-    answer: Answer | None
+    reply: Reply
     answer_id: int | None = None
-    closest: Answer | None = None
     lookup: Lookup | None = None  # the engine's full view: best candidate, alternatives
+
+    @property
+    def answer(self) -> Answer | None:
+        return self.reply.answer
 
 
 @dataclass(frozen=True)
@@ -185,20 +189,20 @@ class LearningService:
         via: str = "ask",
     ) -> Asked:
         """/ask (Discord, console, CLI): the answer, recorded for its votes; or an abstention,
-        kept for the moderators, with the closest article to show."""
+        kept for the moderators, with the likely sources to show."""
         found = await self.knowledge.lookup(question, guild_id)
-        answer = found.answer(self.knowledge.answer_threshold)
+        shown = found.reply(self.knowledge.answer_threshold)
+        answer = shown.answer
         if answer is not None:
             answer_id = None
             if via != "cli":  # the CLI has no buttons to vote with: nothing to remember
                 answer_id = await self._record(
                     question, answer, guild_id, channel_id, author_id, via
                 )
-            return Asked(question, answer, answer_id, lookup=found)
-        closest = await self.knowledge.closest_article(question, guild_id)
-        suggested = found.best.source if found.best else (closest.source if closest else None)
+            return Asked(question, shown, answer_id, lookup=found)
+        suggested = found.best.source if found.best else None
         await self._note(guild_id, question, channel_id, author_id, suggested, ABSTAINED)
-        return Asked(question, None, closest=closest, lookup=found)
+        return Asked(question, shown, lookup=found)
 
     async def auto_answer(
         self,
@@ -215,7 +219,10 @@ class LearningService:
         found = await self.knowledge.auto_lookup(guild_id, channel_id, text, now=now)
         if found is None:
             return None
-        answer = found.answer(self.knowledge.auto_answer_threshold)
+        threshold = self.knowledge.auto_answer_threshold
+        answer = found.answer(threshold)
+        # Automatic answers stay strict: an answer or silence, never suggestions.
+        shown = Reply(answer=answer, suggestions=(), why=found.why(threshold))
         if message_id is not None:
             self._kept.add((guild_id, message_id))
         if answer is None:
@@ -223,11 +230,11 @@ class LearningService:
             await self._note(
                 guild_id, text, channel_id, author_id, source, ABSTAINED, message_id=message_id
             )
-            return Asked(text, None, lookup=found)
+            return Asked(text, shown, lookup=found)
         answer_id = await self._record(
             text, answer, guild_id, channel_id, author_id, "auto", message_id=message_id
         )
-        return Asked(text, answer, answer_id, lookup=found)
+        return Asked(text, shown, answer_id, lookup=found)
 
     async def message_deleted(self, guild_id: int, message_id: int) -> bool:
         """A member deleted a message: the question kept from it goes with it (no database

@@ -16,11 +16,14 @@ import yaml
 
 from bot import limits, texts
 from bot.db import Database
+from bot.knowledge import examples as labelled
 from bot.knowledge import ingest, lexicon
+from bot.knowledge.examples import Examples, Near
 from bot.knowledge.learning import LearningService
 from bot.knowledge.models import (
     ARTICLE_PREFIX,
     FAQ_ANSWER_MAX,
+    FAQ_PREFIX,
     FAQ_QUESTION_MAX,
     FAQ_VARIANT_MAX,
     SHARED_GUILD,
@@ -38,6 +41,7 @@ from bot.knowledge.models import (
     article_source,
 )
 from bot.knowledge.ranking import (
+    FEATURE_NAMES,
     PREWARM_MAX,
     Evidence,
     Scored,
@@ -49,7 +53,9 @@ from bot.knowledge.ranking import (
     match_expression,
     rank,
     resolve,
+    words_found,
 )
+from bot.knowledge.reply import Reply, Why
 from bot.knowledge.store import FAQ, PASSAGE, KnowledgeStore
 from bot.knowledge.text import Query, analyse_query, fold, looks_like_question, slugify
 from bot.store import GuildStore
@@ -57,14 +63,25 @@ from bot.store import GuildStore
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Below this confidence Rete says it does not know. Chosen on our own questions, never on the
-# dev set: the midpoint of the thresholds that get most of them right (0.459..0.490), printed by
-# `benchmarks/qa_quality.py --fit-extra tests/knowledge/data/questions.jsonl --calibrate`.
-ANSWER_THRESHOLD = 0.475
-AUTO_ANSWER_THRESHOLD = 0.6  # unasked-for answers in a channel must be surer
+# Below this confidence Rete says it does not know. Chosen on the training writers only, with
+# the confidence's coefficients (`benchmarks/qa_quality.py --fit train-a,train-b`): the middle of
+# the widest interval that maximises top-1 on answerable plus abstention on unanswerable.
+ANSWER_THRESHOLD = 0.509
+# Unasked-for answers in a channel must be surer: about 0.1 over ANSWER_THRESHOLD, as before.
+AUTO_ANSWER_THRESHOLD = 0.7
 EXCERPT_THRESHOLD = ANSWER_THRESHOLD  # /excerpt without an article: as sure as an answer
-CLOSEST_FLOOR = 0.3  # coverage an article needs to be offered as "forse ti serve…"
+CLOSEST_FLOOR = 0.3  # coverage the norm's FAQ entry or article needs to be cited
+SUGGEST_FLOOR = 0.2  # share of the question a source must cover to be suggested when unsure
+SUGGESTIONS_MAX = 3
 CANDIDATES = 30  # units FTS5 hands to the re-ranker
+# weight of the nearest labelled question's similarity in the ranking score: chosen among 0.5,
+# 1, 2, 3 on the ranking alone (no threshold) of the training sets (train-a, train-b, own)
+EXAMPLE_WEIGHT = 3.0
+EXAMPLE_FLOOR = 0.5  # an example this near brings its source in even if the search missed it
+EXAMPLE_SOURCES = 3  # sources the examples may bring in
+# Articles' titles and headings join the examples while there are at most this many articles:
+# a blog of thousands would make every question near hundreds of headings, and each refresh slow.
+PHRASED_ARTICLES_MAX = 1_000
 AUTO_ANSWER_COOLDOWN_S = 120.0
 AUTO_ANSWER_MAX_CHARS = 600  # a wall of text is a discussion, not a question to answer
 EXCERPT_MAX_CHARS = 1200  # an excerpt is a taste of the article, well under an embed's limit
@@ -81,11 +98,48 @@ class Lookup:
     best: Answer | None  # score = calibrated confidence
     evidence: Evidence | None
     alternatives: tuple[Answer, ...] = ()  # the next sources, best first
+    # share of the question's weight each of (best, *alternatives) covers
+    relevance: tuple[float, ...] = ()
+    matched: tuple[str, ...] = ()  # the question's words the best candidate has
+    missing: tuple[str, ...] = ()  # and those it lacks
+
+    def why(self, threshold: float = ANSWER_THRESHOLD) -> Why | None:
+        if self.best is None or self.evidence is None:
+            return None
+        return Why(
+            source=self.best.source,
+            kind=FAQ if self.best.source.startswith(FAQ_PREFIX) else PASSAGE,
+            matched=self.matched,
+            missing=self.missing,
+            features=tuple(
+                (name, round(value, 3))
+                for name, value in zip(FEATURE_NAMES, self.evidence.vector(), strict=True)
+            ),
+            confidence=self.best.score,
+            threshold=threshold,
+        )
+
+    def reply(self, threshold: float = ANSWER_THRESHOLD) -> Reply:
+        """What /ask shows: the answer when sure, else the likely sources."""
+        answer = self.answer(threshold)
+        return Reply(
+            answer=answer,
+            suggestions=() if answer is not None else self.suggestions(),
+            why=self.why(threshold),
+        )
 
     def answer(self, threshold: float = ANSWER_THRESHOLD) -> Answer | None:
         if self.best is not None and self.best.score >= threshold:
             return self.best
         return None
+
+    def suggestions(self, limit: int = SUGGESTIONS_MAX) -> tuple[Answer, ...]:
+        """The sources to offer when Rete is not sure: the best candidates that share enough
+        of the question, at most `limit`, one per source, best first. Never an answer."""
+        candidates = (self.best, *self.alternatives) if self.best is not None else ()
+        return tuple(
+            a for a, r in zip(candidates, self.relevance, strict=False) if r >= SUGGEST_FLOOR
+        )[:limit]
 
 
 @dataclass(frozen=True)
@@ -110,6 +164,7 @@ class KnowledgeService:
         auto_answer_cooldown_s: float = AUTO_ANSWER_COOLDOWN_S,
         clock: Callable[[], float] = time.time,
         fetch: ingest.Fetcher = ingest.fetch_url,
+        examples: Sequence[tuple[str, str]] | None = None,
     ) -> None:
         self.store = KnowledgeStore(db)
         self.guilds = guilds or GuildStore(db)
@@ -124,6 +179,9 @@ class KnowledgeService:
         self._last_auto_answer: dict[tuple[int, int], float] = {}
         self._executor: ThreadPoolExecutor | None = None
         self.learning = LearningService(self, clock=clock)  # unanswered questions and votes
+        # labelled questions, (text, source): the shipped ones unless others are given
+        self.labelled = tuple(examples) if examples is not None else labelled.shipped()
+        self.examples = Examples(())  # those and the FAQ's phrasings, built by refresh()
 
     # --- lifecycle and import ---------------------------------------------------------------
 
@@ -168,6 +226,15 @@ class KnowledgeService:
     async def refresh(self) -> None:
         """Reload the document frequencies the ranker weighs words with."""
         df, units = await self.store.vocabulary()
+        # the corpus' own phrasings too: FAQ questions and variants, article titles and headings;
+        # a guild's own phrasings count only for questions asked in that guild
+        phrasings = await self.store.faq_phrasings()
+        if await self.store.article_count(SHARED_GUILD) <= PHRASED_ARTICLES_MAX:
+            phrasings += await self.store.article_phrasings()
+        self.examples = Examples(
+            [*self.labelled, *((text, source) for text, source, _ in phrasings)],
+            owners=[*(SHARED_GUILD for _ in self.labelled), *(g for _, _, g in phrasings)],
+        )
         stats = Stats(df, units, await self.store.unit_counts())
         if units <= PREWARM_MAX:
             for stems in await self.store.unit_stems():
@@ -230,9 +297,10 @@ class KnowledgeService:
         *,
         kind: str | None = None,
         source: str | None = None,
+        query: Query | None = None,
     ) -> tuple[list[Term], list[Scored]]:
         stats = await self._stats_now()
-        query = analyse_query(question)
+        query = query or analyse_query(question)
         terms = resolve(query, stats)
         if source is not None:  # inside one article: rank all of its passages
             units = await self.store.source_units(guild_id, source)
@@ -256,39 +324,68 @@ class KnowledgeService:
         return rank(terms, units, stats, community=query.community, definition=query.definition)
 
     async def lookup(self, question: str, guild_id: int = SHARED_GUILD) -> Lookup:
-        terms, scored = await self._rank(question, guild_id)
+        query = analyse_query(question)
+        terms, scored = await self._rank(question, guild_id, query=query)
         ranked = best_per_source(scored)
+        stats = await self._stats_now()
+        near = self.examples.near(query, guild_id)
+        if near.sources:
+            ranked = await self._with_examples(terms, ranked, near, stats, guild_id, query)
         if not ranked:
             return Lookup(None, None)
-        ev = evidence(terms, ranked, await self._stats_now())
-        top = ranked[:4]
+        ev = evidence(terms, ranked, stats, near)
+        top = ranked[: SUGGESTIONS_MAX + 1]
         texts = await self.store.unit_texts([s.unit.unit_id for s in top])
-        answers = [
-            _answer(texts[s.unit.unit_id], confidence(ev) if i == 0 else 0.0)
-            for i, s in enumerate(top)
-            if s.unit.unit_id in texts
-        ]
-        if not answers:
+        kept = [(i, s) for i, s in enumerate(top) if s.unit.unit_id in texts]
+        if not kept or kept[0][0] != 0:
             return Lookup(None, None)
-        return Lookup(answers[0], ev, tuple(answers[1:]))
+        answers = [
+            _answer(texts[s.unit.unit_id], confidence(ev) if i == 0 else 0.0) for i, s in kept
+        ]
+        known = ev.known
+        relevance = tuple(
+            round(max(s.coverage * known, near.sources.get(s.unit.source, 0.0)), 4) for _, s in kept
+        )
+        found, lacking = words_found(terms, ranked[0].unit.unit_id, stats)
+        return Lookup(answers[0], ev, tuple(answers[1:]), relevance, tuple(found), tuple(lacking))
+
+    async def _with_examples(
+        self,
+        terms: list[Term],
+        ranked: list[Scored],
+        near: Near,
+        stats: Stats,
+        guild_id: int,
+        query: Query,
+    ) -> list[Scored]:
+        """The ranked sources with the examples' evidence added to each one's score; a source
+        whose examples are near but that the search did not find joins with its best unit."""
+        have = {s.unit.source for s in ranked}
+        nearest = sorted(near.sources.items(), key=lambda kv: (-kv[1], kv[0]))[:EXAMPLE_SOURCES]
+        extra: list[Scored] = []
+        for source, similarity in nearest:
+            if source in have or similarity < EXAMPLE_FLOOR:
+                continue
+            units = await self.store.source_units(guild_id, source)
+            if units:
+                found = await self._ranked(terms, units, stats, query)
+                if found:
+                    extra.append(found[0])
+        merged = [
+            replace(s, score=s.score + EXAMPLE_WEIGHT * near.sources.get(s.unit.source, 0.0))
+            for s in [*ranked, *extra]
+        ]
+        merged.sort(key=lambda s: (-s.score, s.unit.unit_id))
+        return merged
+
+    async def reply(self, question: str, guild_id: int = SHARED_GUILD) -> Reply:
+        """What /ask shows in every front-end: the answer when Rete is sure, else up to three
+        likely sources (never an answer it is not sure of), and why."""
+        return (await self.lookup(question, guild_id)).reply(self.answer_threshold)
 
     async def ask(self, question: str, guild_id: int = SHARED_GUILD) -> Answer | None:
         """The best FAQ answer or article passage, or None when Rete is not sure enough."""
         return (await self.lookup(question, guild_id)).answer(self.answer_threshold)
-
-    async def closest_article(self, question: str, guild_id: int = SHARED_GUILD) -> Answer | None:
-        """The article nearest to a question Rete cannot answer, for "forse ti serve…"."""
-        terms, scored = await self._rank(question, guild_id, kind=PASSAGE)
-        ranked = [s for s in best_per_source(scored) if s.coverage >= CLOSEST_FLOOR]
-        if not ranked:
-            return None
-        texts = await self.store.unit_texts([ranked[0].unit.unit_id])
-        unit = texts.get(ranked[0].unit.unit_id)
-        return (
-            _answer(unit, confidence(evidence(terms, ranked, await self._stats_now())))
-            if unit
-            else None
-        )
 
     async def auto_answer(
         self, guild_id: int, channel_id: int, text: str, *, now: float

@@ -415,7 +415,7 @@ class KnowledgeStore:
 
     async def source_units(self, guild_id: int, source: str) -> list[Unit]:
         """Every unit of one source (an article's passages), for ranking inside it."""
-        rows = await self.db.fetchall(
+        rows = await self._fetch(  # on the answer path: the reader, no thread hop
             "SELECT u.unit_id AS rowid, u.guild_id, u.source, u.kind, 0.0 AS rank "
             "FROM kb_units u WHERE u.source = ? AND u.guild_id IN (?, ?) ORDER BY u.unit_id",
             (source, *_guilds(guild_id)),
@@ -580,6 +580,28 @@ class KnowledgeStore:
             guilds,
         )
         return [_faq(row) for row in rows]
+
+    async def faq_phrasings(self) -> list[tuple[str, str, int]]:
+        """(question or variant, source, guild) of every FAQ entry in every guild."""
+        rows = await self.db.fetchall("SELECT guild_id, key, question, variants_json FROM kb_faq")
+        return [
+            (text, faq_source(row["key"]), int(row["guild_id"]))
+            for row in rows
+            for text in (row["question"], *json.loads(row["variants_json"]))
+        ]
+
+    async def article_phrasings(self) -> list[tuple[str, str, int]]:
+        """(title or section heading, source, guild) of every article in every guild."""
+        rows = await self.db.fetchall(
+            "SELECT DISTINCT a.guild_id, a.slug, a.title, u.heading FROM kb_articles a "
+            "JOIN kb_units u ON u.article_id = a.article_id"
+        )
+        seen: set[tuple[str, str, int]] = set()
+        for row in rows:
+            for text in (row["title"], row["heading"]):
+                if text:
+                    seen.add((text, article_source(row["slug"]), int(row["guild_id"])))
+        return sorted(seen)
 
     async def faq_keys(self, guild_id: int) -> set[str]:
         rows = await self.db.fetchall(

@@ -11,6 +11,7 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
+import simplemma
 import Stemmer
 
 from bot.knowledge import lexicon
@@ -182,6 +183,14 @@ def english_equivalents(word: str) -> frozenset[str]:
     return with_synonyms(found) if found else frozenset()
 
 
+@lru_cache(maxsize=65_536)
+def lemma_stems(word: str) -> frozenset[str]:
+    """The stem of the word's dictionary form ("propongo" → proporre → propor), which Snowball
+    alone does not reach for irregular verbs and some plurals."""
+    lemma = fold(simplemma.lemmatize(word, lang="it"))
+    return frozenset({stem(w) for w in words(lemma)}) if lemma != word else frozenset()
+
+
 @dataclass(frozen=True)
 class Concept:
     """One content word of a question and the stems that count as a match for it."""
@@ -259,6 +268,8 @@ def analyse_query(text: str) -> Query:
             seen[stems] = len(concepts)
             # a bare number ("2 canali") says little about the topic
             weak = content in lexicon.WEAK_WORDS or stem(content) in WEAK_STEMS or content.isdigit()
+            if not content.isdigit():
+                stems = stems | lemma_stems(content)
             concepts.append(Concept(content, stems, foreign, weak, context))
     return Query(
         text=text,

@@ -80,6 +80,41 @@ async def test_ask_says_it_does_not_know(rete: ReteHarness, fake: FakeDiscord) -
     assert not reply.embeds
 
 
+async def test_ask_when_unsure_lists_likely_sources_linked(
+    rete: ReteHarness, fake: FakeDiscord
+) -> None:
+    # the blog speaks of titles in several places (a LinkedIn headline, a podcast's title),
+    # none of which says how to write a good one: no answer, but the likely sources
+    it = await fake.slash(fake.regular, "ask", {"question": "come si scrive un buon titolo?"})
+    reply = await it.reply()
+    assert reply.ephemeral
+    assert not reply.embeds
+    lines = reply.content.splitlines()
+    assert lines[0] == texts.KB_UNSURE
+    assert 2 <= len(lines) <= 4  # at most three sources
+    assert all(
+        line.startswith("• [") and "](<https://blog.example.it/" in line for line in lines[1:]
+    )
+    assert fake.pinged() == []
+
+
+async def test_ask_explains_why_to_moderators_only(rete: ReteHarness, fake: FakeDiscord) -> None:
+    question = {"question": "quanto costa il percorso completo?", "explain": True}
+    asked = await fake.slash(fake.moderator, "ask", question)
+    assert (await asked.reply()).embeds
+    (why,) = await asked.followups()
+    assert why.ephemeral
+    assert "faq-costi-corsi" in why.content
+    assert "Parole della domanda trovate nella fonte:" in why.content
+    assert "percorso" in why.content
+
+    member = await fake.slash(fake.regular, "ask", question)
+    assert (await member.reply()).embeds
+    await asyncio.sleep(0.3)  # time for a followup that must not come
+    explained = [m for m in fake.messages.values() if "Parole della domanda" in (m.content or "")]
+    assert [m.id for m in explained] == [why.id]
+
+
 async def test_excerpt_with_article_autocomplete(rete: ReteHarness, fake: FakeDiscord) -> None:
     typed = await fake.autocomplete(
         fake.regular, "excerpt", {"query": "immagini", "article": "veloc"}, focused="article"

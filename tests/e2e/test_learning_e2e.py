@@ -20,7 +20,7 @@ from tests.reliability.helpers import dump
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 pytestmark = pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared corpus is missing")
 
-UNANSWERED = "chi porta le pizze alla festa di fine corso?"  # nothing in the corpus says
+UNANSWERED = "chi porta le bibite al pranzo sociale di domenica?"  # nothing in the corpus says
 EVENTS = "faq-eventi-dal-vivo"
 PRICES = "quanto costa il percorso completo?"
 DERBY = "chi ha vinto ieri sera il derby?"
@@ -70,7 +70,7 @@ async def test_abstained_then_attached_then_answered(rete: ReteHarness, fake: Fa
     number = item_number(listing, UNANSWERED)
 
     typed = await fake.autocomplete(
-        fake.moderator, "faq", {"item": "pizz", "key": ""}, focused="item", subcommand="attach"
+        fake.moderator, "faq", {"item": "bibit", "key": ""}, focused="item", subcommand="attach"
     )
     assert [c["value"] for c in await typed.choices()] == [number]
     keys = await fake.autocomplete(

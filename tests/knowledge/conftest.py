@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from bot.db import Database
 from bot.knowledge import KnowledgeService
+from bot.knowledge import examples as labelled
 
 SHARED = Path(__file__).resolve().parents[2].parent / "shared"
 CORPUS = SHARED / "corpus"
@@ -64,12 +66,23 @@ def corpus_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def examples_but_ours() -> list[tuple[str, str]]:
+    """The shipped labelled questions without our own (tests/knowledge/data/questions.jsonl):
+    the tests ask those, and a question must never be its own example."""
+    ours = {
+        json.loads(line)["text"]
+        for line in (DATA / "questions.jsonl").read_text("utf-8").splitlines()
+        if line.strip()
+    }
+    return [pair for pair in labelled.shipped() if pair[0] not in ours]
+
+
 @pytest.fixture
 async def corpus(corpus_db: Path, tmp_path: Path, clock: Clock) -> AsyncIterator[KnowledgeService]:
     copy = tmp_path / "corpus.db"
     shutil.copyfile(corpus_db, copy)
     database = await Database(copy).open()
-    knowledge = KnowledgeService(database, clock=clock)
+    knowledge = KnowledgeService(database, clock=clock, examples=examples_but_ours())
     await knowledge.refresh()
     yield knowledge
     knowledge.close()

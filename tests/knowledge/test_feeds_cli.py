@@ -109,7 +109,9 @@ def test_cli_import_ask_jsonl_and_excerpt(
     assert main(["--env-file", str(env), "ask", "--db", str(db), "--jsonl", str(questions)]) == 0
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
     assert [line["id"] for line in lines] == ["a", "b", 3]
-    assert all(set(line) == {"id", "source", "score", "text"} for line in lines)
+    assert all(set(line) == {"id", "source", "score", "text", "suggestions"} for line in lines)
+    assert all(len(line["suggestions"]) <= 3 for line in lines)
+    assert lines[1]["suggestions"] == []  # nothing near a football match
     assert lines[0]["source"] == "faq-costi-corsi"
     assert "590" in lines[0]["text"]
     assert lines[1]["source"] is None
@@ -119,6 +121,18 @@ def test_cli_import_ask_jsonl_and_excerpt(
 
     assert main(["--env-file", str(env), "ask", "--db", str(db), "quanto costa il corso?"]) == 0
     assert "faq-costi-corsi" in capsys.readouterr().out
+    explain = ["--env-file", str(env), "ask", "--db", str(db), "--explain"]
+    assert main([*explain, "quanto costa il percorso completo?"]) == 0
+    out = capsys.readouterr().out
+    assert "Parole della domanda trovate nella fonte:" in out
+    assert "percorso" in out
+    assert "FAQ della community" in out
+    assert main([*explain, "--jsonl", str(questions)]) == 0
+    why = json.loads(capsys.readouterr().out.splitlines()[0])["why"]
+    assert why["source"] == "faq-costi-corsi"
+    assert why["kind"] == "faq"
+    assert "percorso" in why["matched"]
+    assert set(why["features"]) >= {"copertura", "margine", "esempio"}
     assert main(["--env-file", str(env), "excerpt", "--db", str(db), "metodo pomodoro"]) == 0
     assert "25 minuti" in capsys.readouterr().out
 

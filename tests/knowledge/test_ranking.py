@@ -61,20 +61,41 @@ def test_adjacent_words_rank_above_the_same_words_apart() -> None:
 
 def _outcome(qid: str, score: float, *, answerable: bool) -> Outcome:
     # with these coefficients the confidence is the logistic of `coverage`: logit(score) gives it
-    evidence = Evidence(math.log(score / (1 - score)), 0.0, 0.0, 0.0, 0.0, 0.0)
+    evidence = Evidence(
+        coverage=math.log(score / (1 - score)),
+        label=0.0,
+        line=0.0,
+        margin=0.0,
+        missing=0.0,
+        known=0.0,
+        faq=0.0,
+    )
     expect = ("faq-x",) if answerable else ()
-    return Outcome(qid, "A", qid, expect, None, "faq-x", "", evidence)
+    return Outcome(qid, qid, expect, None, "faq-x", "", evidence)
+
+
+COVERAGE_ONLY = (0.0, 1.0, *[0.0] * (len(Evidence(0, 0, 0, 0, 0, 0, 0).vector()) - 1))
 
 
 def test_threshold_is_the_middle_of_the_widest_best_interval() -> None:
-    coefficients = (0.0, 1.0, 0.0, 0.0, 0.0, 0.0, 0.0)
     outcomes = [
         _outcome("a1", 0.9, answerable=True),
         _outcome("a2", 0.7, answerable=True),
         _outcome("a3", 0.45, answerable=True),
         _outcome("u1", 0.3, answerable=False),
         _outcome("u2", 0.5, answerable=False),
+        _outcome("u3", 0.2, answerable=False),
     ]
-    # 4 right between 0.3 and 0.45 and between 0.5 and 0.7; the wider interval wins
-    low, high, threshold = calibrate(outcomes, coefficients)
+    # 5 of 6 right between 0.3 and 0.45 and between 0.5 and 0.7; the wider interval wins
+    low, high, threshold = calibrate(outcomes, COVERAGE_ONLY)
     assert (round(low, 3), round(high, 3), threshold) == (0.5, 0.7, 0.6)
+
+
+def test_threshold_weighs_abstaining_as_much_as_answering() -> None:
+    # nine answerable questions and one unanswerable: counting questions, answering everything
+    # (threshold under 0.4) would win; with each kind's share counted alike, abstaining on the
+    # one unanswerable costs one answerable question and is worth it
+    outcomes = [_outcome(f"a{i}", 0.5 + i / 20, answerable=True) for i in range(9)]
+    outcomes.append(_outcome("u", 0.45, answerable=False))
+    _, _, threshold = calibrate(outcomes, COVERAGE_ONLY)
+    assert 0.45 < threshold <= 0.5

@@ -8,14 +8,15 @@ import pytest
 
 from bot import limits
 from bot.knowledge import Answer, Excerpt
+from bot.knowledge.reply import Reply, Why
 from cogs._knowledge_ui import (
     FEEDBACK_TEMPLATE,
     FeedbackButton,
     answer_embed,
-    answer_view,
-    dont_know_text,
     excerpt_embed,
     feedback_custom_id,
+    unsure_text,
+    why_text,
 )
 
 
@@ -83,20 +84,56 @@ def test_excerpt_embed() -> None:
     assert embed.description == "Un passaggio."
 
 
-def test_dont_know_mentions_the_closest_article() -> None:
-    text = dont_know_text(answer(title="Velocità del sito"))
-    assert text.startswith("Non lo so")
-    assert "Velocità del sito" in text
-    assert "blog.example.it" in text
-    assert len(dont_know_text(None)) <= limits.MESSAGE_CONTENT_MAX
+def test_unsure_lists_the_likely_sources_linked_with_one_line_each() -> None:
+    sources = (
+        answer(title="Velocità del sito — Come misurare"),
+        answer(
+            source="faq-costi-corsi",
+            title="Quanto costano i corsi?",
+            url=None,
+            text="Da 590 €. Poi.",
+        ),
+        answer(title="T" * 300, text="X" * 3000),
+    )
+    text = unsure_text(Reply(None, sources, None))
+    lines = text.splitlines()
+    assert lines[0].startswith("Non ne sono sicura")
+    assert len(lines) == 4
+    assert (
+        "[Velocità del sito — Come misurare](<https://blog.example.it/velocita-del-sito/>)"
+        in lines[1]
+    )
+    assert "**Quanto costano i corsi?**" in lines[2]
+    assert lines[2].endswith("Da 590 €.")  # its first sentence only
+    assert len(text) <= limits.MESSAGE_CONTENT_MAX
+
+
+def test_unsure_without_sources_says_it_does_not_know() -> None:
+    assert unsure_text(Reply(None, (), None)).startswith("Non lo so")
+
+
+def test_why_names_the_words_the_kind_and_the_evidence() -> None:
+    why = Why(
+        source="faq-costi-corsi",
+        kind="faq",
+        matched=("costa", "percorso"),
+        missing=("shopify",),
+        features=(("copertura", 0.8), ("margine", 0.3)),
+        confidence=0.91,
+        threshold=0.517,
+    )
+    text = why_text(why)
+    assert "faq-costi-corsi" in text
+    assert "costa, percorso" in text
+    assert "shopify" in text
+    assert "91%" in text
+    assert "copertura 0.80" in text
 
 
 @pytest.mark.parametrize("source", ["faq-costi-corsi", "article:" + "a" * 80])
 def test_feedback_buttons_fit_in_a_custom_id(source: str) -> None:
-    view = answer_view(answer(source=source))
-    assert view is not None
-    ids = [item.custom_id for item in view.children]  # type: ignore[attr-defined]
-    assert len(ids) == 2
+    # Answers now carry per-answer votes; these buttons stay for messages posted before.
+    ids = [FeedbackButton(vote, source).custom_id for vote in ("up", "dn")]
     for custom_id in ids:
         assert len(custom_id) <= limits.CUSTOM_ID_MAX
         match = re.fullmatch(FEEDBACK_TEMPLATE, custom_id)
@@ -106,6 +143,5 @@ def test_feedback_buttons_fit_in_a_custom_id(source: str) -> None:
 
 def test_sources_too_long_for_a_button_get_no_buttons() -> None:
     assert feedback_custom_id("up", "article:" + "a" * 95) is None
-    assert answer_view(answer(source="article:" + "a" * 95)) is None
     with pytest.raises(ValueError, match="too long"):
         FeedbackButton("up", "article:" + "a" * 95)

@@ -1,0 +1,189 @@
+"""Questions members already asked, with the source that answers them (or none), as evidence for
+new questions: the nearer a new question is to an answered one, the likelier its source fits.
+
+The labelled questions come from writers other than the corpus' authors, in their own words,
+typos, dialect and English: they bridge vocabulary the corpus does not use ("refund" → the
+refunds FAQ). A near example that the corpus does not answer is evidence for abstaining.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import json
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+
+from bot.knowledge.lexicon import WEAK_WORD_FACTOR
+from bot.knowledge.models import SHARED_GUILD
+from bot.knowledge.text import Query, analyse_query, stem, words
+
+UNANSWERED = ""  # the source of an example the corpus does not answer
+
+
+@dataclass(frozen=True)
+class Near:
+    """What the examples say about a question."""
+
+    sources: dict[str, float]  # source → similarity of its nearest example (0..1)
+    unanswered: float  # similarity of the nearest example the corpus does not answer
+
+    def best(self) -> tuple[str | None, float]:
+        if not self.sources:
+            return None, 0.0
+        source = max(self.sources, key=lambda s: (self.sources[s], s))
+        return source, self.sources[source]
+
+
+NOTHING = Near({}, 0.0)
+
+
+COMMUNITY = "@community"  # a token no word stems to: the question addresses the community
+
+# (the word's own stem, stems that match it, what its kind makes of its weight)
+Concepts = tuple[tuple[str, frozenset[str], float], ...]
+
+
+def concepts_of(query: Query) -> Concepts:
+    """A question's concepts as the examples are compared on: numbers aside, each word with the
+    stems that match it (synonyms, lemma, English), and whom it asks: "posso scrivere per il
+    vostro blog?" is not "come si scrive per un blog?"."""
+    out = [
+        (stem(c.word), c.stems | {stem(c.word)}, WEAK_WORD_FACTOR if c.weak else 1.0)
+        for c in query.concepts
+        if not c.word.isdigit()
+    ]
+    if query.community:
+        out.append((COMMUNITY, frozenset({COMMUNITY}), 1.0))
+    return tuple(out)
+
+
+def surface(text: str) -> frozenset[str]:
+    """A question's adjacent word pairs as written, function words included: "posso chiedere a
+    qualcuno di …" says what is asked even when its content words differ."""
+    said = words(text)
+    return frozenset(f"{a} {b}" for a, b in itertools.pairwise(said))
+
+
+class Examples:
+    """Labelled questions (and any other phrasing of a source, such as a FAQ's variants).
+
+    Two questions are near when each covers most of the other's weight: a concept of one is
+    covered when any stem that matches it is among the other's, and weighs by the rarity of its
+    word among the examples. The nearness is the smaller of the two shares, so neither a short
+    question nor a long one is near everything. Word pairs as written count too (Dice).
+    """
+
+    def __init__(
+        self, pairs: Iterable[tuple[str, str]], owners: Iterable[int] | None = None
+    ) -> None:
+        """`owners`: the guild of each pair (default: all shared). A guild's own phrasings are
+        near only to questions asked in that guild (`near(query, guild_id)`)."""
+        pairs = list(pairs)
+        guilds = list(owners) if owners is not None else [SHARED_GUILD] * len(pairs)
+        if len(guilds) != len(pairs):
+            raise ValueError("one owner per pair")
+        labelled = [
+            (concepts_of(analyse_query(text)), surface(text), source, guild)
+            for (text, source), guild in zip(pairs, guilds, strict=True)
+        ]
+        labelled = [item for item in labelled if item[0] or item[1]]
+        self._owners = [guild for *_, guild in labelled]
+        items = [(concepts, pairs_, source) for concepts, pairs_, source, _ in labelled]
+        df: dict[str, int] = {}
+        for concepts, _, _ in items:
+            for own in {own for own, _, _ in concepts}:
+                df[own] = df.get(own, 0) + 1
+        total = len(items)
+        self._idf = {own: math.log(1.0 + total / (1.0 + n)) for own, n in df.items()}
+        self._rarest = math.log(1.0 + total)
+        self._sources = [source for _, _, source in items]
+        self._weights = [
+            tuple(self.weight(own) * factor for own, _, factor in concepts)
+            for concepts, _, _ in items
+        ]
+        totals = [sum(w) or 1.0 for w in self._weights]
+        self._sizes = [len(pairs_) for _, pairs_, _ in items]
+        # stem → (example, example concept as one int, the concept's share of the example's
+        # weight) for every example concept that stem matches
+        self._postings: dict[str, list[tuple[int, int, float]]] = {}
+        self._pair_postings: dict[str, list[int]] = {}
+        width = 1 + max((len(concepts) for concepts, _, _ in items), default=0)
+        for i, (concepts, pairs_, _) in enumerate(items):
+            for j, (_, stems, _) in enumerate(concepts):
+                entry = (i, i * width + j, self._weights[i][j] / totals[i])
+                for s in stems:
+                    self._postings.setdefault(s, []).append(entry)
+            for p in pairs_:
+                self._pair_postings.setdefault(p, []).append(i)
+
+    def weight(self, own: str) -> float:
+        return self._idf.get(own, self._rarest)
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def near(self, query: Query, guild_id: int = SHARED_GUILD) -> Near:
+        asked = concepts_of(query)
+        total_q = sum(self.weight(own) * factor for own, _, factor in asked)
+        covered_q: dict[int, float] = {}  # example → share of the question it covers
+        covered_e: dict[int, float] = {}  # example → share of it the question covers
+        seen: set[int] = set()  # example concepts already counted
+        for own, stems, factor in asked:
+            weight = self.weight(own) * factor / (total_q or 1.0)
+            hit: set[int] = set()
+            for s in stems:
+                for i, key, share in self._postings.get(s, ()):
+                    if key not in seen:
+                        seen.add(key)
+                        covered_e[i] = covered_e.get(i, 0.0) + share
+                    hit.add(i)
+            for i in hit:
+                covered_q[i] = covered_q.get(i, 0.0) + weight
+        scores = {i: min(part, covered_e[i]) for i, part in covered_q.items()}
+        pairs = surface(query.text)
+        if pairs:
+            shared: dict[int, int] = {}
+            for p in pairs:
+                for i in self._pair_postings.get(p, ()):
+                    shared[i] = shared.get(i, 0) + 1
+            for i, n in shared.items():
+                dice = 2 * n / (len(pairs) + self._sizes[i])
+                if dice > scores.get(i, 0.0):
+                    scores[i] = dice
+        if not scores:
+            return NOTHING
+        sources: dict[str, float] = {}
+        unanswered = 0.0
+        for i, similarity in scores.items():
+            if self._owners[i] not in (SHARED_GUILD, guild_id):
+                continue  # another guild's own phrasing
+            source = self._sources[i]
+            if source == UNANSWERED:
+                unanswered = max(unanswered, similarity)
+            elif similarity > sources.get(source, 0.0):
+                sources[source] = similarity
+        return Near(sources, unanswered)
+
+
+def parse(lines: Iterable[str]) -> list[tuple[str, str]]:
+    """(text, source) from JSON lines with "text" and "expect" (a list of sources, [] when the
+    corpus does not answer); each acceptable source counts."""
+    pairs: list[tuple[str, str]] = []
+    for line in lines:
+        if not line.strip():
+            continue
+        item = json.loads(line)
+        expect = item.get("expect") or []
+        for source in expect or [UNANSWERED]:
+            pairs.append((str(item["text"]), str(source)))
+    return pairs
+
+
+@functools.cache
+def shipped() -> tuple[tuple[str, str], ...]:
+    """The labelled questions shipped with Rete (bot/knowledge/data/examples.jsonl)."""
+    text = resources.files("bot.knowledge").joinpath("data/examples.jsonl").read_text("utf-8")
+    return tuple(parse(text.splitlines()))
