@@ -371,8 +371,11 @@ class KnowledgeService:
                 found = await self._ranked(terms, units, stats, query)
                 if found:
                     extra.append(found[0])
-        merged = [
-            replace(s, score=s.score + EXAMPLE_WEIGHT * near.sources.get(s.unit.source, 0.0))
+        bonus = near.sources
+        merged = [  # only the sources the examples speak for change score (replace() is dear)
+            replace(s, score=s.score + EXAMPLE_WEIGHT * bonus[s.unit.source])
+            if s.unit.source in bonus
+            else s
             for s in [*ranked, *extra]
         ]
         merged.sort(key=lambda s: (-s.score, s.unit.unit_id))
