@@ -13,6 +13,7 @@ EMBED_DESCRIPTION_MAX = 4096  # characters in an embed description
 EMBED_TITLE_MAX = 256  # characters in an embed title
 EMBED_FIELD_VALUE_MAX = 1024  # characters in an embed field value
 EMBED_FIELD_NAME_MAX = 256
+EMBED_AUTHOR_NAME_MAX = 256  # characters in an embed author's name
 EMBED_FOOTER_MAX = 2048
 EMBED_TOTAL_MAX = 6000  # all text of all embeds of one message
 CUSTOM_ID_MAX = 100  # characters in a component custom_id
@@ -94,6 +95,10 @@ def embed_url(url: str | None) -> str | None:
 
 def choice_name(text: str) -> str:
     return clip(text, CHOICE_NAME_MAX)
+
+
+def embed_author_name(text: str) -> str:
+    return clip(text, EMBED_AUTHOR_NAME_MAX)
 
 
 def button_label(text: str) -> str:

@@ -34,8 +34,6 @@ FEEDBACK_PREFIX = "rete:fb:"
 # "dn", not "down": with an 80-character slug the custom_id stays within Discord's 100.
 FEEDBACK_TEMPLATE = r"rete:fb:(?P<vote>up|dn):(?P<source>(?:faq-|article:)[A-Za-z0-9._-]{1,84})"
 ANSWER_TEXT_MAX = 1800  # an answer embed stays readable; the link leads to the rest
-MODAL_TITLE_MAX = 45  # characters in a modal's title
-INPUT_LABEL_MAX = 45  # characters in a text input's label
 ANSWER_COLOUR = discord.Colour.teal()
 EXCERPT_COLOUR = discord.Colour.blurple()
 
@@ -55,7 +53,7 @@ def answer_embed(answer: Answer) -> discord.Embed:
         colour=ANSWER_COLOUR,
     )
     if answer.author:
-        embed.set_author(name=limits.clip(texts.KB_BY.format(author=answer.author), 256))
+        embed.set_author(name=limits.embed_author_name(texts.KB_BY.format(author=answer.author)))
     details = [texts.KB_CONFIDENCE.format(percent=_percent(answer.score))]
     if answer.date:
         details.insert(0, answer.date)
@@ -85,7 +83,7 @@ def excerpt_embed(excerpt: Excerpt) -> discord.Embed:
         colour=EXCERPT_COLOUR,
     )
     if excerpt.author:
-        embed.set_author(name=limits.clip(texts.KB_BY.format(author=excerpt.author), 256))
+        embed.set_author(name=limits.embed_author_name(texts.KB_BY.format(author=excerpt.author)))
     if excerpt.section:
         embed.add_field(
             name="Sezione", value=limits.embed_field_value(excerpt.section), inline=True
@@ -171,19 +169,19 @@ class FaqModal(discord.ui.Modal):
 
     def __init__(self, guild_id: int, entry: FaqEntry | None = None) -> None:
         title = texts.KB_FAQ_EDIT_MODAL_TITLE if entry else texts.KB_FAQ_MODAL_TITLE
-        super().__init__(title=limits.clip(title, MODAL_TITLE_MAX), timeout=900)
+        super().__init__(title=limits.modal_title(title), timeout=900)
         self.guild_id = guild_id
         self.entry = entry
         self.question: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
             custom_id="question",
-            label=limits.clip(texts.KB_FAQ_FIELD_QUESTION, INPUT_LABEL_MAX),
+            label=limits.text_input_label(texts.KB_FAQ_FIELD_QUESTION),
             default=entry.question if entry else None,
             max_length=FAQ_QUESTION_MAX,
             min_length=5,
         )
         self.variants: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
             custom_id="variants",
-            label=limits.clip(texts.KB_FAQ_FIELD_VARIANTS, INPUT_LABEL_MAX),
+            label=limits.text_input_label(texts.KB_FAQ_FIELD_VARIANTS),
             style=discord.TextStyle.paragraph,
             default="\n".join(entry.variants) if entry else None,
             required=False,
@@ -191,7 +189,7 @@ class FaqModal(discord.ui.Modal):
         )
         self.answer: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
             custom_id="answer",
-            label=limits.clip(texts.KB_FAQ_FIELD_ANSWER, INPUT_LABEL_MAX),
+            label=limits.text_input_label(texts.KB_FAQ_FIELD_ANSWER),
             style=discord.TextStyle.paragraph,
             default=entry.answer if entry else None,
             max_length=FAQ_ANSWER_MAX,
@@ -199,7 +197,7 @@ class FaqModal(discord.ui.Modal):
         )
         self.links: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
             custom_id="links",
-            label=limits.clip(texts.KB_FAQ_FIELD_LINKS, INPUT_LABEL_MAX),
+            label=limits.text_input_label(texts.KB_FAQ_FIELD_LINKS),
             style=discord.TextStyle.paragraph,
             default="\n".join(entry.links) if entry else None,
             required=False,

@@ -39,7 +39,6 @@ PAGE_TEMPLATE = r"rete:unanswered:(?P<page>[0-9]{1,6})"
 # typed) are cut here to stay within an embed description's 4,096 characters.
 QUOTE_SHOWN_MAX = 270
 QUESTION_FIELD_MAX = 300  # the FAQ form's question field (FaqModal): a longer default is refused
-MODAL_TITLE_MAX = 45  # characters in a modal's title
 
 
 def vote_custom_id(vote: str, answer_id: int) -> str:
@@ -207,7 +206,7 @@ class WriteFaqModal(FaqModal):
 
     def __init__(self, guild_id: int, item: Unanswered) -> None:
         super().__init__(guild_id)
-        self.title = limits.clip(f"{texts.KB_FAQ_MODAL_TITLE} · #{item.item_id}", MODAL_TITLE_MAX)
+        self.title = limits.modal_title(f"{texts.KB_FAQ_MODAL_TITLE} · #{item.item_id}")
         self.item_id = item.item_id
         self.question.default = limits.clip(
             " ".join((item.question or "").split()), QUESTION_FIELD_MAX
