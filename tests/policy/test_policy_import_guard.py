@@ -3,9 +3,6 @@ moderator allows it explicitly; an identical file changes nothing; an older expo
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -14,6 +11,7 @@ from bot.console import open_session
 from bot.core import Core
 from bot.policy.model import default_policy
 from bot.policy.service import PolicyFlagsNothingError
+from tests.policy.test_policy_cli import rete
 
 GUILD = 1  # the console's local guild, and the CLI's default
 MOD = 200
@@ -111,35 +109,21 @@ async def test_a_file_exported_from_an_older_version_says_so(core: Core) -> None
     assert not again.from_older_version
 
 
-def _rete(args: list[str], tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "RETE_"))}
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        input=stdin,
-        capture_output=True,
-        text=True,
-        cwd=tmp_path,
-        env=env,
-        timeout=120,
-        check=False,
-    )
-
-
 def test_rete_policy_import_refuses_an_empty_policy(tmp_path: Path) -> None:
     db = str(tmp_path / "r.db")
     empty = tmp_path / "vuota.yaml"
     empty.write_text(NO_RULES)
-    exported = _rete(["policy", "export", "--db", db], tmp_path)
+    exported = rete(["policy", "export", "--db", db], tmp_path)
     assert exported.returncode == 0, exported.stderr
-    refused = _rete(["policy", "import", str(empty), "--db", db], tmp_path)
+    refused = rete(["policy", "import", str(empty), "--db", db], tmp_path)
     assert refused.returncode == 1
     assert "non può segnalare" in refused.stderr
     assert "Traceback" not in refused.stderr
-    assert _rete(["policy", "export", "--db", db], tmp_path).stdout == exported.stdout
-    allowed = _rete(["policy", "import", str(empty), "--allow-no-flagging", "--db", db], tmp_path)
+    assert rete(["policy", "export", "--db", db], tmp_path).stdout == exported.stdout
+    allowed = rete(["policy", "import", str(empty), "--allow-no-flagging", "--db", db], tmp_path)
     assert allowed.returncode == 0, allowed.stderr
     assert "Segnalazioni spente" in allowed.stdout
-    console = _rete(["console", "--db", db], tmp_path, "/as mod\n/review stats\n/setup\n")
+    console = rete(["console", "--db", db], tmp_path, "/as mod\n/review stats\n/setup\n")
     assert console.stdout.count("Segnalazioni spente") == 2, console.stdout
 
 
