@@ -50,7 +50,12 @@ if str(ROOT) not in sys.path:
 
 from bot.db import Database  # noqa: E402
 from bot.knowledge import KnowledgeService, examples  # noqa: E402
-from bot.knowledge.ranking import CONFIDENCE_COEFFICIENTS, Evidence, confidence  # noqa: E402
+from bot.knowledge.ranking import (  # noqa: E402
+    CONFIDENCE_COEFFICIENTS,
+    EXAMPLE,
+    Evidence,
+    confidence,
+)
 from bot.knowledge.service import ANSWER_THRESHOLD  # noqa: E402
 from bot.knowledge.text import fold  # noqa: E402
 
@@ -82,6 +87,8 @@ class Outcome:
     best_text: str
     evidence: Evidence | None
     shown: tuple[str, ...] = ()  # the sources Rete offers when unsure, best first
+    # every unit the ranker scored: (its source is acceptable, its RANK_FEATURES)
+    candidates: tuple[tuple[bool, tuple[float, ...]], ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -137,6 +144,12 @@ async def ask_all(service: KnowledgeService, questions: Path) -> list[Outcome]:
             continue
         q = json.loads(line)
         found = await service.lookup(q["text"])
+        expect = tuple(q.get("expect") or ())
+        near = found.near.sources
+        candidates = tuple(
+            (s.unit.source in expect, (*s.features[:EXAMPLE], near.get(s.unit.source, 0.0)))
+            for s in found.pool
+        )
         outcomes.append(
             Outcome(
                 qid=q["id"],
@@ -147,6 +160,7 @@ async def ask_all(service: KnowledgeService, questions: Path) -> list[Outcome]:
                 best_text=found.best.text if found.best else "",
                 evidence=found.evidence,
                 shown=tuple(a.source for a in found.suggestions()),
+                candidates=candidates,
             )
         )
     return outcomes

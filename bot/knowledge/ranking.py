@@ -28,12 +28,6 @@ from bot.knowledge.models import Unit, UnitStems
 from bot.knowledge.text import Query
 
 BODY_CREDIT = 0.5  # a word found only in the body counts this much of one found in a label
-LINE_WEIGHT = 1.0  # weight of the best label line's similarity in the ranking score
-BM25_WEIGHT = 0.5  # weight of bm25 (relative to the best candidate's) in the ranking score
-PHRASE_WEIGHT = 0.6  # share of the question's adjacent word pairs found adjacent in the unit
-FAQ_PRIOR = 0.05  # curated answers win a near tie with an article passage
-COMMUNITY_PRIOR = 0.3  # more so when the question addresses the community ("da voi", "qui")
-DEFINITION_PRIOR = -0.1  # and less (the articles explain) when it asks what something is
 CONTEXT_FACTOR = 0.6  # a word said around the question, not in it, weighs this much
 PREPARED_MAX = 50_000  # units kept prepared for ranking (about 2 KB each)
 PREWARM_MAX = 10_000  # an index this small is prepared whole when it is loaded
@@ -43,6 +37,25 @@ MIN_PREFIX = 4  # shortest known stem accepted as the root of an unknown word ("
 EXTENSION_MAX = 3  # a known stem may extend an unknown one by this many letters
 TYPO_MIN = 6  # shorter words are too often another word one letter away
 MASS_FULL = 2.0  # a question with the weight of this many unknown words says enough
+
+# The ranking score is a weighted sum of a candidate's RANK_FEATURES: the weight of the question
+# it covers, the best label line's similarity, bm25 relative to the best candidate's, the share
+# of the question's adjacent word pairs found adjacent in the unit, whether it is a curated FAQ
+# answer, a FAQ answer to a question addressing the community ("da voi", "qui"), a FAQ answer to
+# a question asking what something is (the articles explain), and the similarity of the nearest
+# labelled question this source answers (the service adds it: examples.py).
+RANK_FEATURES = (
+    "copertura",
+    "riga",
+    "bm25",
+    "frase",
+    "faq",
+    "faq_comunita",
+    "faq_definizione",
+    "esempio",
+)
+EXAMPLE = RANK_FEATURES.index("esempio")
+RANK_WEIGHTS = (1.0, 1.0, 0.5, 0.6, 0.05, 0.3, -0.15, 3.0)
 
 # Logistic confidence: intercept, then the Evidence fields in order (coverage, label share,
 # label-line similarity, relative margin, weightiest missing word, known share, FAQ, nearest
@@ -214,6 +227,7 @@ class Scored:
     coverage: float
     line: float  # best label line similarity
     bm25: float  # bm25 relative to the best candidate, 0..1
+    features: tuple[float, ...] = ()  # RANK_FEATURES; score is their sum weighted by the ranker
 
 
 @dataclass(frozen=True)
@@ -395,9 +409,11 @@ def rank(
     *,
     community: bool = False,
     definition: bool = False,
+    weights: Sequence[float] = RANK_WEIGHTS,
 ) -> list[Scored]:
-    """Candidates by ranking score. Words the index does not know are left out here: they
-    are the same for every candidate, and `Evidence.known` accounts for them."""
+    """Candidates by ranking score (`weights` · RANK_FEATURES, the example's similarity still 0).
+    Words the index does not know are left out here: they are the same for every candidate,
+    and `Evidence.known` accounts for them."""
     terms = [t for t in terms if t.known]
     total = sum(t.weight for t in terms)
     if not units or total <= 0:
@@ -408,10 +424,10 @@ def rank(
     pair_total = sum(w for _, w in pairs) or 1.0
     asked = frozenset().union(*(t.stems for t in terms))
     squared = [(t.stems, t.weight**2) for t in terms]
-    if community:
-        prior = FAQ_PRIOR + COMMUNITY_PRIOR
-    else:
-        prior = DEFINITION_PRIOR if definition else FAQ_PRIOR
+    w_cov, w_line, w_bm25, w_phrase, w_faq, w_community, w_definition = weights[:EXAMPLE]
+    asks_community = 1.0 if community else 0.0
+    asks_definition = 1.0 if definition and not community else 0.0
+    prior = w_faq + w_community * asks_community + w_definition * asks_definition
     scored: list[Scored] = []
     for unit in units:
         prepared = stats.prepared(unit.unit_id)
@@ -450,10 +466,20 @@ def rank(
                     hit = sum(w2 for stems, w2 in squared if not stems.isdisjoint(hit_stems))
                     line = max(line, hit / (norm_q * norm_l))
         relative = unit.bm25 / best_bm25 if best_bm25 < 0 else 0.0
-        score = coverage + LINE_WEIGHT * line + BM25_WEIGHT * relative + PHRASE_WEIGHT * phrase
-        if unit.kind == "faq":
-            score += prior
-        scored.append(Scored(unit, score, coverage, line, relative))
+        score = w_cov * coverage + w_line * line + w_bm25 * relative + w_phrase * phrase
+        faq = 1.0 if unit.kind == "faq" else 0.0
+        score += faq * prior
+        features = (
+            coverage,
+            line,
+            relative,
+            phrase,
+            faq,
+            faq * asks_community,
+            faq * asks_definition,
+            0.0,
+        )
+        scored.append(Scored(unit, score, coverage, line, relative, features))
     scored.sort(key=lambda s: (-s.score, s.unit.unit_id))
     return scored
 
