@@ -13,7 +13,7 @@ import itertools
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 from bot.knowledge.lexicon import WEAK_WORD_FACTOR
@@ -29,6 +29,9 @@ class Near:
 
     sources: dict[str, float]  # source → similarity of its nearest example (0..1)
     unanswered: float  # similarity of the nearest example the corpus does not answer
+    # source → share of the question's weight said in words typical of all its examples
+    # together (each word counting by the share of the source's examples that use it)
+    typical: dict[str, float] = field(default_factory=dict)
 
     def best(self) -> tuple[str | None, float]:
         if not self.sources:
@@ -77,21 +80,27 @@ class Examples:
     """
 
     def __init__(
-        self, pairs: Iterable[tuple[str, str]], owners: Iterable[int] | None = None
+        self,
+        pairs: Iterable[tuple[str, str]],
+        owners: Iterable[int] | None = None,
+        pooled: Iterable[bool] | None = None,
     ) -> None:
         """`owners`: the guild of each pair (default: all shared). A guild's own phrasings are
-        near only to questions asked in that guild (`near(query, guild_id)`)."""
+        near only to questions asked in that guild (`near(query, guild_id)`). `pooled`: whether
+        each pair joins its source's pooled vocabulary (`Near.typical`; default: all). The
+        corpus' own phrasings need not: the search already matches them as label lines."""
         pairs = list(pairs)
         guilds = list(owners) if owners is not None else [SHARED_GUILD] * len(pairs)
-        if len(guilds) != len(pairs):
-            raise ValueError("one owner per pair")
+        pools = list(pooled) if pooled is not None else [True] * len(pairs)
+        if len(guilds) != len(pairs) or len(pools) != len(pairs):
+            raise ValueError("one owner and one pooled flag per pair")
         labelled = [
-            (concepts_of(analyse_query(text)), surface(text), source, guild)
-            for (text, source), guild in zip(pairs, guilds, strict=True)
+            (concepts_of(analyse_query(text)), surface(text), source, guild, pool)
+            for (text, source), guild, pool in zip(pairs, guilds, pools, strict=True)
         ]
         labelled = [item for item in labelled if item[0] or item[1]]
-        self._owners = [guild for *_, guild in labelled]
-        items = [(concepts, pairs_, source) for concepts, pairs_, source, _ in labelled]
+        self._owners = [guild for _, _, _, guild, _ in labelled]
+        items = [(concepts, pairs_, source) for concepts, pairs_, source, _, _ in labelled]
         df: dict[str, int] = {}
         for concepts, _, _ in items:
             for own in {own for own, _, _ in concepts}:
@@ -118,6 +127,20 @@ class Examples:
                     self._postings.setdefault(s, []).append(entry)
             for p in pairs_:
                 self._pair_postings.setdefault(p, []).append(i)
+        # the words of each source's shared examples, pooled: stem → (source, share of the
+        # source's examples that say it). A guild's own phrasings stay out of the pool.
+        said: dict[str, list[frozenset[str]]] = {}
+        for concepts, _, source, guild, pool in labelled:
+            if pool and source != UNANSWERED and guild == SHARED_GUILD:
+                said.setdefault(source, []).append(frozenset().union(*(c[1] for c in concepts)))
+        self._typical: dict[str, list[tuple[str, float]]] = {}
+        for source, sets in said.items():
+            shares: dict[str, float] = {}
+            for stems_ in sets:
+                for s in stems_:
+                    shares[s] = shares.get(s, 0.0) + 1.0 / len(sets)
+            for s, share in shares.items():
+                self._typical.setdefault(s, []).append((source, share))
 
     def weight(self, own: str) -> float:
         return self._idf.get(own, self._rarest)
@@ -143,6 +166,7 @@ class Examples:
             for i in hit:
                 covered_q[i] = covered_q.get(i, 0.0) + weight
         scores = {i: min(part, covered_e[i]) for i, part in covered_q.items()}
+        typical = self._typical_of(asked, total_q)
         pairs = surface(query.text)
         if pairs:
             shared: dict[int, int] = {}
@@ -154,7 +178,7 @@ class Examples:
                 if dice > scores.get(i, 0.0):
                     scores[i] = dice
         if not scores:
-            return NOTHING
+            return Near({}, 0.0, typical) if typical else NOTHING
         sources: dict[str, float] = {}
         unanswered = 0.0
         for i, similarity in scores.items():
@@ -165,7 +189,22 @@ class Examples:
                 unanswered = max(unanswered, similarity)
             elif similarity > sources.get(source, 0.0):
                 sources[source] = similarity
-        return Near(sources, unanswered)
+        return Near(sources, unanswered, typical)
+
+    def _typical_of(self, asked: Concepts, total_q: float) -> dict[str, float]:
+        """Each source's share of the question's weight, a word counting by how typical it is
+        of the source's examples pooled (a naive centroid: many examples, one vocabulary)."""
+        typical: dict[str, float] = {}
+        for own, stems, factor in asked:
+            weight = self.weight(own) * factor / (total_q or 1.0)
+            best: dict[str, float] = {}
+            for s in stems:
+                for source, share in self._typical.get(s, ()):
+                    if share > best.get(source, 0.0):
+                        best[source] = share
+            for source, share in best.items():
+                typical[source] = typical.get(source, 0.0) + weight * share
+        return typical
 
 
 def parse(lines: Iterable[str]) -> list[tuple[str, str]]:

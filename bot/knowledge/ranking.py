@@ -42,8 +42,9 @@ MASS_FULL = 2.0  # a question with the weight of this many unknown words says en
 # it covers, the best label line's similarity, bm25 relative to the best candidate's, the share
 # of the question's adjacent word pairs found adjacent in the unit, whether it is a curated FAQ
 # answer, a FAQ answer to a question addressing the community ("da voi", "qui"), a FAQ answer to
-# a question asking what something is (the articles explain), and the similarity of the nearest
-# labelled question this source answers (the service adds it: examples.py).
+# a question asking what something is (the articles explain), the similarity of the nearest
+# labelled question this source answers, and the share of the question said in the words
+# typical of this source's labelled questions pooled (the service adds these two: examples.py).
 RANK_FEATURES = (
     "copertura",
     "riga",
@@ -53,30 +54,37 @@ RANK_FEATURES = (
     "faq_comunita",
     "faq_definizione",
     "esempio",
+    "tipico",
 )
 EXAMPLE = RANK_FEATURES.index("esempio")
-RANK_WEIGHTS = (1.0, 1.0, 0.5, 0.6, 0.05, 0.3, -0.15, 3.0)
+TYPICAL = RANK_FEATURES.index("tipico")
+# Fitted, like the confidence, on the training writers and our own questions only
+# (`benchmarks/qa_quality.py --fit train-a,train-b,own`: a listwise logistic fit of which scored
+# unit is an acceptable answer); each set's leave-one-set-out column refits them without it.
+RANK_WEIGHTS = (10.156, -4.923, 2.588, 2.819, 0.158, 2.11, -5.792, 11.953, 7.489)
 
 # Logistic confidence: intercept, then the Evidence fields in order (coverage, label share,
 # label-line similarity, relative margin, weightiest missing word, known share, FAQ, nearest
-# example, examples agree, nearest unanswerable example, question's weight, weight found).
+# example, examples agree, nearest unanswerable example, question's weight, weight found, words
+# typical of the source's examples).
 # Fitted on the training writers and our own questions only (`benchmarks/qa_quality.py --fit
 # train-a,train-b,own`, L2 = 0.1): dev and check are reported out of sample, and every set's
 # leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -5.148,
-    1.64,
-    -3.183,
-    -3.291,
-    6.659,
-    -1.947,
-    -0.904,
-    0.095,
-    5.362,
-    0.63,
-    -5.089,
-    4.317,
-    3.594,
+    -4.369,
+    0.6,
+    -2.753,
+    -2.234,
+    6.274,
+    -1.784,
+    -0.556,
+    -0.187,
+    4.469,
+    0.899,
+    -6.081,
+    3.71,
+    3.306,
+    1.956,
 )
 
 
@@ -254,6 +262,7 @@ class Evidence:
     # MASS_FULL ("buongiorno, come va?" has almost nothing to match, however well it matches)
     mass: float = 0.0
     found: float = 0.0  # the weight the answer covers, on the same scale
+    typical: float = 0.0  # share of the question in words typical of this source's examples
 
     def vector(self) -> tuple[float, ...]:
         return (
@@ -269,6 +278,7 @@ class Evidence:
             self.unanswered,
             self.mass,
             self.found,
+            self.typical,
         )
 
 
@@ -478,6 +488,7 @@ def rank(
             faq * asks_community,
             faq * asks_definition,
             0.0,
+            0.0,
         )
         scored.append(Scored(unit, score, coverage, line, relative, features))
     scored.sort(key=lambda s: (-s.score, s.unit.unit_id))
@@ -530,6 +541,7 @@ def evidence(
         unanswered=near.unanswered,
         mass=min(1.0, said / MASS_FULL),
         found=min(1.0, said * coverage / MASS_FULL),
+        typical=near.typical.get(top.unit.source, 0.0),
     )
 
 
@@ -546,6 +558,7 @@ FEATURE_NAMES = (
     "senza_risposta",
     "peso",
     "peso_trovato",
+    "tipico",
 )
 
 

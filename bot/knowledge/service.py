@@ -43,8 +43,9 @@ from bot.knowledge.models import (
 from bot.knowledge.ranking import (
     EXAMPLE,
     FEATURE_NAMES,
-    RANK_WEIGHTS,
     PREWARM_MAX,
+    RANK_WEIGHTS,
+    TYPICAL,
     Evidence,
     Scored,
     Stats,
@@ -66,11 +67,11 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Below this confidence Rete says it does not know. Chosen on the training writers only, with
-# the confidence's coefficients (`benchmarks/qa_quality.py --fit train-a,train-b`): the middle of
+# the confidence's coefficients (`benchmarks/qa_quality.py --fit train-a,train-b,own`): the middle of
 # the widest interval that maximises top-1 on answerable plus abstention on unanswerable.
-ANSWER_THRESHOLD = 0.509
+ANSWER_THRESHOLD = 0.638
 # Unasked-for answers in a channel must be surer: about 0.1 over ANSWER_THRESHOLD, as before.
-AUTO_ANSWER_THRESHOLD = 0.7
+AUTO_ANSWER_THRESHOLD = 0.74
 EXCERPT_THRESHOLD = ANSWER_THRESHOLD  # /excerpt without an article: as sure as an answer
 CLOSEST_FLOOR = 0.3  # coverage the norm's FAQ entry or article needs to be cited
 SUGGEST_FLOOR = 0.2  # share of the question a source must cover to be suggested when unsure
@@ -238,6 +239,7 @@ class KnowledgeService:
         self.examples = Examples(
             [*self.labelled, *((text, source) for text, source, _ in phrasings)],
             owners=[*(SHARED_GUILD for _ in self.labelled), *(g for _, _, g in phrasings)],
+            pooled=[*(True for _ in self.labelled), *(False for _ in phrasings)],
         )
         stats = Stats(df, units, await self.store.unit_counts())
         if units <= PREWARM_MAX:
@@ -341,7 +343,7 @@ class KnowledgeService:
         stats = await self._stats_now()
         near = self.examples.near(query, guild_id)
         extra: list[Scored] = []
-        if near.sources:
+        if near.sources or near.typical:
             ranked, extra = await self._with_examples(terms, ranked, near, stats, guild_id, query)
         if not ranked:
             return Lookup(None, None)
@@ -393,15 +395,17 @@ class KnowledgeService:
                 found = await self._ranked(terms, units, stats, query)
                 if found:
                     extra.append(found[0])
-        bonus = near.sources
-        weight = self.rank_weights[EXAMPLE]
-        merged = [  # only the sources the examples speak for change score (replace() is dear)
-            replace(
+        bonus, typical = near.sources, near.typical
+        w_example, w_typical = self.rank_weights[EXAMPLE], self.rank_weights[TYPICAL]
+        merged = [  # only the sources the examples speak for change score
+            _with_near(
                 s,
-                score=s.score + weight * bonus[s.unit.source],
-                features=(*s.features[:EXAMPLE], bonus[s.unit.source]),
+                bonus.get(s.unit.source, 0.0),
+                typical.get(s.unit.source, 0.0),
+                w_example,
+                w_typical,
             )
-            if s.unit.source in bonus
+            if s.unit.source in bonus or s.unit.source in typical
             else s
             for s in [*ranked, *extra]
         ]
@@ -746,6 +750,16 @@ class KnowledgeService:
             if last_polled is not None and channel_id is not None and report.new_articles:
                 news.append(FeedNews(guild_id, channel_id, url, report.new_articles))
         return news
+
+
+def _with_near(
+    s: Scored, example: float, typical: float, w_example: float, w_typical: float
+) -> Scored:
+    """A candidate with what the examples say about its source added to its score."""
+    features = list(s.features)
+    features[EXAMPLE], features[TYPICAL] = example, typical
+    score = s.score + w_example * example + w_typical * typical
+    return Scored(s.unit, score, s.coverage, s.line, s.bm25, tuple(features))
 
 
 def _answer(unit: UnitText, score: float) -> Answer:
