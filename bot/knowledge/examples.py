@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
-from bot.knowledge.lexicon import WEAK_WORD_FACTOR
+from bot.knowledge.lexicon import CONTEXT_FACTOR, WEAK_WORD_FACTOR
 from bot.knowledge.models import SHARED_GUILD
 from bot.knowledge.text import Query, analyse_query, stem, words
 
@@ -29,8 +29,7 @@ class Near:
 
     sources: dict[str, float]  # source → similarity of its nearest example (0..1)
     unanswered: float  # similarity of the nearest example the corpus does not answer
-    # source → share of the question's weight said in words typical of all its examples
-    # together (each word counting by the share of the source's examples that use it)
+    # source → cosine between the question and the centroid of the source's examples
     typical: dict[str, float] = field(default_factory=dict)
 
     def best(self) -> tuple[str | None, float]:
@@ -51,10 +50,15 @@ Concepts = tuple[tuple[str, frozenset[str], float], ...]
 
 def concepts_of(query: Query) -> Concepts:
     """A question's concepts as the examples are compared on: numbers aside, each word with the
-    stems that match it (synonyms, lemma, English), and whom it asks: "posso scrivere per il
-    vostro blog?" is not "come si scrive per un blog?"."""
+    stems that match it (synonyms, lemma, English) and its weight's factor (a weak word, or one
+    said around the question rather than in it, weighs less), and whom it asks: "posso scrivere
+    per il vostro blog?" is not "come si scrive per un blog?"."""
     out = [
-        (stem(c.word), c.stems | {stem(c.word)}, WEAK_WORD_FACTOR if c.weak else 1.0)
+        (
+            stem(c.word),
+            c.stems | {stem(c.word)},
+            (WEAK_WORD_FACTOR if c.weak else 1.0) * (CONTEXT_FACTOR if c.context else 1.0),
+        )
         for c in query.concepts
         if not c.word.isdigit()
     ]
@@ -133,14 +137,18 @@ class Examples:
         for concepts, _, source, guild, pool in labelled:
             if pool and source != UNANSWERED and guild == SHARED_GUILD:
                 said.setdefault(source, []).append(frozenset().union(*(c[1] for c in concepts)))
+        # each source's centroid: a stem weighs its share of the source's examples times its
+        # rarity; stem → (source, that weight over the centroid's norm)
         self._typical: dict[str, list[tuple[str, float]]] = {}
         for source, sets in said.items():
             shares: dict[str, float] = {}
             for stems_ in sets:
                 for s in stems_:
                     shares[s] = shares.get(s, 0.0) + 1.0 / len(sets)
-            for s, share in shares.items():
-                self._typical.setdefault(s, []).append((source, share))
+            vector = {s: share * self.weight(s) for s, share in shares.items()}
+            norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+            for s, v in vector.items():
+                self._typical.setdefault(s, []).append((source, v / norm))
 
     def weight(self, own: str) -> float:
         return self._idf.get(own, self._rarest)
@@ -166,7 +174,7 @@ class Examples:
             for i in hit:
                 covered_q[i] = covered_q.get(i, 0.0) + weight
         scores = {i: min(part, covered_e[i]) for i, part in covered_q.items()}
-        typical = self._typical_of(asked, total_q)
+        typical = self._typical_of(asked)
         pairs = surface(query.text)
         if pairs:
             shared: dict[int, int] = {}
@@ -191,19 +199,22 @@ class Examples:
                 sources[source] = similarity
         return Near(sources, unanswered, typical)
 
-    def _typical_of(self, asked: Concepts, total_q: float) -> dict[str, float]:
-        """Each source's share of the question's weight, a word counting by how typical it is
-        of the source's examples pooled (a naive centroid: many examples, one vocabulary)."""
+    def _typical_of(self, asked: Concepts) -> dict[str, float]:
+        """Each source's cosine between the question and the centroid of its examples (a
+        word of the question matching through any of its stems): many examples, one
+        vocabulary, and what the source's questions usually say and this one does not counts
+        against it."""
+        weights = [self.weight(own) * factor for own, _, factor in asked]
+        norm_q = math.sqrt(sum(w * w for w in weights)) or 1.0
         typical: dict[str, float] = {}
-        for own, stems, factor in asked:
-            weight = self.weight(own) * factor / (total_q or 1.0)
+        for (_, stems, _), weight in zip(asked, weights, strict=True):
             best: dict[str, float] = {}
             for s in stems:
-                for source, share in self._typical.get(s, ()):
-                    if share > best.get(source, 0.0):
-                        best[source] = share
-            for source, share in best.items():
-                typical[source] = typical.get(source, 0.0) + weight * share
+                for source, value in self._typical.get(s, ()):
+                    if value > best.get(source, 0.0):
+                        best[source] = value
+            for source, value in best.items():
+                typical[source] = typical.get(source, 0.0) + weight * value / norm_q
         return typical
 
 

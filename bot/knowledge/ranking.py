@@ -23,12 +23,11 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from bot.knowledge.examples import NOTHING, Near
-from bot.knowledge.lexicon import WEAK_WORD_FACTOR
+from bot.knowledge.lexicon import CONTEXT_FACTOR, WEAK_WORD_FACTOR
 from bot.knowledge.models import Unit, UnitStems
 from bot.knowledge.text import Query
 
 BODY_CREDIT = 0.5  # a word found only in the body counts this much of one found in a label
-CONTEXT_FACTOR = 0.6  # a word said around the question, not in it, weighs this much
 PREPARED_MAX = 50_000  # units kept prepared for ranking (about 2 KB each)
 PREWARM_MAX = 10_000  # an index this small is prepared whole when it is loaded
 POSTINGS_BUDGET = 150  # rows the FTS5 query may score (its cost grows with them)
@@ -61,7 +60,7 @@ TYPICAL = RANK_FEATURES.index("tipico")
 # Fitted, like the confidence, on the training writers and our own questions only
 # (`benchmarks/qa_quality.py --fit train-a,train-b,own`: a listwise logistic fit of which scored
 # unit is an acceptable answer); each set's leave-one-set-out column refits them without it.
-RANK_WEIGHTS = (10.156, -4.923, 2.588, 2.819, 0.158, 2.11, -5.792, 11.953, 7.489)
+RANK_WEIGHTS = (9.734, -5.498, 2.393, 2.577, 0.359, 2.21, -5.384, 10.331, 10.586)
 
 # Logistic confidence: intercept, then the Evidence fields in order (coverage, label share,
 # label-line similarity, relative margin, weightiest missing word, known share, FAQ, nearest
@@ -71,20 +70,20 @@ RANK_WEIGHTS = (10.156, -4.923, 2.588, 2.819, 0.158, 2.11, -5.792, 11.953, 7.489
 # train-a,train-b,own`, L2 = 0.1): dev and check are reported out of sample, and every set's
 # leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -4.369,
-    0.6,
-    -2.753,
-    -2.234,
-    6.274,
-    -1.784,
-    -0.556,
-    -0.187,
-    4.469,
-    0.899,
-    -6.081,
-    3.71,
-    3.306,
-    1.956,
+    -3.655,
+    0.708,
+    -1.631,
+    -2.585,
+    5.059,
+    -1.903,
+    -0.805,
+    -0.027,
+    3.765,
+    0.793,
+    -6.301,
+    3.399,
+    3.192,
+    2.558,
 )
 
 
