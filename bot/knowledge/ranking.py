@@ -65,25 +65,26 @@ RANK_WEIGHTS = (9.734, -5.498, 2.393, 2.577, 0.359, 2.21, -5.384, 10.331, 10.586
 # Logistic confidence: intercept, then the Evidence fields in order (coverage, label share,
 # label-line similarity, relative margin, weightiest missing word, known share, FAQ, nearest
 # example, examples agree, nearest unanswerable example, question's weight, weight found, words
-# typical of the source's examples).
+# typical of the source's examples, the ranking's softmax odds).
 # Fitted on the training writers and our own questions only (`benchmarks/qa_quality.py --fit
 # train-a,train-b,own`, L2 = 0.1): dev and check are reported out of sample, and every set's
 # leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -3.655,
-    0.708,
-    -1.631,
-    -2.585,
-    5.059,
-    -1.903,
-    -0.805,
-    -0.027,
-    3.765,
-    0.793,
-    -6.301,
-    3.399,
-    3.192,
-    2.558,
+    -3.786,
+    0.063,
+    -1.29,
+    -2.304,
+    3.448,
+    -2.047,
+    -0.578,
+    -0.043,
+    3.571,
+    0.625,
+    -6.338,
+    2.915,
+    3.097,
+    1.979,
+    1.48,
 )
 
 
@@ -262,6 +263,9 @@ class Evidence:
     mass: float = 0.0
     found: float = 0.0  # the weight the answer covers, on the same scale
     typical: float = 0.0  # share of the question in words typical of this source's examples
+    # the ranking's own odds for the answer: the softmax of the sources' ranking scores (the
+    # weights are fitted as a softmax over candidates, so this reads as a probability)
+    odds: float = 0.0
 
     def vector(self) -> tuple[float, ...]:
         return (
@@ -278,6 +282,7 @@ class Evidence:
             self.mass,
             self.found,
             self.typical,
+            self.odds,
         )
 
 
@@ -541,6 +546,7 @@ def evidence(
         mass=min(1.0, said / MASS_FULL),
         found=min(1.0, said * coverage / MASS_FULL),
         typical=near.typical.get(top.unit.source, 0.0),
+        odds=1.0 / sum(math.exp(max(-50.0, min(50.0, s.score - top.score))) for s in ranked),
     )
 
 
@@ -558,6 +564,7 @@ FEATURE_NAMES = (
     "peso",
     "peso_trovato",
     "tipico",
+    "probabilita",
 )
 
 
