@@ -13,7 +13,9 @@ settings (CONFIDENCE_COEFFICIENTS and ANSWER_THRESHOLD):
 - hit@3: answerable questions whose source is among the (at most three) sources Rete shows
   when it is not sure (`rete ask --jsonl`'s "suggestions");
 - quiet: unanswerable questions given no suggestion at all;
-- then top1 and abstain with a confidence and threshold fitted on the OTHER sets only (LOSO).
+- then top1, abstain and rank with everything fitted on the OTHER sets only (LOSO): the
+  ranking's weights (RANK_WEIGHTS, a listwise logistic fit over each question's scored units),
+  then, with the questions asked again on that ranking, the confidence and the threshold.
   That column is the honest one: a set never grades a fit that saw it.
 
 Rete ships labelled questions as examples (bot/knowledge/data/examples.jsonl: EXAMPLE_SETS).
@@ -24,8 +26,9 @@ without their own.
     python benchmarks/qa_quality.py [--shared PATH] [--questions FILE] [--json] [-v]
         [--fit SET[,SET…]]
 
-`--questions FILE` reports that file alone. `--fit train-a,train-b,own` prints coefficients and
-threshold fitted on those sets only: the values shipped in bot/knowledge/ranking.py and
+`--questions FILE` reports that file alone. `--fit train-a,train-b,own` prints the ranking's
+weights, then the coefficients and threshold fitted on those sets only (and reports every set
+with them): the values shipped in bot/knowledge/ranking.py and
 bot/knowledge/service.py come from it (FIT_SETS), so the shipped column is in-sample for those
 sets and out of sample for dev and check (check is in no fit and no example: it is the shipped
 settings' honest figure).

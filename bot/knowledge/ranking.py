@@ -1,15 +1,17 @@
 """Rank the units FTS5 found and turn the best one's evidence into a calibrated confidence.
 
-FTS5's bm25 finds candidates; they are re-ranked here on how much of the question they cover
-(each word weighted by its rarity, matches in a FAQ question or article heading counting more
-than in the body), on how close one label line (a FAQ question or variant) is to the question,
-and on bm25 itself. Curated FAQ answers get a small prior, a larger one when the question
-addresses the community, and a small handicap (the articles explain) when it asks what something
-is; words said around the question rather than in it (a sentence that does not ask) weigh less.
-A word the index does not know is read through its lemma (simplemma), a one-typo correction, or
-a known root. The service adds how near the question is to labelled questions (examples.py).
-The confidence is a logistic function of the best candidate's evidence; its coefficients were
-fitted on labelled questions of other writers (see CONFIDENCE_COEFFICIENTS).
+FTS5's bm25 finds candidates; they are re-ranked here on named features (RANK_FEATURES): how much
+of the question they cover (each word weighted by its rarity, matches in a FAQ question or
+article heading counting more than in the body), how close one label line (a FAQ question or
+variant) is to the question, bm25 itself, adjacent word pairs, whether the answer is a curated
+FAQ entry (and whether the question addresses the community or asks what something is), and,
+added by the service, how near the question is to labelled questions (examples.py): the nearest
+one, and the words typical of all those a source answers. The weights are fitted, not set by
+hand (RANK_WEIGHTS). Words said around the question rather than in it (a sentence that does not
+ask) weigh less. A word the index does not know is read through its lemma (simplemma), a
+one-typo correction, or a known root. The confidence is a logistic function of the best
+candidate's evidence; its coefficients were fitted on labelled questions of other writers (see
+CONFIDENCE_COEFFICIENTS).
 """
 
 from __future__ import annotations
