@@ -13,7 +13,9 @@ settings (CONFIDENCE_COEFFICIENTS and ANSWER_THRESHOLD):
 - hit@3: answerable questions whose source is among the (at most three) sources Rete shows
   when it is not sure (`rete ask --jsonl`'s "suggestions");
 - quiet: unanswerable questions given no suggestion at all;
-- then top1 and abstain with a confidence and threshold fitted on the OTHER sets only (LOSO).
+- then top1, abstain and rank with everything fitted on the OTHER sets only (LOSO): the
+  ranking's weights (RANK_WEIGHTS, a listwise logistic fit over each question's scored units),
+  then, with the questions asked again on that ranking, the confidence and the threshold.
   That column is the honest one: a set never grades a fit that saw it.
 
 Rete ships labelled questions as examples (bot/knowledge/data/examples.jsonl: EXAMPLE_SETS).
@@ -24,8 +26,9 @@ without their own.
     python benchmarks/qa_quality.py [--shared PATH] [--questions FILE] [--json] [-v]
         [--fit SET[,SET…]]
 
-`--questions FILE` reports that file alone. `--fit train-a,train-b,own` prints coefficients and
-threshold fitted on those sets only: the values shipped in bot/knowledge/ranking.py and
+`--questions FILE` reports that file alone. `--fit train-a,train-b,own` prints the ranking's
+weights, then the coefficients and threshold fitted on those sets only (and reports every set
+with them): the values shipped in bot/knowledge/ranking.py and
 bot/knowledge/service.py come from it (FIT_SETS), so the shipped column is in-sample for those
 sets and out of sample for dev and check (check is in no fit and no example: it is the shipped
 settings' honest figure).
@@ -50,7 +53,13 @@ if str(ROOT) not in sys.path:
 
 from bot.db import Database  # noqa: E402
 from bot.knowledge import KnowledgeService, examples  # noqa: E402
-from bot.knowledge.ranking import CONFIDENCE_COEFFICIENTS, Evidence, confidence  # noqa: E402
+from bot.knowledge.ranking import (  # noqa: E402
+    CONFIDENCE_COEFFICIENTS,
+    EXAMPLE,
+    RANK_WEIGHTS,
+    Evidence,
+    confidence,
+)
 from bot.knowledge.service import ANSWER_THRESHOLD  # noqa: E402
 from bot.knowledge.text import fold  # noqa: E402
 
@@ -66,6 +75,7 @@ EXAMPLE_SETS = ("train-a", "train-b", "own")
 # which the ranking was developed, never).
 LOSO_FIT = ("check", "train-a", "train-b", "own")
 L2 = 0.1  # ridge penalty of the logistic fit (intercept unpenalised)
+RANK_L2 = 0.1  # ridge penalty of the ranking's weights
 
 
 def set_path(shared: Path, name: str) -> Path:
@@ -82,6 +92,8 @@ class Outcome:
     best_text: str
     evidence: Evidence | None
     shown: tuple[str, ...] = ()  # the sources Rete offers when unsure, best first
+    # every unit the ranker scored: (its source is acceptable, its RANK_FEATURES)
+    candidates: tuple[tuple[bool, tuple[float, ...]], ...] = ()  # Candidates
 
     @property
     def answerable(self) -> bool:
@@ -98,14 +110,19 @@ class Outcome:
         return self.best in self.expect
 
 
+Candidates = tuple[tuple[bool, tuple[float, ...]], ...]
 Job = tuple[str, frozenset[str]]  # a set, and the example sets left out of the examples
 
 
 async def run(
-    shared: Path, paths: dict[str, Path], jobs: Sequence[Job]
+    shared: Path,
+    paths: dict[str, Path],
+    jobs: Sequence[Job],
+    rank_weights: Sequence[float] = RANK_WEIGHTS,
 ) -> dict[Job, list[Outcome]]:
-    """Each job's outcomes. The labelled questions Rete ships as examples (EXAMPLE_SETS) never
-    include the set being asked, nor any set left out for a leave-one-set-out fit."""
+    """Each job's outcomes, ranked with `rank_weights`. The labelled questions Rete ships as
+    examples (EXAMPLE_SETS) never include the set being asked, nor any set left out for a
+    leave-one-set-out fit."""
     pairs = {
         name: examples.parse(paths[name].read_text("utf-8").splitlines())
         for name in EXAMPLE_SETS
@@ -115,6 +132,7 @@ async def run(
         db = await Database(Path(tmp) / "qa.db").open()
         try:
             service = KnowledgeService(db)
+            service.rank_weights = tuple(rank_weights)
             await service.import_sources([shared / "corpus"])
             out: dict[Job, list[Outcome]] = {}
             for name, left_out in jobs:
@@ -137,6 +155,19 @@ async def ask_all(service: KnowledgeService, questions: Path) -> list[Outcome]:
             continue
         q = json.loads(line)
         found = await service.lookup(q["text"])
+        expect = tuple(q.get("expect") or ())
+        near, typical = found.near.sources, found.near.typical
+        candidates = tuple(
+            (
+                s.unit.source in expect,
+                (
+                    *s.features[:EXAMPLE],
+                    near.get(s.unit.source, 0.0),
+                    typical.get(s.unit.source, 0.0),
+                ),
+            )
+            for s in found.pool
+        )
         outcomes.append(
             Outcome(
                 qid=q["id"],
@@ -147,6 +178,7 @@ async def ask_all(service: KnowledgeService, questions: Path) -> list[Outcome]:
                 best_text=found.best.text if found.best else "",
                 evidence=found.evidence,
                 shown=tuple(a.source for a in found.suggestions()),
+                candidates=candidates,
             )
         )
     return outcomes
@@ -228,6 +260,75 @@ def fit_logistic(
     return tuple(round(v, 3) for v in w)
 
 
+def fit_ranking(
+    outcomes: Sequence[Outcome], *, l2: float = RANK_L2, steps: int = 50
+) -> tuple[float, ...]:
+    """The ranking's weights (RANK_FEATURES), by a listwise logistic fit (softmax over each
+    answerable question's scored units, likelihood of the acceptable ones), ridge-penalised.
+    Newton steps on the penalised all-candidates covariance, halved until the fit improves."""
+    lists = [
+        o.candidates for o in outcomes if o.answerable and any(right for right, _ in o.candidates)
+    ]
+    if not lists:
+        return tuple(RANK_WEIGHTS)
+    size = len(lists[0][0][1])
+
+    def scores(w: Sequence[float], cands: Candidates) -> list[float]:
+        return [sum(a * b for a, b in zip(w, f, strict=True)) for _, f in cands]
+
+    def objective(w: Sequence[float]) -> float:
+        total = -0.5 * l2 * sum(x * x for x in w)
+        for cands in lists:
+            s = scores(w, cands)
+            total += _logsumexp([v for v, (r, _) in zip(s, cands, strict=True) if r])
+            total -= _logsumexp(s)
+        return total
+
+    w = [0.0] * size
+    current = objective(w)
+    for _ in range(steps):
+        grad = [-l2 * x for x in w]
+        hess = [[l2 if i == j else 0.0 for j in range(size)] for i in range(size)]
+        for cands in lists:
+            s = scores(w, cands)
+            top = max(s)
+            p = [math.exp(v - top) for v in s]
+            for right_only in (True, False):
+                chosen = [i for i, (r, _) in enumerate(cands) if r or not right_only]
+                z = sum(p[i] for i in chosen)
+                mean = [sum(p[i] * cands[i][1][k] for i in chosen) / z for k in range(size)]
+                sign = 1.0 if right_only else -1.0
+                for k in range(size):
+                    grad[k] += sign * mean[k]
+                if not right_only:
+                    for a in range(size):
+                        for b in range(a, size):
+                            cov = sum(p[i] * cands[i][1][a] * cands[i][1][b] for i in chosen)
+                            hess[a][b] += cov / z - mean[a] * mean[b]
+        for a in range(size):
+            for b in range(a):
+                hess[a][b] = hess[b][a]
+        step = _solve(hess, grad)
+        scale = 1.0
+        while scale > 1e-4:
+            trial = [x + scale * d for x, d in zip(w, step, strict=True)]
+            value = objective(trial)
+            if value >= current:
+                break
+            scale /= 2
+        else:
+            break
+        w, gain, current = trial, value - current, value
+        if gain < 1e-7:
+            break
+    return tuple(round(x, 3) for x in w)
+
+
+def _logsumexp(values: Sequence[float]) -> float:
+    top = max(values)
+    return top + math.log(sum(math.exp(v - top) for v in values))
+
+
 def _solve(a: list[list[float]], b: list[float]) -> list[float]:
     n = len(b)
     m = [[*row, b[i]] for i, row in enumerate(a)]
@@ -287,7 +388,11 @@ def fit(outcomes: Sequence[Outcome]) -> tuple[tuple[float, ...], float]:
 
 
 def report_line(name: str, shipped: dict[str, object], loso: dict[str, object] | None) -> str:
-    tail = f"{loso['top1']!s:>8} {loso['abstain']!s:>8}" if loso else f"{'—':>8} {'—':>8}"
+    tail = (
+        f"{loso['top1']!s:>8} {loso['abstain']!s:>8} {loso['top1_ranking_only']!s:>8}"
+        if loso
+        else f"{'—':>8} {'—':>8} {'—':>8}"
+    )
     return (
         f"{name:<8} {shipped['questions']!s:>4} {shipped['answerable']!s:>4} "
         f"{shipped['unanswerable']!s:>4} {shipped['top1']!s:>7} "
@@ -335,42 +440,54 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown sets: {', '.join(unknown)} (known: {', '.join(paths)})")
     jobs = {own(n) for n in [*shown, *fit_on]}
     jobs |= {loso(n, o) for n in shown for o in known_sets if o != n}
-    outcomes = asyncio.run(
-        run(args.shared, paths, sorted(jobs, key=lambda j: (j[0], sorted(j[1]))))
-    )
+    ordered = sorted(jobs, key=lambda j: (j[0], sorted(j[1])))
+    outcomes = asyncio.run(run(args.shared, paths, ordered))
 
+    rank_weights: tuple[float, ...] = tuple(RANK_WEIGHTS)
     coefficients: tuple[float, ...] = tuple(CONFIDENCE_COEFFICIENTS)
     threshold = ANSWER_THRESHOLD
     if fit_on:
+        # the ranking's weights first, then the confidence on what that ranking puts first
+        rank_weights = fit_ranking([o for s in fit_on for o in outcomes[own(s)]])
+        outcomes = asyncio.run(run(args.shared, paths, ordered, rank_weights))
         coefficients, threshold = fit([o for s in fit_on for o in outcomes[own(s)]])
         print(
-            f"fitted on {', '.join(fit_on)}: coefficients {list(coefficients)}, "
-            f"threshold {threshold}"
+            f"fitted on {', '.join(fit_on)}: rank weights {list(rank_weights)}, "
+            f"coefficients {list(coefficients)}, threshold {threshold}"
         )
 
     result: dict[str, object] = {
         "threshold": threshold,
         "coefficients": list(coefficients),
+        "rank_weights": list(rank_weights),
         "sets": {},
     }
     pooled_loso: list[tuple[Outcome, str | None]] = []
     for name in shown:
         shipped = metrics(outcomes[own(name)], coefficients, threshold)
-        others = [
-            o
-            for other in known_sets
-            if other != name and other in LOSO_FIT
-            for o in outcomes[loso(name, other)]
-        ]
+        fit_sets = [o for o in known_sets if o != name and o in LOSO_FIT]
         left = None
-        if others:
+        if fit_sets:
+            # everything refitted without this set: the ranking's weights, then (with the
+            # questions asked again on that ranking) the confidence and the threshold
+            loso_weights = fit_ranking([o for x in fit_sets for o in outcomes[loso(name, x)]])
+            again = asyncio.run(
+                run(
+                    args.shared,
+                    paths,
+                    [own(name), *(loso(name, x) for x in fit_sets)],
+                    loso_weights,
+                )
+            )
+            others = [o for x in fit_sets for o in again[loso(name, x)]]
             loso_coefficients, loso_threshold = fit(others)
-            left = metrics(outcomes[own(name)], loso_coefficients, loso_threshold)
+            left = metrics(again[own(name)], loso_coefficients, loso_threshold)
+            left["rank_weights"] = list(loso_weights)
             left["coefficients"] = list(loso_coefficients)
             left["threshold"] = loso_threshold
             if name not in ("own", "dev"):
                 pooled_loso += [
-                    (o, o.answered(loso_coefficients, loso_threshold)) for o in outcomes[own(name)]
+                    (o, o.answered(loso_coefficients, loso_threshold)) for o in again[own(name)]
                 ]
         result["sets"][name] = {"shipped": shipped, "loso": left}  # type: ignore[index]
     if pooled_loso:
@@ -379,15 +496,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         result["loso_other_writers"] = {
             "top1": _rate(sum(got in o.expect for o, got in answerable), len(answerable)),
             "abstain": _rate(sum(got is None for _, got in unanswerable), len(unanswerable)),
+            "rank": _rate(sum(o.ranked_right for o, _ in answerable), len(answerable)),
         }
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
 
-    print(f"shipped: coefficients {list(coefficients)}, threshold {threshold}")
+    print(
+        f"shipped: rank weights {list(rank_weights)}, coefficients {list(coefficients)}, "
+        f"threshold {threshold}"
+    )
     print(
         f"{'set':<8} {'n':>4} {'ans':>4} {'un':>4} {'top1':>7} {'rank':>7} {'abstain':>8} "
-        f"{'hit@3':>7} {'quiet':>7} {'passage':>8} │ {'LOSO top1':>8} {'abstain':>8}"
+        f"{'hit@3':>7} {'quiet':>7} {'passage':>8} │ {'LOSO top1':>8} {'abstain':>8} "
+        f"{'rank':>8}"
     )
     sets: dict[str, dict[str, dict[str, object] | None]] = result["sets"]  # type: ignore[assignment]
     for name in shown:

@@ -13,10 +13,10 @@ import itertools
 import json
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
-from bot.knowledge.lexicon import WEAK_WORD_FACTOR
+from bot.knowledge.lexicon import CONTEXT_FACTOR, WEAK_WORD_FACTOR
 from bot.knowledge.models import SHARED_GUILD
 from bot.knowledge.text import Query, analyse_query, stem, words
 
@@ -29,6 +29,8 @@ class Near:
 
     sources: dict[str, float]  # source → similarity of its nearest example (0..1)
     unanswered: float  # similarity of the nearest example the corpus does not answer
+    # source → cosine between the question and the centroid of the source's examples
+    typical: dict[str, float] = field(default_factory=dict)
 
     def best(self) -> tuple[str | None, float]:
         if not self.sources:
@@ -48,10 +50,15 @@ Concepts = tuple[tuple[str, frozenset[str], float], ...]
 
 def concepts_of(query: Query) -> Concepts:
     """A question's concepts as the examples are compared on: numbers aside, each word with the
-    stems that match it (synonyms, lemma, English), and whom it asks: "posso scrivere per il
-    vostro blog?" is not "come si scrive per un blog?"."""
+    stems that match it (synonyms, lemma, English) and its weight's factor (a weak word, or one
+    said around the question rather than in it, weighs less), and whom it asks: "posso scrivere
+    per il vostro blog?" is not "come si scrive per un blog?"."""
     out = [
-        (stem(c.word), c.stems | {stem(c.word)}, WEAK_WORD_FACTOR if c.weak else 1.0)
+        (
+            stem(c.word),
+            c.stems | {stem(c.word)},
+            (WEAK_WORD_FACTOR if c.weak else 1.0) * (CONTEXT_FACTOR if c.context else 1.0),
+        )
         for c in query.concepts
         if not c.word.isdigit()
     ]
@@ -77,21 +84,27 @@ class Examples:
     """
 
     def __init__(
-        self, pairs: Iterable[tuple[str, str]], owners: Iterable[int] | None = None
+        self,
+        pairs: Iterable[tuple[str, str]],
+        owners: Iterable[int] | None = None,
+        pooled: Iterable[bool] | None = None,
     ) -> None:
         """`owners`: the guild of each pair (default: all shared). A guild's own phrasings are
-        near only to questions asked in that guild (`near(query, guild_id)`)."""
+        near only to questions asked in that guild (`near(query, guild_id)`). `pooled`: whether
+        each pair joins its source's pooled vocabulary (`Near.typical`; default: all). The
+        corpus' own phrasings need not: the search already matches them as label lines."""
         pairs = list(pairs)
         guilds = list(owners) if owners is not None else [SHARED_GUILD] * len(pairs)
-        if len(guilds) != len(pairs):
-            raise ValueError("one owner per pair")
+        pools = list(pooled) if pooled is not None else [True] * len(pairs)
+        if len(guilds) != len(pairs) or len(pools) != len(pairs):
+            raise ValueError("one owner and one pooled flag per pair")
         labelled = [
-            (concepts_of(analyse_query(text)), surface(text), source, guild)
-            for (text, source), guild in zip(pairs, guilds, strict=True)
+            (concepts_of(analyse_query(text)), surface(text), source, guild, pool)
+            for (text, source), guild, pool in zip(pairs, guilds, pools, strict=True)
         ]
         labelled = [item for item in labelled if item[0] or item[1]]
-        self._owners = [guild for *_, guild in labelled]
-        items = [(concepts, pairs_, source) for concepts, pairs_, source, _ in labelled]
+        self._owners = [guild for _, _, _, guild, _ in labelled]
+        items = [(concepts, pairs_, source) for concepts, pairs_, source, _, _ in labelled]
         df: dict[str, int] = {}
         for concepts, _, _ in items:
             for own in {own for own, _, _ in concepts}:
@@ -118,6 +131,24 @@ class Examples:
                     self._postings.setdefault(s, []).append(entry)
             for p in pairs_:
                 self._pair_postings.setdefault(p, []).append(i)
+        # the words of each source's shared examples, pooled: stem → (source, share of the
+        # source's examples that say it). A guild's own phrasings stay out of the pool.
+        said: dict[str, list[frozenset[str]]] = {}
+        for concepts, _, source, guild, pool in labelled:
+            if pool and source != UNANSWERED and guild == SHARED_GUILD:
+                said.setdefault(source, []).append(frozenset().union(*(c[1] for c in concepts)))
+        # each source's centroid: a stem weighs its share of the source's examples times its
+        # rarity; stem → (source, that weight over the centroid's norm)
+        self._typical: dict[str, list[tuple[str, float]]] = {}
+        for source, sets in said.items():
+            shares: dict[str, float] = {}
+            for stems_ in sets:
+                for s in stems_:
+                    shares[s] = shares.get(s, 0.0) + 1.0 / len(sets)
+            vector = {s: share * self.weight(s) for s, share in shares.items()}
+            norm = math.sqrt(sum(v * v for v in vector.values())) or 1.0
+            for s, v in vector.items():
+                self._typical.setdefault(s, []).append((source, v / norm))
 
     def weight(self, own: str) -> float:
         return self._idf.get(own, self._rarest)
@@ -143,6 +174,7 @@ class Examples:
             for i in hit:
                 covered_q[i] = covered_q.get(i, 0.0) + weight
         scores = {i: min(part, covered_e[i]) for i, part in covered_q.items()}
+        typical = self._typical_of(asked)
         pairs = surface(query.text)
         if pairs:
             shared: dict[int, int] = {}
@@ -154,7 +186,7 @@ class Examples:
                 if dice > scores.get(i, 0.0):
                     scores[i] = dice
         if not scores:
-            return NOTHING
+            return Near({}, 0.0, typical) if typical else NOTHING
         sources: dict[str, float] = {}
         unanswered = 0.0
         for i, similarity in scores.items():
@@ -165,7 +197,25 @@ class Examples:
                 unanswered = max(unanswered, similarity)
             elif similarity > sources.get(source, 0.0):
                 sources[source] = similarity
-        return Near(sources, unanswered)
+        return Near(sources, unanswered, typical)
+
+    def _typical_of(self, asked: Concepts) -> dict[str, float]:
+        """Each source's cosine between the question and the centroid of its examples (a
+        word of the question matching through any of its stems): many examples, one
+        vocabulary, and what the source's questions usually say and this one does not counts
+        against it."""
+        weights = [self.weight(own) * factor for own, _, factor in asked]
+        norm_q = math.sqrt(sum(w * w for w in weights)) or 1.0
+        typical: dict[str, float] = {}
+        for (_, stems, _), weight in zip(asked, weights, strict=True):
+            best: dict[str, float] = {}
+            for s in stems:
+                for source, value in self._typical.get(s, ()):
+                    if value > best.get(source, 0.0):
+                        best[source] = value
+            for source, value in best.items():
+                typical[source] = typical.get(source, 0.0) + weight * value / norm_q
+        return typical
 
 
 def parse(lines: Iterable[str]) -> list[tuple[str, str]]:

@@ -756,6 +756,7 @@ NORM_QUERY = "richiesta di consulenza gratuita: chiedere lavoro gratis ai colleg
 
 # Words that carry little of what a question is about (generic verbs, judgements): they still
 # count, with WEAK_WORD_FACTOR of their weight, so they cannot decide between two answers.
+CONTEXT_FACTOR = 0.6  # a word said around the question, not in it, weighs this much
 WEAK_WORDS = frozenset(
     _words(
         """

@@ -1,15 +1,17 @@
 """Rank the units FTS5 found and turn the best one's evidence into a calibrated confidence.
 
-FTS5's bm25 finds candidates; they are re-ranked here on how much of the question they cover
-(each word weighted by its rarity, matches in a FAQ question or article heading counting more
-than in the body), on how close one label line (a FAQ question or variant) is to the question,
-and on bm25 itself. Curated FAQ answers get a small prior, a larger one when the question
-addresses the community, and a small handicap (the articles explain) when it asks what something
-is; words said around the question rather than in it (a sentence that does not ask) weigh less.
-A word the index does not know is read through its lemma (simplemma), a one-typo correction, or
-a known root. The service adds how near the question is to labelled questions (examples.py).
-The confidence is a logistic function of the best candidate's evidence; its coefficients were
-fitted on labelled questions of other writers (see CONFIDENCE_COEFFICIENTS).
+FTS5's bm25 finds candidates; they are re-ranked here on named features (RANK_FEATURES): how much
+of the question they cover (each word weighted by its rarity, matches in a FAQ question or
+article heading counting more than in the body), how close one label line (a FAQ question or
+variant) is to the question, bm25 itself, adjacent word pairs, whether the answer is a curated
+FAQ entry (and whether the question addresses the community or asks what something is), and,
+added by the service, how near the question is to labelled questions (examples.py): the nearest
+one, and the words typical of all those a source answers. The weights are fitted, not set by
+hand (RANK_WEIGHTS). Words said around the question rather than in it (a sentence that does not
+ask) weigh less. A word the index does not know is read through its lemma (simplemma), a
+one-typo correction, or a known root. The confidence is a logistic function of the best
+candidate's evidence; its coefficients were fitted on labelled questions of other writers (see
+CONFIDENCE_COEFFICIENTS).
 """
 
 from __future__ import annotations
@@ -23,18 +25,11 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from bot.knowledge.examples import NOTHING, Near
-from bot.knowledge.lexicon import WEAK_WORD_FACTOR
+from bot.knowledge.lexicon import CONTEXT_FACTOR, WEAK_WORD_FACTOR
 from bot.knowledge.models import Unit, UnitStems
 from bot.knowledge.text import Query
 
 BODY_CREDIT = 0.5  # a word found only in the body counts this much of one found in a label
-LINE_WEIGHT = 1.0  # weight of the best label line's similarity in the ranking score
-BM25_WEIGHT = 0.5  # weight of bm25 (relative to the best candidate's) in the ranking score
-PHRASE_WEIGHT = 0.6  # share of the question's adjacent word pairs found adjacent in the unit
-FAQ_PRIOR = 0.05  # curated answers win a near tie with an article passage
-COMMUNITY_PRIOR = 0.3  # more so when the question addresses the community ("da voi", "qui")
-DEFINITION_PRIOR = -0.1  # and less (the articles explain) when it asks what something is
-CONTEXT_FACTOR = 0.6  # a word said around the question, not in it, weighs this much
 PREPARED_MAX = 50_000  # units kept prepared for ranking (about 2 KB each)
 PREWARM_MAX = 10_000  # an index this small is prepared whole when it is loaded
 POSTINGS_BUDGET = 150  # rows the FTS5 query may score (its cost grows with them)
@@ -44,26 +39,54 @@ EXTENSION_MAX = 3  # a known stem may extend an unknown one by this many letters
 TYPO_MIN = 6  # shorter words are too often another word one letter away
 MASS_FULL = 2.0  # a question with the weight of this many unknown words says enough
 
+# The ranking score is a weighted sum of a candidate's RANK_FEATURES: the weight of the question
+# it covers, the best label line's similarity, bm25 relative to the best candidate's, the share
+# of the question's adjacent word pairs found adjacent in the unit, whether it is a curated FAQ
+# answer, a FAQ answer to a question addressing the community ("da voi", "qui"), a FAQ answer to
+# a question asking what something is (the articles explain), the similarity of the nearest
+# labelled question this source answers, and the share of the question said in the words
+# typical of this source's labelled questions pooled (the service adds these two: examples.py).
+RANK_FEATURES = (
+    "copertura",
+    "riga",
+    "bm25",
+    "frase",
+    "faq",
+    "faq_comunita",
+    "faq_definizione",
+    "esempio",
+    "tipico",
+)
+EXAMPLE = RANK_FEATURES.index("esempio")
+TYPICAL = RANK_FEATURES.index("tipico")
+# Fitted, like the confidence, on the training writers and our own questions only
+# (`benchmarks/qa_quality.py --fit train-a,train-b,own`: a listwise logistic fit of which scored
+# unit is an acceptable answer); each set's leave-one-set-out column refits them without it.
+RANK_WEIGHTS = (9.734, -5.498, 2.393, 2.577, 0.359, 2.21, -5.384, 10.331, 10.586)
+
 # Logistic confidence: intercept, then the Evidence fields in order (coverage, label share,
 # label-line similarity, relative margin, weightiest missing word, known share, FAQ, nearest
-# example, examples agree, nearest unanswerable example, question's weight, weight found).
+# example, examples agree, nearest unanswerable example, question's weight, weight found, words
+# typical of the source's examples, the ranking's softmax odds).
 # Fitted on the training writers and our own questions only (`benchmarks/qa_quality.py --fit
 # train-a,train-b,own`, L2 = 0.1): dev and check are reported out of sample, and every set's
 # leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -5.148,
-    1.64,
-    -3.183,
-    -3.291,
-    6.659,
-    -1.947,
-    -0.904,
-    0.095,
-    5.362,
-    0.63,
-    -5.089,
-    4.317,
-    3.594,
+    -3.786,
+    0.063,
+    -1.29,
+    -2.304,
+    3.448,
+    -2.047,
+    -0.578,
+    -0.043,
+    3.571,
+    0.625,
+    -6.338,
+    2.915,
+    3.097,
+    1.979,
+    1.48,
 )
 
 
@@ -214,6 +237,7 @@ class Scored:
     coverage: float
     line: float  # best label line similarity
     bm25: float  # bm25 relative to the best candidate, 0..1
+    features: tuple[float, ...] = ()  # RANK_FEATURES; score is their sum weighted by the ranker
 
 
 @dataclass(frozen=True)
@@ -240,6 +264,10 @@ class Evidence:
     # MASS_FULL ("buongiorno, come va?" has almost nothing to match, however well it matches)
     mass: float = 0.0
     found: float = 0.0  # the weight the answer covers, on the same scale
+    typical: float = 0.0  # share of the question in words typical of this source's examples
+    # the ranking's own odds for the answer: the softmax of the sources' ranking scores (the
+    # weights are fitted as a softmax over candidates, so this reads as a probability)
+    odds: float = 0.0
 
     def vector(self) -> tuple[float, ...]:
         return (
@@ -255,6 +283,8 @@ class Evidence:
             self.unanswered,
             self.mass,
             self.found,
+            self.typical,
+            self.odds,
         )
 
 
@@ -395,9 +425,11 @@ def rank(
     *,
     community: bool = False,
     definition: bool = False,
+    weights: Sequence[float] = RANK_WEIGHTS,
 ) -> list[Scored]:
-    """Candidates by ranking score. Words the index does not know are left out here: they
-    are the same for every candidate, and `Evidence.known` accounts for them."""
+    """Candidates by ranking score (`weights` · RANK_FEATURES, the example's similarity still 0).
+    Words the index does not know are left out here: they are the same for every candidate,
+    and `Evidence.known` accounts for them."""
     terms = [t for t in terms if t.known]
     total = sum(t.weight for t in terms)
     if not units or total <= 0:
@@ -408,10 +440,10 @@ def rank(
     pair_total = sum(w for _, w in pairs) or 1.0
     asked = frozenset().union(*(t.stems for t in terms))
     squared = [(t.stems, t.weight**2) for t in terms]
-    if community:
-        prior = FAQ_PRIOR + COMMUNITY_PRIOR
-    else:
-        prior = DEFINITION_PRIOR if definition else FAQ_PRIOR
+    w_cov, w_line, w_bm25, w_phrase, w_faq, w_community, w_definition = weights[:EXAMPLE]
+    asks_community = 1.0 if community else 0.0
+    asks_definition = 1.0 if definition and not community else 0.0
+    prior = w_faq + w_community * asks_community + w_definition * asks_definition
     scored: list[Scored] = []
     for unit in units:
         prepared = stats.prepared(unit.unit_id)
@@ -450,10 +482,21 @@ def rank(
                     hit = sum(w2 for stems, w2 in squared if not stems.isdisjoint(hit_stems))
                     line = max(line, hit / (norm_q * norm_l))
         relative = unit.bm25 / best_bm25 if best_bm25 < 0 else 0.0
-        score = coverage + LINE_WEIGHT * line + BM25_WEIGHT * relative + PHRASE_WEIGHT * phrase
-        if unit.kind == "faq":
-            score += prior
-        scored.append(Scored(unit, score, coverage, line, relative))
+        score = w_cov * coverage + w_line * line + w_bm25 * relative + w_phrase * phrase
+        faq = 1.0 if unit.kind == "faq" else 0.0
+        score += faq * prior
+        features = (
+            coverage,
+            line,
+            relative,
+            phrase,
+            faq,
+            faq * asks_community,
+            faq * asks_definition,
+            0.0,
+            0.0,
+        )
+        scored.append(Scored(unit, score, coverage, line, relative, features))
     scored.sort(key=lambda s: (-s.score, s.unit.unit_id))
     return scored
 
@@ -504,6 +547,8 @@ def evidence(
         unanswered=near.unanswered,
         mass=min(1.0, said / MASS_FULL),
         found=min(1.0, said * coverage / MASS_FULL),
+        typical=near.typical.get(top.unit.source, 0.0),
+        odds=1.0 / sum(math.exp(max(-50.0, min(50.0, s.score - top.score))) for s in ranked),
     )
 
 
@@ -520,6 +565,8 @@ FEATURE_NAMES = (
     "senza_risposta",
     "peso",
     "peso_trovato",
+    "tipico",
+    "probabilita",
 )
 
 

@@ -41,8 +41,11 @@ from bot.knowledge.models import (
     article_source,
 )
 from bot.knowledge.ranking import (
+    EXAMPLE,
     FEATURE_NAMES,
     PREWARM_MAX,
+    RANK_WEIGHTS,
+    TYPICAL,
     Evidence,
     Scored,
     Stats,
@@ -63,20 +66,18 @@ from bot.store import GuildStore
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Below this confidence Rete says it does not know. Chosen on the training writers only, with
-# the confidence's coefficients (`benchmarks/qa_quality.py --fit train-a,train-b`): the middle of
-# the widest interval that maximises top-1 on answerable plus abstention on unanswerable.
-ANSWER_THRESHOLD = 0.509
+# Below this confidence Rete says it does not know. Chosen on the training writers and our own
+# questions only, with the confidence's coefficients (`benchmarks/qa_quality.py --fit
+# train-a,train-b,own`): the middle of the widest interval that maximises top-1 on answerable
+# plus abstention on unanswerable.
+ANSWER_THRESHOLD = 0.633
 # Unasked-for answers in a channel must be surer: about 0.1 over ANSWER_THRESHOLD, as before.
-AUTO_ANSWER_THRESHOLD = 0.7
+AUTO_ANSWER_THRESHOLD = 0.73
 EXCERPT_THRESHOLD = ANSWER_THRESHOLD  # /excerpt without an article: as sure as an answer
 CLOSEST_FLOOR = 0.3  # coverage the norm's FAQ entry or article needs to be cited
 SUGGEST_FLOOR = 0.2  # share of the question a source must cover to be suggested when unsure
 SUGGESTIONS_MAX = 3
 CANDIDATES = 30  # units FTS5 hands to the re-ranker
-# weight of the nearest labelled question's similarity in the ranking score: chosen among 0.5,
-# 1, 2, 3 on the ranking alone (no threshold) of the training sets (train-a, train-b, own)
-EXAMPLE_WEIGHT = 3.0
 EXAMPLE_FLOOR = 0.5  # an example this near brings its source in even if the search missed it
 EXAMPLE_SOURCES = 3  # sources the examples may bring in
 # Articles' titles and headings join the examples while there are at most this many articles:
@@ -102,6 +103,10 @@ class Lookup:
     relevance: tuple[float, ...] = ()
     matched: tuple[str, ...] = ()  # the question's words the best candidate has
     missing: tuple[str, ...] = ()  # and those it lacks
+    # every unit the ranker scored (the examples' similarity not yet in its features) and what
+    # the examples said: for the benchmarks, which refit the ranking's weights
+    pool: tuple[Scored, ...] = ()
+    near: Near = labelled.NOTHING
 
     def why(self, threshold: float = ANSWER_THRESHOLD) -> Why | None:
         if self.best is None or self.evidence is None:
@@ -182,6 +187,7 @@ class KnowledgeService:
         # labelled questions, (text, source): the shipped ones unless others are given
         self.labelled = tuple(examples) if examples is not None else labelled.shipped()
         self.examples = Examples(())  # those and the FAQ's phrasings, built by refresh()
+        self.rank_weights: tuple[float, ...] = RANK_WEIGHTS
 
     # --- lifecycle and import ---------------------------------------------------------------
 
@@ -234,6 +240,7 @@ class KnowledgeService:
         self.examples = Examples(
             [*self.labelled, *((text, source) for text, source, _ in phrasings)],
             owners=[*(SHARED_GUILD for _ in self.labelled), *(g for _, _, g in phrasings)],
+            pooled=[*(True for _ in self.labelled), *(False for _ in phrasings)],
         )
         stats = Stats(df, units, await self.store.unit_counts())
         if units <= PREWARM_MAX:
@@ -320,8 +327,15 @@ class KnowledgeService:
         for stems in await self.store.unit_stems(stats.missing(units)):
             stats.prepare(stems)
         if query is None:
-            return rank(terms, units, stats)
-        return rank(terms, units, stats, community=query.community, definition=query.definition)
+            return rank(terms, units, stats, weights=self.rank_weights)
+        return rank(
+            terms,
+            units,
+            stats,
+            community=query.community,
+            definition=query.definition,
+            weights=self.rank_weights,
+        )
 
     async def lookup(self, question: str, guild_id: int = SHARED_GUILD) -> Lookup:
         query = analyse_query(question)
@@ -329,8 +343,9 @@ class KnowledgeService:
         ranked = best_per_source(scored)
         stats = await self._stats_now()
         near = self.examples.near(query, guild_id)
-        if near.sources:
-            ranked = await self._with_examples(terms, ranked, near, stats, guild_id, query)
+        extra: list[Scored] = []
+        if near.sources or near.typical:
+            ranked, extra = await self._with_examples(terms, ranked, near, stats, guild_id, query)
         if not ranked:
             return Lookup(None, None)
         ev = evidence(terms, ranked, stats, near)
@@ -347,7 +362,16 @@ class KnowledgeService:
             round(max(s.coverage * known, near.sources.get(s.unit.source, 0.0)), 4) for _, s in kept
         )
         found, lacking = words_found(terms, ranked[0].unit.unit_id, stats)
-        return Lookup(answers[0], ev, tuple(answers[1:]), relevance, tuple(found), tuple(lacking))
+        return Lookup(
+            answers[0],
+            ev,
+            tuple(answers[1:]),
+            relevance,
+            tuple(found),
+            tuple(lacking),
+            pool=(*scored, *extra),
+            near=near,
+        )
 
     async def _with_examples(
         self,
@@ -357,9 +381,10 @@ class KnowledgeService:
         stats: Stats,
         guild_id: int,
         query: Query,
-    ) -> list[Scored]:
+    ) -> tuple[list[Scored], list[Scored]]:
         """The ranked sources with the examples' evidence added to each one's score; a source
-        whose examples are near but that the search did not find joins with its best unit."""
+        whose examples are near but that the search did not find joins with its best unit.
+        Also returns those joining units (as the ranker scored them)."""
         have = {s.unit.source for s in ranked}
         nearest = sorted(near.sources.items(), key=lambda kv: (-kv[1], kv[0]))[:EXAMPLE_SOURCES]
         extra: list[Scored] = []
@@ -371,15 +396,22 @@ class KnowledgeService:
                 found = await self._ranked(terms, units, stats, query)
                 if found:
                     extra.append(found[0])
-        bonus = near.sources
-        merged = [  # only the sources the examples speak for change score (replace() is dear)
-            replace(s, score=s.score + EXAMPLE_WEIGHT * bonus[s.unit.source])
-            if s.unit.source in bonus
+        bonus, typical = near.sources, near.typical
+        w_example, w_typical = self.rank_weights[EXAMPLE], self.rank_weights[TYPICAL]
+        merged = [  # only the sources the examples speak for change score
+            _with_near(
+                s,
+                bonus.get(s.unit.source, 0.0),
+                typical.get(s.unit.source, 0.0),
+                w_example,
+                w_typical,
+            )
+            if s.unit.source in bonus or s.unit.source in typical
             else s
             for s in [*ranked, *extra]
         ]
         merged.sort(key=lambda s: (-s.score, s.unit.unit_id))
-        return merged
+        return merged, extra
 
     async def reply(self, question: str, guild_id: int = SHARED_GUILD) -> Reply:
         """What /ask shows in every front-end: the answer when Rete is sure, else up to three
@@ -719,6 +751,16 @@ class KnowledgeService:
             if last_polled is not None and channel_id is not None and report.new_articles:
                 news.append(FeedNews(guild_id, channel_id, url, report.new_articles))
         return news
+
+
+def _with_near(
+    s: Scored, example: float, typical: float, w_example: float, w_typical: float
+) -> Scored:
+    """A candidate with what the examples say about its source added to its score."""
+    features = list(s.features)
+    features[EXAMPLE], features[TYPICAL] = example, typical
+    score = s.score + w_example * example + w_typical * typical
+    return Scored(s.unit, score, s.coverage, s.line, s.bm25, tuple(features))
 
 
 def _answer(unit: UnitText, score: float) -> Answer:

@@ -8,9 +8,11 @@ import math
 
 import pytest
 
-from benchmarks.qa_quality import Outcome, calibrate
+from benchmarks.qa_quality import Outcome, calibrate, fit_ranking
+from bot.knowledge.examples import Examples
 from bot.knowledge.models import Unit, UnitStems
-from bot.knowledge.ranking import Evidence, Stats, Term, match_expression, rank
+from bot.knowledge.ranking import RANK_FEATURES, Evidence, Stats, Term, match_expression, rank
+from bot.knowledge.text import analyse_query
 
 
 def _term(stem: str, weight: float = 1.0) -> Term:
@@ -99,3 +101,71 @@ def test_threshold_weighs_abstaining_as_much_as_answering() -> None:
     outcomes.append(_outcome("u", 0.45, answerable=False))
     _, _, threshold = calibrate(outcomes, COVERAGE_ONLY)
     assert 0.45 < threshold <= 0.5
+
+
+def test_the_ranking_score_is_the_weighted_sum_of_its_features() -> None:
+    stats = Stats({"apr": 2, "blog": 2, "sito": 5}, 10)
+    stats.prepare(UnitStems(1, ("apr blog",), "apr blog sito"))
+    stats.prepare(UnitStems(2, (), "sito apr"))
+    units = [Unit(1, 0, "faq-a", "faq", -2.0), Unit(2, 0, "article:b", "passage", -1.0)]
+    weights = (1.5, -0.5, 2.0, 0.7, 0.3, 0.9, -1.1, 4.0, 6.0)
+    for community, definition in ((False, False), (True, False), (False, True)):
+        ranked = rank(
+            [_term("apr"), _term("blog")],
+            units,
+            stats,
+            community=community,
+            definition=definition,
+            weights=weights,
+        )
+        for s in ranked:
+            assert len(s.features) == len(RANK_FEATURES)
+            assert s.score == pytest.approx(
+                sum(w * f for w, f in zip(weights, s.features, strict=True))
+            )
+        faq = next(s for s in ranked if s.unit.kind == "faq")
+        assert faq.features[RANK_FEATURES.index("faq_comunita")] == float(community)
+        assert faq.features[RANK_FEATURES.index("faq_definizione")] == float(definition)
+
+
+def _outcome_with(candidates: list[tuple[bool, tuple[float, ...]]]) -> Outcome:
+    return Outcome("q", "q", ("faq-x",), None, None, "", None, candidates=tuple(candidates))
+
+
+def test_the_ranking_fit_learns_which_feature_tells_the_right_candidate() -> None:
+    # the right candidate always has the higher first feature; the second is noise
+    outcomes = [
+        _outcome_with([(True, (0.9, 0.1 * (i % 3))), (False, (0.2, 0.1 * ((i + 1) % 3)))])
+        for i in range(30)
+    ]
+    weights = fit_ranking(outcomes)
+    assert weights[0] > 1.0
+    assert abs(weights[1]) < weights[0]
+    # an unanswerable question, or one whose source the search missed, teaches nothing
+    unanswerable = Outcome("u", "u", (), None, None, "", None, candidates=((False, (1.0, 0.0)),))
+    missed = _outcome_with([(False, (1.0, 1.0))])
+    assert fit_ranking([*outcomes, unanswerable, missed]) == weights
+
+
+def test_words_typical_of_a_sources_questions_count_for_it_pooled() -> None:
+    pairs = [
+        ("posso avere un rimborso del corso?", "faq-rimborsi"),
+        ("rivoglio i soldi, come faccio?", "faq-rimborsi"),
+        ("come chiedo i soldi indietro?", "faq-rimborsi"),
+        ("quale hosting scelgo per il blog?", "faq-hosting"),
+        ("mi consigliate un hosting economico?", "faq-hosting"),
+        ("rimborso della bici", "faq-bici"),  # a guild's own phrasing: never pooled
+        ("soldi e rimborso", "faq-titolo"),  # the corpus' own phrasing: not pooled
+    ]
+    owners = [0, 0, 0, 0, 0, 7, 0]
+    pooled = [True, True, True, True, True, True, False]
+    examples = Examples(pairs, owners=owners, pooled=pooled)
+    # no single example says both words, but the refunds questions pooled do
+    typical = examples.near(analyse_query("soldi indietro o rimborso?"), 7).typical
+    assert max(typical, key=lambda s: typical[s]) == "faq-rimborsi"
+    assert 0.0 < typical["faq-rimborsi"] <= 1.0
+    assert "faq-bici" not in typical
+    assert "faq-titolo" not in typical
+    assert "faq-hosting" not in typical
+    with pytest.raises(ValueError, match="pooled"):
+        Examples(pairs, owners=owners, pooled=[True])
