@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 
-from bot.catchup import CatchUp
 from bot.config import Settings
 from bot.db import Database
+from bot.guild_store import GuildStore
+from bot.intake.catchup import CatchUp
+from bot.intake.pipeline import Pipeline
 from bot.knowledge import KnowledgeService
-from bot.pipeline import Pipeline
 from bot.policy import PolicyService
 from bot.review import ReviewService
-from bot.store import GuildStore
 
 log = logging.getLogger(__name__)
 

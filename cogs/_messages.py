@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot import limits, texts
-from bot.pipeline import IncomingMessage, Nudge, Origin, Outcome
+from bot.intake.pipeline import IncomingMessage, Nudge, Origin, Outcome
 from cogs._knowledge_ui import answer_embed
 from cogs._learning_ui import vote_view
 from cogs._review_ui import appeal_view, jump_url

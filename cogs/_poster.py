@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.pipeline import PostAction
+from bot.intake.pipeline import PostAction
 from bot.review import Case
 from cogs._review_ui import CASES_PER_POST, post_embeds, post_view, refresh_post
 

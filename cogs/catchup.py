@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands, tasks
 
-from bot.catchup import FLUSH_EVERY_S, HISTORY_MAX
-from bot.pipeline import Origin, Outcome, PostAction
+from bot.intake.catchup import FLUSH_EVERY_S, HISTORY_MAX
+from bot.intake.pipeline import Origin, Outcome, PostAction
 from bot.review import Case
 from cogs._messages import act, incoming_from, is_member_chat
 

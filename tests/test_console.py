@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
-from bot.console import open_session, run_console
+from bot.console.app import open_session, run_console
 from bot.core import Core
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -134,7 +134,7 @@ def test_three_sessions_on_one_database_open_three_cases(tmp_path: Path) -> None
 
 
 def test_message_ids_grow_even_when_the_clock_goes_back() -> None:
-    from bot.console import MessageIds, snowflake
+    from bot.console.app import MessageIds, snowflake
 
     now = [1_800_000_000.0]
     ids = MessageIds(floor=0, clock=lambda: now[0])

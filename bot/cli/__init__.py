@@ -162,7 +162,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _cmd_console(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.console import run_console, run_terminal
+    from bot.console.app import run_console, run_terminal
     from bot.core import Core
 
     if sys.stdin.isatty() and sys.stdout.isatty():

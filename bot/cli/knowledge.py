@@ -14,10 +14,10 @@ from typing import Any, TextIO
 from bot import texts
 from bot.cli import add_db_option, add_guild_option, settings_for
 from bot.config import Settings
+from bot.console.knowledge import clip_query, knowledge_is_empty, render_report
 from bot.db import Database
 from bot.errors import UserFacingError
 from bot.knowledge import SHARED_GUILD, KnowledgeService, Lookup
-from bot.knowledge.console import clip_query, knowledge_is_empty, render_report
 from bot.knowledge.reply import plain_lines
 
 

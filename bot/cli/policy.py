@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 from bot import texts
 from bot.cli import add_db_option, add_guild_option, settings_for
 from bot.config import Settings
+from bot.console.policy import read_policy_file
 from bot.errors import UserFacingError
-from bot.policy.console import read_policy_file
 from bot.policy.explain import explain
 from bot.policy.learn import Example
 from bot.policy.matcher import compile_policy, evaluate

@@ -16,6 +16,7 @@ import yaml
 
 from bot import limits, texts
 from bot.db import Database
+from bot.guild_store import GuildStore
 from bot.knowledge import examples as labelled
 from bot.knowledge import ingest, lexicon
 from bot.knowledge.examples import Examples, Near
@@ -58,7 +59,6 @@ from bot.knowledge.ranking import (
 from bot.knowledge.reply import Reply, Why
 from bot.knowledge.store import FAQ, PASSAGE, KnowledgeStore
 from bot.knowledge.text import Query, analyse_query, fold, looks_like_question, slugify
-from bot.store import GuildStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.db import Database
+from bot.guild_store import GuildSettings, GuildStore
 from bot.review.models import (
     CONFIRMED,
     DISMISSED,
@@ -26,7 +27,6 @@ from bot.review.models import (
     VerdictLike,
 )
 from bot.review.store import ReviewStore
-from bot.store import GuildSettings, GuildStore
 
 log = logging.getLogger(__name__)
 

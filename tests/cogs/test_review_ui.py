@@ -9,7 +9,7 @@ import discord
 import pytest
 
 from bot import limits, texts
-from bot.pipeline import Nudge
+from bot.intake.pipeline import Nudge
 from bot.review import CONFIRMED, DISMISSED, PENDING, REOPENED, Case, CaseHit, Decision
 from bot.review.models import RuleStats, Stats
 from cogs._messages import nudge_text

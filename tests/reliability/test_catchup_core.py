@@ -10,7 +10,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core import Core
-from bot.pipeline import IncomingMessage, Outcome, Skip
+from bot.intake.pipeline import IncomingMessage, Outcome, Skip
 from tests.reliability.helpers import flagged_text
 
 GUILD, CHANNEL, REVIEW = 11, 22, 33

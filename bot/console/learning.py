@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bot import texts
-from bot.console import CHANNELS, MEMBER, MODERATOR, Registry, Session
+from bot.console.app import CHANNELS, MEMBER, MODERATOR, Registry, Session
 from bot.knowledge.learning import Decided, UnansweredPage, decided_message, item_fields
 from bot.knowledge.models import KnowledgeError
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot import texts
-from bot.console import CHANNELS, ROLES, local_time, user_name
+from bot.console.app import CHANNELS, ROLES, local_time, user_name
 from bot.errors import UserFacingError
 from bot.policy.explain import explain
 from bot.policy.model import POLICY_TEXT_MAX_BYTES
@@ -22,7 +22,7 @@ from bot.review.policy_link import (
 )
 
 if TYPE_CHECKING:
-    from bot.console import Registry, Session
+    from bot.console.app import Registry, Session
 
 _ON = ("on", "si", "sì", "yes", "true", "1")
 _OFF = ("off", "no", "false", "0")

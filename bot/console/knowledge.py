@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot import texts
-from bot.console import CHANNELS, CommandHandler, Registry, Session
+from bot.console.app import CHANNELS, CommandHandler, Registry, Session
 from bot.knowledge import KnowledgeService
 from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.models import ImportReport, KnowledgeError

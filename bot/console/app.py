@@ -53,10 +53,10 @@ ChatHandler = Callable[["Session", "ChatLine"], Awaitable[list[str]]]
 
 # Features plug their console commands in here: each module has `register(registry)`.
 CONSOLE_EXTENSIONS: tuple[str, ...] = (
-    "bot.review.console",
-    "bot.policy.console",
-    "bot.knowledge.console",
-    "bot.knowledge.learning_console",
+    "bot.console.review",
+    "bot.console.policy",
+    "bot.console.knowledge",
+    "bot.console.learning",
 )
 
 

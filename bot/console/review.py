@@ -8,13 +8,13 @@ from collections.abc import Iterable
 from typing import Any
 
 from bot import texts
-from bot.console import CHANNELS, MEMBER, MODERATOR, ChatLine, Registry, Session
-from bot.pipeline import IncomingMessage, Outcome, PostAction
-from bot.policy.console import target_name
+from bot.console.app import CHANNELS, MEMBER, MODERATOR, ChatLine, Registry, Session
+from bot.console.policy import target_name
+from bot.guild_store import NUDGE_MODES
+from bot.intake.pipeline import IncomingMessage, Outcome, PostAction
 from bot.review import Case, Decision, DecisionResult
 from bot.review.policy_link import exemptions
 from bot.review.render import duration, plain_highlight, rules_line, status_line
-from bot.store import NUDGE_MODES
 
 _NAMES = {MEMBER[0]: MEMBER[1], MODERATOR[0]: MODERATOR[1]}
 _DURATION = re.compile(r"^(\d+)\s*(m|min|h|ore?|d|g|giorni?|w|sett)?$")
