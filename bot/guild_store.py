@@ -96,19 +96,3 @@ class GuildStore:
                 "DELETE FROM answer_channels WHERE guild_id = ? AND channel_id = ?",
                 (guild_id, channel_id),
             )
-
-    async def cursor(self, guild_id: int, channel_id: int) -> int | None:
-        row = await self.db.fetchone(
-            "SELECT last_message_id FROM channel_cursor WHERE guild_id = ? AND channel_id = ?",
-            (guild_id, channel_id),
-        )
-        return int(row["last_message_id"]) if row else None
-
-    async def advance_cursor(self, guild_id: int, channel_id: int, message_id: int) -> None:
-        await self.ensure_guild(guild_id)
-        await self.db.execute(
-            "INSERT INTO channel_cursor (guild_id, channel_id, last_message_id) VALUES (?, ?, ?) "
-            "ON CONFLICT(guild_id, channel_id) DO UPDATE SET "
-            "last_message_id = max(last_message_id, excluded.last_message_id)",
-            (guild_id, channel_id, message_id),
-        )
