@@ -15,11 +15,11 @@ from discord import app_commands
 from discord.ext import commands, tasks
 
 from bot import limits, texts
-from bot.console.knowledge import render_report
 from bot.knowledge import ImportReport, KnowledgeError
 from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.learning import Decided
 from bot.knowledge.models import faq_too_long
+from bot.knowledge.render import render_report
 from cogs._checks import is_moderator, moderators_only
 from cogs._knowledge_ui import (
     DYNAMIC_ITEMS,

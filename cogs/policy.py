@@ -14,7 +14,7 @@ from bot import limits, texts
 from bot.errors import UserFacingError
 from bot.policy import Rule
 from bot.policy.explain import explain
-from bot.policy.model import POLICY_TEXT_MAX_BYTES
+from bot.policy.files import check_policy_size, decode_policy
 from bot.policy.pages import allow_page
 from bot.review import BacktestReport
 from bot.review.policy_link import (
@@ -39,13 +39,8 @@ HISTORY_SHOWN = 15
 
 
 async def _read_policy_file(attachment: discord.Attachment) -> str:
-    if attachment.size > POLICY_TEXT_MAX_BYTES:
-        raise UserFacingError(texts.POLCMD_FILE_TOO_BIG.format(kb=POLICY_TEXT_MAX_BYTES // 1024))
-    data = await attachment.read()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserFacingError(texts.POLCMD_FILE_NOT_TEXT) from None
+    check_policy_size(attachment.size)
+    return decode_policy(await attachment.read())
 
 
 def _rule_words(rule: Rule) -> str:

@@ -14,10 +14,10 @@ from typing import Any, TextIO
 from bot import texts
 from bot.cli import add_db_option, add_guild_option, settings_for
 from bot.config import Settings
-from bot.console.knowledge import clip_query, knowledge_is_empty, render_report
 from bot.db import Database
 from bot.errors import UserFacingError
 from bot.knowledge import SHARED_GUILD, KnowledgeService, Lookup
+from bot.knowledge.render import excerpt_lines, no_excerpt_line, render_report
 from bot.knowledge.reply import plain_lines
 
 
@@ -187,7 +187,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
         return 2
 
     async def body(service: KnowledgeService) -> int:
-        if await knowledge_is_empty(service, args.guild):
+        if await service.is_empty(args.guild):
             print(texts.KB_CONSOLE_EMPTY, file=sys.stderr)
         if args.jsonl is not None:
             try:
@@ -208,21 +208,14 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_excerpt(args: argparse.Namespace, settings: Settings) -> int:
     async def body(service: KnowledgeService) -> int:
-        if await knowledge_is_empty(service, args.guild):
+        if await service.is_empty(args.guild):
             print(texts.KB_CONSOLE_EMPTY, file=sys.stderr)
             return 1
         excerpt = await service.excerpt(args.query, args.article, args.guild)
         if excerpt is None:
-            print(texts.KB_EXCERPT_NONE.format(query=clip_query(args.query)))
+            print(no_excerpt_line(args.query))
             return 1
-        heading = f"{excerpt.title} — {excerpt.section}" if excerpt.section else excerpt.title
-        byline = ", ".join(x for x in (excerpt.author, excerpt.date) if x)
-        print(f"{heading}" + (f" ({byline})" if byline else ""))
-        print()
-        print(excerpt.text)
-        if excerpt.url:
-            print()
-            print(excerpt.url)
+        print("\n\n".join(excerpt_lines(excerpt)))
         return 0
 
     return _run(args, settings, body)

@@ -13,9 +13,9 @@ from typing import Any, TypeVar
 from bot import texts
 from bot.cli import add_db_option, add_guild_option, settings_for
 from bot.config import Settings
-from bot.console.policy import read_policy_file
 from bot.errors import UserFacingError
 from bot.policy.explain import explain
+from bot.policy.files import read_policy_file
 from bot.policy.learn import Example
 from bot.policy.matcher import compile_policy, evaluate
 from bot.policy.model import load_policy_text

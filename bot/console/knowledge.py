@@ -6,29 +6,10 @@ from pathlib import Path
 
 from bot import texts
 from bot.console.app import CHANNELS, CommandHandler, Registry, Session
-from bot.knowledge import KnowledgeService
 from bot.knowledge.faq_export import export_faqs
-from bot.knowledge.models import ImportReport, KnowledgeError
+from bot.knowledge.models import KnowledgeError
+from bot.knowledge.render import excerpt_lines, no_excerpt_line, render_report
 from bot.knowledge.reply import plain_lines
-
-
-def render_report(report: ImportReport) -> list[str]:
-    lines = [
-        texts.KB_IMPORT_REPORT.format(
-            a_added=report.articles_added,
-            a_updated=report.articles_updated,
-            a_unchanged=report.articles_unchanged,
-            f_added=report.faqs_added,
-            f_updated=report.faqs_updated,
-            f_unchanged=report.faqs_unchanged,
-        )
-    ]
-    if report.skipped:
-        lines.append(
-            texts.KB_IMPORT_SKIPPED.format(count=len(report.skipped), first=report.skipped[0])
-        )
-    return lines
-
 
 FAQ_VERBS = (
     ("list", "/faq list", "le FAQ visibili in questo server"),
@@ -39,24 +20,10 @@ FAQ_VERBS = (
     ("import", "/faq import FILE", "importa un file YAML di FAQ"),
 )
 ALL_WORDS = ("tutte", "all", "shared", "condivise")
-QUERY_ECHO_CHARS = 80  # a query quoted back in a reply: enough to recognise it
-
-
-def clip_query(query: str) -> str:
-    """The query as quoted back to its author: one line, at most QUERY_ECHO_CHARS."""
-    flat = " ".join(query.split())
-    return flat if len(flat) <= QUERY_ECHO_CHARS else flat[: QUERY_ECHO_CHARS - 1] + "…"
-
-
-async def knowledge_is_empty(knowledge: KnowledgeService, guild_id: int) -> bool:
-    """No article and no FAQ entry the guild can see (its own or the shared ones)."""
-    if await knowledge.store.article_count(guild_id):
-        return False
-    return not await knowledge.faq_entries(guild_id)
 
 
 async def _empty(session: Session) -> bool:
-    return await knowledge_is_empty(session.core.knowledge, session.guild_id)
+    return await session.core.knowledge.is_empty(session.guild_id)
 
 
 def register(registry: Registry) -> None:
@@ -102,13 +69,8 @@ def register(registry: Registry) -> None:
         except KnowledgeError as exc:
             return [str(exc)]
         if excerpt is None:
-            return [texts.KB_EXCERPT_NONE.format(query=clip_query(query))]
-        heading = f"{excerpt.title} — {excerpt.section}" if excerpt.section else excerpt.title
-        byline = ", ".join(x for x in (excerpt.author, excerpt.date) if x)
-        lines = [heading + (f" ({byline})" if byline else ""), excerpt.text]
-        if excerpt.url:
-            lines.append(excerpt.url)
-        return lines
+            return [no_excerpt_line(query)]
+        return excerpt_lines(excerpt)
 
     @registry.command(
         "knowledge import",

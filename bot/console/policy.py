@@ -10,7 +10,7 @@ from bot import texts
 from bot.console.app import CHANNELS, ROLES, local_time, user_name
 from bot.errors import UserFacingError
 from bot.policy.explain import explain
-from bot.policy.model import POLICY_TEXT_MAX_BYTES
+from bot.policy.files import read_policy_file
 from bot.policy.pages import allow_page
 from bot.review.policy_link import (
     add_rule,
@@ -92,20 +92,6 @@ def target_name(kind: str, target_id: int) -> str:
 
 
 PAGE_WORDS = ("pagina", "page", "p")
-
-
-def read_policy_file(path: Path) -> str:
-    """A policy file's text, with the same size cap as an attachment to /policy import."""
-    try:
-        if path.stat().st_size > POLICY_TEXT_MAX_BYTES:
-            raise UserFacingError(
-                texts.POLCMD_FILE_TOO_BIG.format(kb=POLICY_TEXT_MAX_BYTES // 1024)
-            )
-        return path.read_text("utf-8-sig")
-    except OSError as exc:
-        raise UserFacingError(f"{path}: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise UserFacingError(texts.POLCMD_FILE_NOT_TEXT) from None
 
 
 def register(registry: Registry) -> None:

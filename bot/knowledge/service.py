@@ -542,6 +542,12 @@ class KnowledgeService:
 
     # --- FAQ management ---------------------------------------------------------------------
 
+    async def is_empty(self, guild_id: int) -> bool:
+        """No article and no FAQ entry the guild can see (its own or the shared ones)."""
+        if await self.store.article_count(guild_id):
+            return False
+        return not await self.faq_entries(guild_id)
+
     async def faq_entries(self, guild_id: int, *, include_shared: bool = True) -> list[FaqEntry]:
         return await self.store.faqs(guild_id, include_shared=include_shared)
 
