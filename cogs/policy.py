@@ -15,9 +15,7 @@ from bot.errors import UserFacingError
 from bot.policy import Rule
 from bot.policy.explain import explain
 from bot.policy.files import check_policy_size, decode_policy
-from bot.policy.pages import allow_page
-from bot.review import BacktestReport
-from bot.review.policy_link import (
+from bot.policy.flows import (
     add_rule,
     backtest,
     backtest_body,
@@ -25,6 +23,8 @@ from bot.review.policy_link import (
     learn_from_decisions,
     set_exempt,
 )
+from bot.policy.pages import allow_page
+from bot.review import BacktestReport
 from bot.review.render import highlight, neutralise
 from cogs._checks import moderators_only
 from cogs._replies import reply

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot import texts
 from bot.errors import UserFacingError
-from bot.review.policy_link import exemptions, set_exempt
+from bot.policy.flows import exemptions, set_exempt
 from cogs._checks import moderators_only
 from cogs._replies import reply
 

@@ -258,7 +258,7 @@ def _labelled(paths: list[Path]) -> tuple[list[Example], list[str]]:
 
 
 def _cmd_learn(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.review.policy_link import learn_and_maybe_accept, learn_from_decisions
+    from bot.policy.flows import learn_and_maybe_accept, learn_from_decisions
 
     labelled = _labelled(args.jsonl) if args.jsonl else None
 

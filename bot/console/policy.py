@@ -11,8 +11,7 @@ from bot.console.app import CHANNELS, ROLES, local_time, user_name
 from bot.errors import UserFacingError
 from bot.policy.explain import explain
 from bot.policy.files import read_policy_file
-from bot.policy.pages import allow_page
-from bot.review.policy_link import (
+from bot.policy.flows import (
     add_rule,
     backtest,
     backtest_body,
@@ -20,6 +19,7 @@ from bot.review.policy_link import (
     learn_from_decisions,
     set_exempt,
 )
+from bot.policy.pages import allow_page
 
 if TYPE_CHECKING:
     from bot.console.app import Registry, Session

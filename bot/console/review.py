@@ -12,8 +12,8 @@ from bot.console.app import CHANNELS, MEMBER, MODERATOR, ChatLine, Registry, Ses
 from bot.console.policy import target_name
 from bot.guild_store import NUDGE_MODES
 from bot.intake.pipeline import IncomingMessage, Outcome, PostAction
+from bot.policy.flows import exemptions
 from bot.review import Case, Decision, DecisionResult
-from bot.review.policy_link import exemptions
 from bot.review.render import duration, plain_highlight, rules_line, status_line
 
 _NAMES = {MEMBER[0]: MEMBER[1], MODERATOR[0]: MODERATOR[1]}

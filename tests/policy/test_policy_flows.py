@@ -6,7 +6,7 @@ import pytest
 
 from bot.core import Core
 from bot.errors import UserFacingError
-from bot.review.policy_link import backtest, exemptions, parse_groups, set_exempt
+from bot.policy.flows import backtest, exemptions, parse_groups, set_exempt
 from tests.review.helpers import GUILD, MODERATOR, message
 
 
