@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import texts
 from bot.db import Database
+from bot.errors import UserFacingError
 
 NUDGE_MODES = ("off", "reply", "dm")
+# How long a case's text is kept: a day at least, ten years at most (/setup retention).
+RETENTION_DAYS_MIN = 1
+RETENTION_DAYS_MAX = 3650
 
 
 @dataclass(frozen=True)
@@ -66,6 +71,10 @@ class GuildStore:
             raise ValueError(f"unknown settings: {sorted(unknown)}")
         if "nudge_mode" in changes and changes["nudge_mode"] not in NUDGE_MODES:
             raise ValueError(f"nudge_mode must be one of {NUDGE_MODES}")
+        if "retention_days" in changes:
+            days = changes["retention_days"]
+            if not isinstance(days, int) or not RETENTION_DAYS_MIN <= days <= RETENTION_DAYS_MAX:
+                raise UserFacingError(texts.SETUP_RETENTION_RANGE)
         await self.ensure_guild(guild_id)
         if changes:
             # Column names come from the fixed tuple above, never from input.

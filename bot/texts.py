@@ -143,6 +143,7 @@ REVIEW_STATS_LINE = (
 REVIEW_STATS_EMPTY = "Ancora nessun caso: niente da misurare."
 REVIEW_STATS_NOISIEST = "Le regole più rumorose"
 REVIEW_STATS_NO_NOISE = "Nessun falso positivo finora."
+REVIEW_STATS_NOISY = "`{rule}` · ❎ {dismissed} · {precision}"
 REVIEW_STATS_RULES = "Precisione per regola (confermati / decisi)"
 
 SETUP_TITLE = "Configurazione di Rete"

@@ -21,7 +21,6 @@ from bot.policy.flows import (
     backtest_body,
     learn_and_maybe_accept,
     learn_from_decisions,
-    set_exempt,
 )
 from bot.policy.pages import allow_page
 from bot.review import BacktestReport
@@ -256,12 +255,12 @@ class Policy(
         for kind, target in (("role", role), ("channel", channel)):
             if target is None:
                 continue
-            version = await set_exempt(
-                self.bot.core, interaction.guild_id, kind, target.id, exempt, interaction.user.id
+            spec = await self.bot.core.policy.set_exempt(
+                interaction.guild_id, kind, target.id, exempt, actor_id=interaction.user.id
             )
             lines.append(
                 texts.POLICY_EXEMPT_SET.format(
-                    kind=kind, target=target.mention, state=state, version=version
+                    kind=kind, target=target.mention, state=state, version=spec.version
                 )
             )
         await reply(interaction, "\n".join(lines))

@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot import texts
 from bot.errors import UserFacingError
-from bot.policy.flows import exemptions, set_exempt
+from bot.guild_store import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from cogs._checks import moderators_only
 from cogs._replies import reply
 
@@ -42,7 +42,7 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
             if settings.review_channel_id
             else "**" + texts.SETUP_NOT_SET + "**"
         )
-        roles, channels = exemptions(core, guild_id)
+        roles, channels = core.policy.exemptions(guild_id)
         lines = [
             f"**{texts.SETUP_TITLE}**",
             texts.SETUP_REVIEW_CHANNEL.format(value=channel),
@@ -109,7 +109,7 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
     async def retention(
         self,
         interaction: discord.Interaction[ReteBot],
-        days: app_commands.Range[int, 1, 3650],
+        days: app_commands.Range[int, RETENTION_DAYS_MIN, RETENTION_DAYS_MAX],
     ) -> None:
         """Quanti giorni tenere il testo di casi chiusi e domande senza risposta."""
         assert interaction.guild_id is not None
@@ -128,10 +128,11 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
     ) -> None:
         """Un ruolo che Rete non segnala mai."""
         assert interaction.guild_id is not None
-        await set_exempt(
-            self.bot.core, interaction.guild_id, "role", role.id, exempt, interaction.user.id
+        policy = self.bot.core.policy
+        await policy.set_exempt(
+            interaction.guild_id, "role", role.id, exempt, actor_id=interaction.user.id
         )
-        roles, _ = exemptions(self.bot.core, interaction.guild_id)
+        roles = policy.exemptions(interaction.guild_id).roles
         what = texts.SETUP_EXEMPT_ROLES.format(value=_mentions(roles, "@&"))
         await reply(interaction, texts.SETUP_SAVED.format(what=what))
 
@@ -146,10 +147,11 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
     ) -> None:
         """Un canale in cui Rete non segnala."""
         assert interaction.guild_id is not None
-        await set_exempt(
-            self.bot.core, interaction.guild_id, "channel", channel.id, exempt, interaction.user.id
+        policy = self.bot.core.policy
+        await policy.set_exempt(
+            interaction.guild_id, "channel", channel.id, exempt, actor_id=interaction.user.id
         )
-        _, channels = exemptions(self.bot.core, interaction.guild_id)
+        channels = policy.exemptions(interaction.guild_id).channels
         what = texts.SETUP_EXEMPT_CHANNELS.format(value=_mentions(channels, "#"))
         await reply(interaction, texts.SETUP_SAVED.format(what=what))
 

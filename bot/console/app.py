@@ -17,6 +17,7 @@ from typing import TextIO
 from bot import texts
 from bot.config import Settings
 from bot.core import Core
+from bot.errors import UserFacingError
 
 LOCAL_GUILD_ID = 1
 LOCAL_GUILD_NAME = "Accademia (locale)"
@@ -201,7 +202,10 @@ class Session:
                     return [texts.NOT_MODERATOR + " (scrivi /as mod per fare la moderatrice)"]
                 split = line[1:].split(None, size)
                 raw = split[size] if len(split) > size else ""
-                return await command.handler(self, parts[size:], raw)
+                try:
+                    return await command.handler(self, parts[size:], raw)
+                except UserFacingError as exc:  # the core's clear error, as a reply
+                    return [str(exc)]
         group = self.registry.group(lowered[0]) if lowered else []
         if group:  # a bare group, or an unknown subcommand: what the group has
             return [

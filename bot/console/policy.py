@@ -17,7 +17,6 @@ from bot.policy.flows import (
     backtest_body,
     learn_and_maybe_accept,
     learn_from_decisions,
-    set_exempt,
 )
 from bot.policy.pages import allow_page
 
@@ -214,15 +213,15 @@ def register(registry: Registry) -> None:
         kind = kinds[args[0].lower()]
         target = resolve_target(kind, args[1])
         on = _switch(args[2])
-        version = await set_exempt(
-            session.core, session.guild_id, kind, target, on, session.user[0]
+        spec = await session.core.policy.set_exempt(
+            session.guild_id, kind, target, on, actor_id=session.user[0]
         )
         return [
             texts.POLICY_EXEMPT_SET.format(
                 kind=kind,
                 target=target_name(kind, target),
                 state="on" if on else "off",
-                version=version,
+                version=spec.version,
             )
         ]
 

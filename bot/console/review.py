@@ -5,16 +5,22 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterable
-from typing import Any
 
 from bot import texts
 from bot.console.app import CHANNELS, MEMBER, MODERATOR, ChatLine, Registry, Session
 from bot.console.policy import target_name
 from bot.guild_store import NUDGE_MODES
 from bot.intake.pipeline import IncomingMessage, Outcome, PostAction
-from bot.policy.flows import exemptions
-from bot.review import Case, Decision, DecisionResult
-from bot.review.render import duration, plain_highlight, rules_line, status_line
+from bot.review import Case, Decision, DecisionResult, Stats
+from bot.review.render import (
+    duration,
+    plain_highlight,
+    rules_line,
+    stats_noisy_lines,
+    stats_rule_lines,
+    stats_summary,
+    status_line,
+)
 
 _NAMES = {MEMBER[0]: MEMBER[1], MODERATOR[0]: MODERATOR[1]}
 _DURATION = re.compile(r"^(\d+)\s*(m|min|h|ore?|d|g|giorni?|w|sett)?$")
@@ -334,13 +340,13 @@ def register(registry: Registry) -> None:
                     return [f"Modi: {', '.join(NUDGE_MODES)}"]
                 await review.update_settings(guild, nudge_mode=value)
             elif key == "retention":
-                if not value.isdigit() or not 1 <= int(value) <= 3650:
+                if not value.isdigit():
                     return [texts.SETUP_RETENTION_RANGE]
-                await review.update_settings(guild, retention_days=int(value))
+                await review.update_settings(guild, retention_days=int(value))  # checks the range
             else:
                 return ["Uso: /setup [review-channel NOME|nudge off|reply|dm|retention GIORNI]"]
         settings = await review.settings(guild)
-        roles, channels = exemptions(session.core, guild)
+        roles, channels = session.core.policy.exemptions(guild)
         answering = await session.core.knowledge.answer_channels(guild)
         channel = (
             "#" + _channel(settings.review_channel_id)
@@ -368,35 +374,12 @@ def _not_configured(configured: bool) -> list[str]:
     return [] if configured else [texts.REVIEW_NOT_CONFIGURED]
 
 
-def stats_lines(stats: Any) -> list[str]:
-    counts = stats.by_status
-    lines = [
-        texts.REVIEW_STATS_TITLE,
-        "  "
-        + texts.REVIEW_STATS_STATUS.format(
-            open=sum(counts.get(s, 0) for s in ("pending", "claimed", "reopened")),
-            confirmed=counts.get("confirmed", 0),
-            dismissed=counts.get("dismissed", 0),
-        ),
-    ]
+def stats_lines(stats: Stats) -> list[str]:
+    lines = [texts.REVIEW_STATS_TITLE, "  " + stats_summary(stats)]
     if not stats.rules:
         return [*lines, "  " + texts.REVIEW_STATS_EMPTY]
     lines.append(texts.REVIEW_STATS_RULES + ":")
-    for rule in stats.rules:
-        precision = "—" if rule.precision is None else f"{rule.precision:.0%}"
-        lines.append(
-            "  "
-            + texts.REVIEW_STATS_LINE.format(
-                rule=rule.rule,
-                cases=rule.cases,
-                confirmed=rule.confirmed,
-                dismissed=rule.dismissed,
-                precision=precision,
-            )
-        )
+    lines.extend("  " + line for line in stats_rule_lines(stats))
     lines.append(texts.REVIEW_STATS_NOISIEST + ":")
-    noisy = stats.noisiest[:5]
-    lines.extend(f"  {r.rule}: {r.dismissed} falsi positivi" for r in noisy)
-    if not noisy:
-        lines.append("  " + texts.REVIEW_STATS_NO_NOISE)
-    return lines
+    noisy = stats_noisy_lines(stats) or [texts.REVIEW_STATS_NO_NOISE]
+    return lines + ["  " + line for line in noisy]

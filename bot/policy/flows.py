@@ -25,22 +25,6 @@ GROUP_SEPARATOR = "+"
 ITEM_SEPARATOR = ","
 
 
-def exemptions(core: Core, guild_id: int) -> tuple[frozenset[int], frozenset[int]]:
-    """(exempt role ids, exempt channel ids) of the guild, from the policy's memory."""
-    spec = core.policy.spec(guild_id)
-    if spec is None:
-        return frozenset(), frozenset()
-    return frozenset(spec.exempt_roles), frozenset(spec.exempt_channels)
-
-
-async def set_exempt(
-    core: Core, guild_id: int, kind: str, target_id: int, exempt: bool, actor_id: int
-) -> int:
-    """Exempt (or stop exempting) a role or a channel; returns the new policy version."""
-    spec = await core.policy.set_exempt(guild_id, kind, target_id, exempt, actor_id=actor_id)
-    return spec.version
-
-
 def parse_groups(raw: str, syntax_help: str) -> tuple[tuple[str, ...], ...]:
     """ "mi fai, fammi + logo, @consegne + gratis" → (("mi fai", "fammi"), ("logo", …), …).
 

@@ -6,17 +6,20 @@ Pure functions (no discord): the cog puts the strings in embeds, the console pri
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot import limits, texts
 from bot.review.models import (
     CLAIMED,
     CONFIRMED,
     DISMISSED,
+    OPEN_STATUSES,
     PENDING,
     REOPENED,
     Case,
     CaseHit,
+    RuleStats,
+    Stats,
 )
 
 ZWSP = "\u200b"
@@ -158,3 +161,48 @@ def plain_highlight(text: str, spans: Iterable[tuple[int, int]]) -> str:
         cursor = end
     out.append(text[cursor:])
     return "".join(out)
+
+
+# /review stats, alike in Discord and the console: rules by number of cases, the noisiest few.
+STATS_RULES_SHOWN = 25
+NOISIEST_SHOWN = 5
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def stats_summary(stats: Stats) -> str:
+    """Open, confirmed and dismissed cases in one line."""
+    counts = stats.by_status
+    return texts.REVIEW_STATS_STATUS.format(
+        open=sum(counts.get(s, 0) for s in OPEN_STATUSES),
+        confirmed=counts.get(CONFIRMED, 0),
+        dismissed=counts.get(DISMISSED, 0),
+    )
+
+
+def stats_rule_lines(stats: Stats, name: Callable[[str], str] = str) -> list[str]:
+    """One line per rule, most cases first; `name` formats a rule's name for the front-end."""
+    ranked = sorted(stats.rules, key=lambda r: (-r.cases, r.rule))[:STATS_RULES_SHOWN]
+    return [
+        texts.REVIEW_STATS_LINE.format(
+            rule=name(r.rule),
+            cases=r.cases,
+            confirmed=r.confirmed,
+            dismissed=r.dismissed,
+            precision=_percent(r.precision),
+        )
+        for r in ranked
+    ]
+
+
+def stats_noisy_lines(stats: Stats, name: Callable[[str], str] = str) -> list[str]:
+    """The rules with the most false positives (NOISIEST_SHOWN at most); empty if none."""
+    noisy: tuple[RuleStats, ...] = stats.noisiest[:NOISIEST_SHOWN]
+    return [
+        texts.REVIEW_STATS_NOISY.format(
+            rule=name(r.rule), dismissed=r.dismissed, precision=_percent(r.precision or 0.0)
+        )
+        for r in noisy
+    ]
