@@ -11,7 +11,7 @@ from bot.console.app import CHANNELS, MEMBER, MODERATOR, ChatLine, Registry, Ses
 from bot.console.policy import target_name
 from bot.guild_store import NUDGE_MODES
 from bot.intake.pipeline import IncomingMessage, Outcome, PostAction
-from bot.review import Case, Decision, DecisionResult, Stats
+from bot.review import Case, Decision, DecisionResult, ReviewAction, Stats
 from bot.review.render import (
     duration,
     plain_highlight,
@@ -259,7 +259,9 @@ def register(registry: Registry) -> None:
         if case_id is None or await session.core.review.get(session.guild_id, case_id) is None:
             return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
         return _decided(
-            await session.core.review.claim(session.guild_id, case_id, session.user[0], time.time())
+            await session.core.review.decide(
+                session.guild_id, case_id, ReviewAction.CLAIM, session.user[0], time.time()
+            )
         )
 
     @registry.command(
@@ -280,8 +282,8 @@ def register(registry: Registry) -> None:
             decision = Decision(delete, timeout)
         except ValueError as exc:
             return [str(exc)]
-        result = await session.core.review.confirm(
-            session.guild_id, case_id, session.user[0], time.time(), decision
+        result = await session.core.review.decide(
+            session.guild_id, case_id, ReviewAction.CONFIRM, session.user[0], time.time(), decision
         )
         lines = _decided(result)
         if result.applied and delete:
@@ -300,8 +302,8 @@ def register(registry: Registry) -> None:
         if case_id is None or await session.core.review.get(session.guild_id, case_id) is None:
             return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
         return _decided(
-            await session.core.review.dismiss(
-                session.guild_id, case_id, session.user[0], time.time()
+            await session.core.review.decide(
+                session.guild_id, case_id, ReviewAction.DISMISS, session.user[0], time.time()
             )
         )
 
