@@ -202,3 +202,31 @@ def test_moderators_only_is_defined_once() -> None:
         if isinstance(node, ast.FunctionDef) and node.name in {"moderators_only", "moderator_only"}
     ]
     assert defined == [Path("cogs/_checks.py")]
+
+
+FRONT_END_FUNCTION_LINES = 60  # a front-end function parses, calls the core, formats: no more
+
+
+def long_functions(path: Path, limit: int = FRONT_END_FUNCTION_LINES) -> list[str]:
+    """Functions (decorators included) longer than `limit` lines, nested ones counted whole."""
+    tree = ast.parse((ROOT / path).read_text("utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            start = min([d.lineno for d in node.decorator_list] + [node.lineno])
+            length = (node.end_lineno or node.lineno) - start + 1
+            if length > limit:
+                found.append(f"{node.name} ({length} lines)")
+    return found
+
+
+@pytest.mark.parametrize("path", FRONT_END_MODULES, ids=str)
+def test_front_end_functions_are_short(path: Path) -> None:
+    assert long_functions(path) == [], f"{path}: split these"
+
+
+def test_a_long_function_is_seen(tmp_path: Path) -> None:
+    body = "\n".join(f"    x{i} = {i}" for i in range(FRONT_END_FUNCTION_LINES))
+    source = tmp_path / "long.py"
+    source.write_text(f"def f() -> None:\n{body}\n", "utf-8")
+    assert long_functions(source) == [f"f ({FRONT_END_FUNCTION_LINES + 1} lines)"]  # ROOT / abs

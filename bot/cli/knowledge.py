@@ -55,7 +55,11 @@ def add_commands(sub: Any) -> None:
     )
     imp.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder or URL")
     imp.set_defaults(func=_cmd_import)
+    _add_ask_parser(sub)
+    _add_excerpt_parser(sub)
 
+
+def _add_ask_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ask = sub.add_parser(
         "ask",
         help="ask the knowledge base a question (or a JSONL file of them)",
@@ -83,6 +87,8 @@ def add_commands(sub: Any) -> None:
     )
     ask.set_defaults(func=_cmd_ask)
 
+
+def _add_excerpt_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     excerpt = sub.add_parser(
         "excerpt",
         help="the passage of an article that fits a query",

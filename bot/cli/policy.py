@@ -33,7 +33,14 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         ),
     )
     commands = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+    _add_check_parser(commands)
+    _add_test_parser(commands)
+    _add_export_parser(commands)
+    _add_import_parser(commands)
+    _add_learn_parser(commands)
 
+
+def _add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = commands.add_parser(
         "check",
         help='evaluate a JSONL file of {"id","text"} lines; one JSON verdict a line',
@@ -51,6 +58,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     _common(check)
     check.set_defaults(func=_cmd_check)
 
+
+def _add_test_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     test = commands.add_parser(
         "test",
         help="explain the verdict on one message",
@@ -60,6 +69,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     _common(test)
     test.set_defaults(func=_cmd_test)
 
+
+def _add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = commands.add_parser(
         "export",
         help="print the guild's policy as YAML",
@@ -69,6 +80,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     _common(export)
     export.set_defaults(func=_cmd_export)
 
+
+def _add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp = commands.add_parser(
         "import",
         help="replace the guild's policy with a YAML file",
@@ -88,6 +101,8 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     _common(imp)
     imp.set_defaults(func=_cmd_import)
 
+
+def _add_learn_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     learn = commands.add_parser(
         "learn",
         help="learn the rules' weights and threshold from decisions; show what would change",

@@ -61,6 +61,34 @@ CONSOLE_EXTENSIONS: tuple[str, ...] = (
 )
 
 
+class Commands:
+    """A feature's console commands, declared at module level with `@COMMANDS.command(…)` and
+    installed into the session's registry by the module's `register(registry)`."""
+
+    def __init__(self) -> None:
+        self._commands: list[tuple[str, str, str, bool, CommandHandler]] = []
+        self._chat: list[ChatHandler] = []
+
+    def command(
+        self, name: str, usage: str, help: str, *, moderator_only: bool = False
+    ) -> Callable[[CommandHandler], CommandHandler]:
+        def decorator(handler: CommandHandler) -> CommandHandler:
+            self._commands.append((name, usage, help, moderator_only, handler))
+            return handler
+
+        return decorator
+
+    def chat(self, handler: ChatHandler) -> ChatHandler:
+        self._chat.append(handler)
+        return handler
+
+    def install(self, registry: Registry) -> None:
+        for name, usage, help, moderator_only, handler in self._commands:
+            registry.command(name, usage, help, moderator_only=moderator_only)(handler)
+        for chat in self._chat:
+            registry.chat(chat)
+
+
 @dataclass(frozen=True)
 class ChatLine:
     message_id: int

@@ -7,7 +7,7 @@ import time
 from collections.abc import Iterable
 
 from bot import texts
-from bot.console.app import CHANNELS, MEMBER, MODERATOR, ChatLine, Registry, Session
+from bot.console.app import CHANNELS, MEMBER, MODERATOR, ChatLine, Commands, Registry, Session
 from bot.console.policy import target_name
 from bot.guild_store import NUDGE_MODES
 from bot.intake.pipeline import IncomingMessage, Outcome, PostAction
@@ -193,179 +193,189 @@ def _decided(result: DecisionResult) -> list[str]:
     ]
 
 
-def register(registry: Registry) -> None:
-    @registry.chat
-    async def _flow(session: Session, chat: ChatLine) -> list[str]:
-        now = time.time()
-        outcome = await session.core.pipeline.process(
-            IncomingMessage(
-                guild_id=chat.guild_id,
-                channel_id=chat.channel_id,
-                message_id=chat.message_id,
-                author_id=chat.author_id,
-                text=chat.text,
-                created_at=now,
-            ),
-            now=now,
+COMMANDS = Commands()
+
+
+@COMMANDS.chat
+async def _flow(session: Session, chat: ChatLine) -> list[str]:
+    now = time.time()
+    outcome = await session.core.pipeline.process(
+        IncomingMessage(
+            guild_id=chat.guild_id,
+            channel_id=chat.channel_id,
+            message_id=chat.message_id,
+            author_id=chat.author_id,
+            text=chat.text,
+            created_at=now,
+        ),
+        now=now,
+    )
+    lines = describe(outcome)
+    if outcome.answer is None and outcome.case is None and outcome.skipped is None:
+        # In Discord Rete stays silent here; at the console, say why it did not answer.
+        pause = await session.core.knowledge.auto_answer_pause(
+            chat.guild_id, chat.channel_id, chat.text, now
         )
-        lines = describe(outcome)
-        if outcome.answer is None and outcome.case is None and outcome.skipped is None:
-            # In Discord Rete stays silent here; at the console, say why it did not answer.
-            pause = await session.core.knowledge.auto_answer_pause(
-                chat.guild_id, chat.channel_id, chat.text, now
-            )
-            if pause > 0:
-                lines.append(
-                    texts.CONSOLE_ANSWER_COOLDOWN.format(
-                        channel=chat.channel_name,
-                        cooldown=round(session.core.knowledge.auto_answer_cooldown_s),
-                        left=max(1, round(pause)),
-                    )
+        if pause > 0:
+            lines.append(
+                texts.CONSOLE_ANSWER_COOLDOWN.format(
+                    channel=chat.channel_name,
+                    cooldown=round(session.core.knowledge.auto_answer_cooldown_s),
+                    left=max(1, round(pause)),
                 )
-        return lines
-
-    @registry.command("review pending", "/review pending", "casi da rivedere", moderator_only=True)
-    async def _pending(session: Session, args: list[str], raw: str) -> list[str]:
-        review = session.core.review
-        cases = await review.pending(session.guild_id, limit=PENDING_SHOWN + 1)
-        lines = _not_configured(await _configured(session))
-        if not cases:
-            return [*lines, texts.REVIEW_PENDING_EMPTY]
-        lines.append(texts.REVIEW_PENDING_TITLE.format(count=len(cases[:PENDING_SHOWN])))
-        for case in cases[:PENDING_SHOWN]:
-            lines.append(
-                f"  #{case.case_id} · {texts.STATUS_SHORT[case.status]} · {_name(case.author_id)} "
-                f"in #{_channel(case.channel_id)} · {case.score:.2f} · {', '.join(case.rules)}"
             )
-            if case.text is not None:
-                lines.append(f"    «{_snippet(case.text)}»")
-        return lines
+    return lines
 
-    @registry.command(
-        "review case", "/review case N", "un caso con il suo testo", moderator_only=True
-    )
-    async def _case(session: Session, args: list[str], raw: str) -> list[str]:
-        case_id = _case_id(args)
-        case = await session.core.review.get(session.guild_id, case_id) if case_id else None
-        if case is None:
-            return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
-        return case_lines(case)
 
-    @registry.command(
-        "review claim", "/review claim N", "prendi in carico un caso", moderator_only=True
-    )
-    async def _claim(session: Session, args: list[str], raw: str) -> list[str]:
-        case_id = _case_id(args)
-        if case_id is None or await session.core.review.get(session.guild_id, case_id) is None:
-            return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
-        return _decided(
-            await session.core.review.decide(
-                session.guild_id, case_id, ReviewAction.CLAIM, session.user[0], time.time()
-            )
+@COMMANDS.command("review pending", "/review pending", "casi da rivedere", moderator_only=True)
+async def _pending(session: Session, args: list[str], raw: str) -> list[str]:
+    review = session.core.review
+    cases = await review.pending(session.guild_id, limit=PENDING_SHOWN + 1)
+    lines = _not_configured(await _configured(session))
+    if not cases:
+        return [*lines, texts.REVIEW_PENDING_EMPTY]
+    lines.append(texts.REVIEW_PENDING_TITLE.format(count=len(cases[:PENDING_SHOWN])))
+    for case in cases[:PENDING_SHOWN]:
+        lines.append(
+            f"  #{case.case_id} · {texts.STATUS_SHORT[case.status]} · {_name(case.author_id)} "
+            f"in #{_channel(case.channel_id)} · {case.score:.2f} · {', '.join(case.rules)}"
         )
+        if case.text is not None:
+            lines.append(f"    «{_snippet(case.text)}»")
+    return lines
 
-    @registry.command(
-        "review confirm",
-        "/review confirm N [cancella] [timeout 1h]",
-        "conferma (e cancella, e timeout)",
-        moderator_only=True,
-    )
-    async def _confirm(session: Session, args: list[str], raw: str) -> list[str]:
-        case_id = _case_id(args)
-        if case_id is None or await session.core.review.get(session.guild_id, case_id) is None:
-            return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
-        parsed_words = parse_confirm_words(args[1:])
-        if isinstance(parsed_words, str):
-            return [parsed_words]  # an unknown word: nothing is decided
-        delete, timeout = parsed_words
-        try:
-            decision = Decision(delete, timeout)
-        except ValueError as exc:
-            return [str(exc)]
-        result = await session.core.review.decide(
-            session.guild_id, case_id, ReviewAction.CONFIRM, session.user[0], time.time(), decision
+
+@COMMANDS.command("review case", "/review case N", "un caso con il suo testo", moderator_only=True)
+async def _case(session: Session, args: list[str], raw: str) -> list[str]:
+    case_id = _case_id(args)
+    case = await session.core.review.get(session.guild_id, case_id) if case_id else None
+    if case is None:
+        return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
+    return case_lines(case)
+
+
+@COMMANDS.command(
+    "review claim", "/review claim N", "prendi in carico un caso", moderator_only=True
+)
+async def _claim(session: Session, args: list[str], raw: str) -> list[str]:
+    case_id = _case_id(args)
+    if case_id is None or await session.core.review.get(session.guild_id, case_id) is None:
+        return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
+    return _decided(
+        await session.core.review.decide(
+            session.guild_id, case_id, ReviewAction.CLAIM, session.user[0], time.time()
         )
-        lines = _decided(result)
-        if result.applied and delete:
-            lines.append(f"  (in Discord: {texts.ACTION_DELETED})")
-        if result.applied and timeout:
-            lines.append(
-                f"  (in Discord: {texts.ACTION_TIMEOUT.format(duration=duration(timeout))})"
-            )
-        return lines
-
-    @registry.command(
-        "review dismiss", "/review dismiss N", "archivia come falso positivo", moderator_only=True
     )
-    async def _dismiss(session: Session, args: list[str], raw: str) -> list[str]:
-        case_id = _case_id(args)
-        if case_id is None or await session.core.review.get(session.guild_id, case_id) is None:
-            return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
-        return _decided(
-            await session.core.review.decide(
-                session.guild_id, case_id, ReviewAction.DISMISS, session.user[0], time.time()
-            )
-        )
 
-    @registry.command("review stats", "/review stats", "precisione per regola", moderator_only=True)
-    async def _stats(session: Session, args: list[str], raw: str) -> list[str]:
-        off = session.core.policy.flagging_off(session.guild_id)
-        lines = stats_lines(await session.core.review.stats(session.guild_id))
-        return lines if off is None else [lines[0], "  " + off, *lines[1:]]
 
-    @registry.command("appeal", "/appeal N NOTA", "«non era una richiesta gratuita»")
-    async def _appeal(session: Session, args: list[str], raw: str) -> list[str]:
-        case_id = _case_id(args)
-        note = raw.split(None, 1)[1] if len(raw.split(None, 1)) > 1 else ""
-        if case_id is None or not note.strip():
-            return ["Uso: /appeal N la tua nota per i moderatori"]
-        result = await session.core.review.appeal(case_id, session.user[0], note, time.time())
-        return [texts.APPEAL_REPLIES[result.outcome]]
-
-    @registry.command(
-        "setup",
-        "/setup [review-channel NOME|nudge MODO|retention GIORNI]",
-        "configura Rete",
-        moderator_only=True,
+@COMMANDS.command(
+    "review confirm",
+    "/review confirm N [cancella] [timeout 1h]",
+    "conferma (e cancella, e timeout)",
+    moderator_only=True,
+)
+async def _confirm(session: Session, args: list[str], raw: str) -> list[str]:
+    case_id = _case_id(args)
+    if case_id is None or await session.core.review.get(session.guild_id, case_id) is None:
+        return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
+    parsed_words = parse_confirm_words(args[1:])
+    if isinstance(parsed_words, str):
+        return [parsed_words]  # an unknown word: nothing is decided
+    delete, timeout = parsed_words
+    try:
+        decision = Decision(delete, timeout)
+    except ValueError as exc:
+        return [str(exc)]
+    result = await session.core.review.decide(
+        session.guild_id, case_id, ReviewAction.CONFIRM, session.user[0], time.time(), decision
     )
-    async def _setup(session: Session, args: list[str], raw: str) -> list[str]:
-        review = session.core.review
-        guild = session.guild_id
-        if len(args) >= 2:
-            key, value = args[0].lower(), args[1].lstrip("#").lower()
-            if key == "review-channel":
-                if value not in CHANNELS:
-                    return [f"Canali: {', '.join('#' + c for c in CHANNELS)}"]
-                await review.update_settings(guild, review_channel_id=CHANNELS[value])
-            elif key == "nudge":
-                if value not in NUDGE_MODES:
-                    return [f"Modi: {', '.join(NUDGE_MODES)}"]
-                await review.update_settings(guild, nudge_mode=value)
-            elif key == "retention":
-                if not value.isdigit():
-                    return [texts.SETUP_RETENTION_RANGE]
-                await review.update_settings(guild, retention_days=int(value))  # checks the range
-            else:
-                return ["Uso: /setup [review-channel NOME|nudge off|reply|dm|retention GIORNI]"]
-        settings = await review.settings(guild)
-        roles, channels = session.core.policy.exemptions(guild)
-        answering = await session.core.knowledge.answer_channels(guild)
-        channel = (
-            "#" + _channel(settings.review_channel_id)
-            if settings.review_channel_id
-            else texts.SETUP_NOT_SET
+    lines = _decided(result)
+    if result.applied and delete:
+        lines.append(f"  (in Discord: {texts.ACTION_DELETED})")
+    if result.applied and timeout:
+        lines.append(f"  (in Discord: {texts.ACTION_TIMEOUT.format(duration=duration(timeout))})")
+    return lines
+
+
+@COMMANDS.command(
+    "review dismiss", "/review dismiss N", "archivia come falso positivo", moderator_only=True
+)
+async def _dismiss(session: Session, args: list[str], raw: str) -> list[str]:
+    case_id = _case_id(args)
+    if case_id is None or await session.core.review.get(session.guild_id, case_id) is None:
+        return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
+    return _decided(
+        await session.core.review.decide(
+            session.guild_id, case_id, ReviewAction.DISMISS, session.user[0], time.time()
         )
-        return [
-            texts.SETUP_TITLE,
-            "  " + texts.SETUP_REVIEW_CHANNEL.format(value=channel),
-            "  " + texts.SETUP_NUDGE.format(value=texts.NUDGE_MODE_LABELS[settings.nudge_mode]),
-            "  " + texts.SETUP_RETENTION.format(days=settings.retention_days),
-            "  " + texts.SETUP_EXEMPT_ROLES.format(value=_names("role", roles)),
-            "  " + texts.SETUP_EXEMPT_CHANNELS.format(value=_names("channel", channels)),
-            "  " + texts.SETUP_ANSWER_CHANNELS.format(value=_names("channel", answering)),
-            *(["  " + off] if (off := session.core.policy.flagging_off(guild)) else []),
-            *_not_configured(settings.configured),
-        ]
+    )
+
+
+@COMMANDS.command("review stats", "/review stats", "precisione per regola", moderator_only=True)
+async def _stats(session: Session, args: list[str], raw: str) -> list[str]:
+    off = session.core.policy.flagging_off(session.guild_id)
+    lines = stats_lines(await session.core.review.stats(session.guild_id))
+    return lines if off is None else [lines[0], "  " + off, *lines[1:]]
+
+
+@COMMANDS.command("appeal", "/appeal N NOTA", "«non era una richiesta gratuita»")
+async def _appeal(session: Session, args: list[str], raw: str) -> list[str]:
+    case_id = _case_id(args)
+    note = raw.split(None, 1)[1] if len(raw.split(None, 1)) > 1 else ""
+    if case_id is None or not note.strip():
+        return ["Uso: /appeal N la tua nota per i moderatori"]
+    result = await session.core.review.appeal(case_id, session.user[0], note, time.time())
+    return [texts.APPEAL_REPLIES[result.outcome]]
+
+
+@COMMANDS.command(
+    "setup",
+    "/setup [review-channel NOME|nudge MODO|retention GIORNI]",
+    "configura Rete",
+    moderator_only=True,
+)
+async def _setup(session: Session, args: list[str], raw: str) -> list[str]:
+    review = session.core.review
+    guild = session.guild_id
+    if len(args) >= 2:
+        key, value = args[0].lower(), args[1].lstrip("#").lower()
+        if key == "review-channel":
+            if value not in CHANNELS:
+                return [f"Canali: {', '.join('#' + c for c in CHANNELS)}"]
+            await review.update_settings(guild, review_channel_id=CHANNELS[value])
+        elif key == "nudge":
+            if value not in NUDGE_MODES:
+                return [f"Modi: {', '.join(NUDGE_MODES)}"]
+            await review.update_settings(guild, nudge_mode=value)
+        elif key == "retention":
+            if not value.isdigit():
+                return [texts.SETUP_RETENTION_RANGE]
+            await review.update_settings(guild, retention_days=int(value))  # checks the range
+        else:
+            return ["Uso: /setup [review-channel NOME|nudge off|reply|dm|retention GIORNI]"]
+    settings = await review.settings(guild)
+    roles, channels = session.core.policy.exemptions(guild)
+    answering = await session.core.knowledge.answer_channels(guild)
+    channel = (
+        "#" + _channel(settings.review_channel_id)
+        if settings.review_channel_id
+        else texts.SETUP_NOT_SET
+    )
+    return [
+        texts.SETUP_TITLE,
+        "  " + texts.SETUP_REVIEW_CHANNEL.format(value=channel),
+        "  " + texts.SETUP_NUDGE.format(value=texts.NUDGE_MODE_LABELS[settings.nudge_mode]),
+        "  " + texts.SETUP_RETENTION.format(days=settings.retention_days),
+        "  " + texts.SETUP_EXEMPT_ROLES.format(value=_names("role", roles)),
+        "  " + texts.SETUP_EXEMPT_CHANNELS.format(value=_names("channel", channels)),
+        "  " + texts.SETUP_ANSWER_CHANNELS.format(value=_names("channel", answering)),
+        *(["  " + off] if (off := session.core.policy.flagging_off(guild)) else []),
+        *_not_configured(settings.configured),
+    ]
+
+
+def register(registry: Registry) -> None:
+    COMMANDS.install(registry)
 
 
 async def _configured(session: Session) -> bool:
