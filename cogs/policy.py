@@ -12,16 +12,9 @@ from discord.ext import commands
 
 from bot import limits, texts
 from bot.errors import UserFacingError
-from bot.policy import Rule
+from bot.policy import Rule, flows
 from bot.policy.explain import explain
 from bot.policy.files import check_policy_size, decode_policy
-from bot.policy.flows import (
-    add_rule,
-    backtest,
-    backtest_body,
-    learn_and_maybe_accept,
-    learn_from_decisions,
-)
 from bot.policy.pages import allow_page
 from bot.review import BacktestReport
 from bot.review.render import highlight, neutralise
@@ -47,7 +40,7 @@ def _rule_words(rule: Rule) -> str:
 
 
 def backtest_embed(report: BacktestReport, source: str) -> discord.Embed:
-    body = backtest_body(report, BACKTEST_LINES, neutralise)
+    body = flows.backtest_body(report, BACKTEST_LINES, neutralise)
     return discord.Embed(
         title=limits.embed_title(texts.POLCMD_BACKTEST_TITLE.format(source=source)),
         description=limits.embed_description(body),
@@ -148,7 +141,7 @@ class Policy(
     ) -> None:
         """Aggiungi una regola."""
         assert interaction.guild_id is not None
-        spec = await add_rule(
+        spec = await flows.add_rule(
             self.bot.core,
             interaction.guild_id,
             name=name,
@@ -325,7 +318,7 @@ class Policy(
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         policy_yaml = await _read_policy_file(file) if file is not None else None
-        report = await backtest(self.bot.core, interaction.guild_id, policy_yaml)
+        report = await flows.backtest(self.bot.core, interaction.guild_id, policy_yaml)
         if policy_yaml is None:
             version = self.bot.core.policy.version(interaction.guild_id)
             source = texts.POLCMD_BACKTEST_CURRENT.format(version=version)
@@ -340,8 +333,8 @@ class Policy(
         """Impara pesi e soglia dalle decisioni sui casi."""
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        proposal = await learn_from_decisions(self.bot.core, interaction.guild_id)
-        lines = await learn_and_maybe_accept(
+        proposal = await flows.learn_from_decisions(self.bot.core, interaction.guild_id)
+        lines = await flows.learn_and_maybe_accept(
             self.bot.core,
             interaction.guild_id,
             proposal,

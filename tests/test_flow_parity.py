@@ -31,7 +31,8 @@ def receiver_name(node: ast.expr) -> str | None:
 
 def reached(paths: list[Path]) -> set[tuple[str, str]]:
     """(owner, name) of every call: `<…>.<service>.<method>(…)` gives (service, method); a
-    function imported with `from <module> import <name>` and called gives (module, name)."""
+    module function called as `<name>(…)` after `from <module> import <name>`, or as
+    `<module>.<name>(…)` after `from <package> import <module>`, gives (module, name)."""
     found: set[tuple[str, str]] = set()
     for path in paths:
         tree = ast.parse(path.read_text("utf-8"))
@@ -49,6 +50,9 @@ def reached(paths: list[Path]) -> set[tuple[str, str]]:
                 owner = receiver_name(func.value)
                 if owner is not None:
                     found.add((owner, func.attr))
+                if isinstance(func.value, ast.Name) and func.value.id in imported:
+                    package, module = imported[func.value.id]  # `from a import m`; m.f(…)
+                    found.add((f"{package}.{module}", func.attr))
             elif isinstance(func, ast.Name) and func.id in imported:
                 found.add(imported[func.id])
     return found
@@ -93,6 +97,20 @@ def test_a_front_end_without_a_flow_is_seen(tmp_path: Path) -> None:
         "utf-8",
     )
     calls = reached([source])
-    decide = next(flow for flow in FLOWS if flow.function.__name__ == "decide")
     assert ("review", "confirm") in calls
+    decide = next(flow for flow in FLOWS if flow.function.__name__ == "decide")
     assert owner_of(decide) not in calls
+
+
+def test_module_flows_are_seen_both_ways(tmp_path: Path) -> None:
+    source = tmp_path / "frontend.py"
+    source.write_text(
+        "from bot.policy import flows\n"
+        "from bot.policy.flows import add_rule\n"
+        "async def go(core):\n"
+        "    await flows.backtest(core, 1, None)\n"
+        "    await add_rule(core)\n",
+        "utf-8",
+    )
+    calls = reached([source])
+    assert {("bot.policy.flows", "backtest"), ("bot.policy.flows", "add_rule")} <= calls
