@@ -15,10 +15,11 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits, texts
+from bot import texts
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import UserFacingError
+from cogs._replies import send_error
 
 if TYPE_CHECKING:
     from cogs._poster import ReviewPoster
@@ -62,18 +63,6 @@ def point_at(api_base: str | None, gateway_url: str | None) -> None:
         discord.http.Route.BASE = api_base.rstrip("/")
     if gateway_url:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
-
-
-async def send_error(interaction: discord.Interaction[Any], message: str) -> None:
-    """An ephemeral reply that works whether or not the interaction was already answered."""
-    message = limits.message_content(message)  # errors may quote what the user typed
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True)
-        else:
-            await interaction.response.send_message(message, ephemeral=True)
-    except discord.HTTPException:
-        log.warning("could not send an error reply for interaction %s", interaction.id)
 
 
 class ReteTree(app_commands.CommandTree["ReteBot"]):

@@ -23,7 +23,7 @@ from bot.knowledge.models import (
     FAQ_VARIANTS_MAX,
 )
 from bot.knowledge.reply import Reply, Why, explain_lines, suggestion_lines
-from cogs._replies import reply
+from cogs._replies import answer_error, reply
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
@@ -242,8 +242,7 @@ class FaqModal(discord.ui.Modal):
     async def on_error(  # type: ignore[override]  # Modal's own signature, narrower than View's
         self, interaction: discord.Interaction[Any], error: Exception, /
     ) -> None:
-        log.error("FAQ modal failed in guild %s", self.guild_id, exc_info=error)
-        await reply(interaction, texts.GENERIC_ERROR)
+        await answer_error(interaction, error)  # logs it with the interaction's id
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (FeedbackButton,)

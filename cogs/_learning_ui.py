@@ -23,9 +23,9 @@ from bot.knowledge.learning import (
     item_fields,
 )
 from bot.review.render import neutralise
+from cogs._checks import moderator_check
 from cogs._knowledge_ui import FaqModal, _lines
-from cogs._replies import reply
-from cogs._review_ui import guarded, moderator_check
+from cogs._replies import guarded, reply
 
 if TYPE_CHECKING:
     from bot.client import ReteBot

@@ -14,7 +14,8 @@ from bot import limits, texts
 from bot.intake.pipeline import IncomingMessage, Nudge, Origin, Outcome
 from cogs._knowledge_ui import answer_embed
 from cogs._learning_ui import vote_view
-from cogs._review_ui import appeal_view, jump_url
+from cogs._review_embeds import jump_url
+from cogs._review_ui import appeal_view
 
 if TYPE_CHECKING:
     from bot.client import ReteBot

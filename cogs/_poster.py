@@ -18,7 +18,8 @@ import discord
 
 from bot.intake.pipeline import PostAction
 from bot.review import Case
-from cogs._review_ui import CASES_PER_POST, post_embeds, post_view, refresh_post
+from cogs._review_embeds import CASES_PER_POST, post_embeds
+from cogs._review_ui import post_view, refresh_post
 
 if TYPE_CHECKING:
     from bot.client import ReteBot

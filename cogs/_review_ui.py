@@ -8,27 +8,26 @@ conditional UPDATE lets exactly one of two simultaneous clicks win.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 import secrets
 import time
 import weakref
-from collections.abc import Awaitable, Sequence
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 
 from bot import limits, texts
-from bot.client import send_error
-from bot.errors import UserFacingError
 from bot.review import CLAIMED, Case, Decision, ReviewAction
 from bot.review.models import OPEN_STATUSES, TIMEOUT_CHOICES_S
-from bot.review.render import case_body, duration, neutralise, rules_line, status_line
+from bot.review.render import duration, status_line
 from bot.review.service import APPEAL_NOTE_MAX
-from cogs._checks import is_moderator
-from cogs._replies import reply
+from cogs._checks import moderator_check
+from cogs._replies import answer_error, guarded, reply
+from cogs._review_actions import carry_out
+from cogs._review_embeds import CASES_PER_POST, post_embeds
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
@@ -49,11 +48,6 @@ REVIEW_TEMPLATE = (
     rf"rete:review:(?P<action>{'|'.join(PostButton)}):(?P<case>[0-9]+)"  # claim|confirm|act|dismiss
 )
 CONFIRM_WITH_TEMPLATE = r"rete:review:choose:(?P<case>[0-9]+)"
-# One row of buttons per case, and a message has at most 5 rows: a burst of cases is posted
-# up to 5 per message (Discord also limits a channel to about 5 messages per 5 seconds).
-CASES_PER_POST = 5
-EMBEDS_TEXT_MAX = limits.EMBED_TOTAL_MAX - 100  # margin for what discord.py adds (timestamps…)
-BODY_STEPS = (3000, 1500, 900, 600, 400, 250)
 APPEAL_TEMPLATE = r"rete:appeal:(?P<case>[0-9]+)"
 APPEAL_NOTE_TEMPLATE = r"rete:appeal-note:(?P<case>[0-9]+):(?P<boot>[0-9a-f]+)"
 # Tells a running bot's appeal modals from those opened before its restart: one token per
@@ -66,68 +60,6 @@ def boot_token(client: discord.Client) -> str:
     if token is None:
         token = _BOOTS[client] = secrets.token_hex(4)
     return token
-
-
-# The embed body leaves room for the fields: all text of one embed must fit in 6,000 characters.
-BODY_MAX = 3000
-COLOURS = {
-    "pending": discord.Colour.orange(),
-    "claimed": discord.Colour.gold(),
-    "reopened": discord.Colour.purple(),
-    "confirmed": discord.Colour.red(),
-    "dismissed": discord.Colour.green(),
-}
-
-
-def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
-    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
-
-
-def review_embed(
-    case: Case, *, body_max: int = BODY_MAX, field_max: int = limits.EMBED_FIELD_VALUE_MAX
-) -> discord.Embed:
-    """The moderators' view of a case: the message with its flagged words, score, rules, status."""
-    title = texts.REVIEW_TITLE if case.alerted else texts.REVIEW_TITLE_SHADOW
-    embed = discord.Embed(
-        title=limits.embed_title(title.format(case_id=case.case_id)),
-        description=limits.embed_description(case_body(case, body_max)),
-        colour=COLOURS.get(case.status, discord.Colour.greyple()),
-        timestamp=dt.datetime.fromtimestamp(case.created_at, tz=dt.UTC),
-    )
-    # Mentions in an embed never ping; the message is sent with AllowedMentions.none() anyway.
-    embed.add_field(name=texts.REVIEW_FIELD_AUTHOR, value=f"<@{case.author_id}>", inline=True)
-    embed.add_field(name=texts.REVIEW_FIELD_CHANNEL, value=f"<#{case.channel_id}>", inline=True)
-    url = jump_url(case.guild_id, case.channel_id, case.message_id)
-    embed.add_field(name=texts.REVIEW_FIELD_LINK, value=texts.REVIEW_JUMP.format(url=url))
-    score = texts.REVIEW_SCORE.format(score=case.score, threshold=case.threshold)
-    embed.add_field(name=texts.REVIEW_FIELD_SCORE, value=score, inline=True)
-    embed.add_field(
-        name=texts.REVIEW_FIELD_RULES, value=rules_line(case.hits, field_max), inline=False
-    )
-    embed.add_field(
-        name=texts.REVIEW_FIELD_STATUS, value=limits.embed_field_value(status_line(case))
-    )
-    if case.appeal_note:
-        embed.add_field(
-            name=texts.REVIEW_FIELD_APPEAL,
-            value=limits.clip(neutralise(case.appeal_note), field_max) or "—",
-            inline=False,
-        )
-    embed.set_footer(
-        text=texts.REVIEW_FOOTER.format(version=case.policy_version, case_id=case.case_id)
-    )
-    return embed
-
-
-def post_embeds(cases: Sequence[Case]) -> list[discord.Embed]:
-    """One embed per case, shortened together until all fit in one message's 6,000 characters."""
-    embeds: list[discord.Embed] = []
-    for body_max in BODY_STEPS:
-        field_max = min(limits.EMBED_FIELD_VALUE_MAX, body_max // 2)
-        embeds = [review_embed(c, body_max=body_max, field_max=field_max) for c in cases]
-        if sum(len(e) for e in embeds) <= EMBEDS_TEXT_MAX:
-            break
-    return embeds
 
 
 def post_view(cases: Sequence[Case]) -> discord.ui.View | None:
@@ -164,31 +96,6 @@ def appeal_view(case_id: int) -> discord.ui.View:
 def _core(interaction: discord.Interaction[Any]) -> Any:
     bot: ReteBot = interaction.client
     return bot.core
-
-
-async def guarded(interaction: discord.Interaction[Any], work: Awaitable[None]) -> None:
-    """Run a component's work; errors reach the user as they do for commands (the tree's
-    on_error does not see components, and discord.py would only log them)."""
-    try:
-        await work
-    except UserFacingError as exc:
-        await send_error(interaction, str(exc))
-    except Exception:
-        log.exception("component interaction %s failed", interaction.id)
-        await send_error(interaction, texts.GENERIC_ERROR)
-
-
-async def refuse(interaction: discord.Interaction[Any], what: str) -> None:
-    """An ephemeral refusal, logged; nothing else happens."""
-    log.info("refused %s to user %s in guild %s", what, interaction.user.id, interaction.guild_id)
-    await reply(interaction, texts.NOT_MODERATOR)
-
-
-async def moderator_check(interaction: discord.Interaction[Any], what: str) -> bool:
-    if interaction.guild_id is not None and is_moderator(interaction):
-        return True
-    await refuse(interaction, what)
-    return False
 
 
 async def refresh_post(bot: ReteBot, case: Case) -> None:
@@ -237,52 +144,6 @@ async def decide(
         await refresh_post(interaction.client, case)
     if action is ReviewAction.CONFIRM and decision is not None:
         await carry_out(interaction, case, decision)
-
-
-async def carry_out(
-    interaction: discord.Interaction[ReteBot], case: Case, decision: Decision
-) -> None:
-    """Carry out what the moderator chose (remove the message, time the member out)."""
-    core = _core(interaction)
-    failures: list[str] = []
-    reason = f"Rete: caso #{case.case_id}"
-    if decision.delete_message and not case.message_deleted:
-        channel = interaction.client.get_partial_messageable(
-            case.channel_id, guild_id=case.guild_id
-        )
-        try:
-            await channel.get_partial_message(case.message_id).delete()
-            ok = True
-        except discord.NotFound:
-            ok = True  # already gone
-        except discord.HTTPException as exc:
-            ok = False
-            failures.append(texts.ACTION_DELETED)
-            log.warning("case %s: could not delete the message: %s", case.case_id, exc.status)
-        await core.review.record_action(
-            case.case_id, "delete_message", interaction.user.id, time.time(), ok=ok
-        )
-    if decision.timeout_s and interaction.guild is not None:
-        try:
-            member = interaction.guild.get_member(
-                case.author_id
-            ) or await interaction.guild.fetch_member(case.author_id)
-            await member.timeout(dt.timedelta(seconds=decision.timeout_s), reason=reason)
-            ok = True
-        except discord.HTTPException as exc:
-            ok = False
-            failures.append(texts.ACTION_TIMEOUT.format(duration=duration(decision.timeout_s)))
-            log.warning("case %s: could not time the member out: %s", case.case_id, exc.status)
-        await core.review.record_action(
-            case.case_id,
-            "timeout",
-            interaction.user.id,
-            time.time(),
-            ok=ok,
-            seconds=decision.timeout_s,
-        )
-    if failures:
-        await reply(interaction, texts.ACTION_FAILED.format(what=", ".join(failures)))
 
 
 class ReviewButton(
@@ -518,8 +379,7 @@ class AppealModal(discord.ui.Modal):
     async def on_error(  # type: ignore[override]  # Modal's own signature, narrower than View's
         self, interaction: discord.Interaction[Any], error: Exception, /
     ) -> None:
-        log.error("appeal of case %s failed", self.case_id, exc_info=error)
-        await send_error(interaction, texts.GENERIC_ERROR)
+        await answer_error(interaction, error)  # logs it with the interaction's id
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (

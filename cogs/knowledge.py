@@ -19,7 +19,7 @@ from bot.knowledge import ImportReport, KnowledgeError
 from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.learning import Decided
 from bot.knowledge.models import faq_too_long
-from bot.knowledge.render import render_report
+from bot.knowledge.render import no_excerpt_line, render_report
 from cogs._checks import is_moderator, moderators_only
 from cogs._knowledge_ui import (
     DYNAMIC_ITEMS,
@@ -160,7 +160,7 @@ class Knowledge(commands.Cog):
         self,
         interaction: discord.Interaction[ReteBot],
         query: app_commands.Range[str, 1, 200],
-        article: app_commands.Range[str, 1, 100] | None = None,
+        article: app_commands.Range[str, 1, limits.CHOICE_NAME_MAX] | None = None,  # a choice
     ) -> None:
         """Un estratto da un articolo del blog."""
         knowledge = self.bot.core.knowledge
@@ -173,7 +173,7 @@ class Knowledge(commands.Cog):
             await reply(interaction, str(exc), ephemeral=True)
             return
         if found is None:
-            await reply(interaction, texts.KB_EXCERPT_NONE.format(query=limits.clip(query, 80)))
+            await reply(interaction, no_excerpt_line(query))
             return
         await reply(interaction, embed=excerpt_embed(found), ephemeral=False)
 

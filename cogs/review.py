@@ -15,7 +15,8 @@ from bot.review import OPEN_STATUSES, Case, Stats
 from bot.review.render import neutralise, stats_noisy_lines, stats_rule_lines, stats_summary
 from cogs._checks import moderators_only
 from cogs._replies import reply
-from cogs._review_ui import review_embed, review_view
+from cogs._review_embeds import review_embed
+from cogs._review_ui import review_view
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
