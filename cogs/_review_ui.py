@@ -302,7 +302,7 @@ class AppealButton(
         await guarded(interaction, self._open_modal(interaction))
 
     async def _open_modal(self, interaction: discord.Interaction[Any]) -> None:
-        case = await _core(interaction).review.store.get(self.case_id)
+        case = await _core(interaction).review.find(self.case_id)
         if case is None:
             await reply(interaction, texts.APPEAL_NOT_FOUND)
         elif case.author_id != interaction.user.id:

@@ -204,7 +204,7 @@ class Knowledge(commands.Cog):
     async def faq_edit(self, interaction: discord.Interaction[ReteBot], key: str) -> None:
         """Modifica una FAQ di questo server."""
         assert interaction.guild_id is not None
-        entry = await self.bot.core.knowledge.store.faq(interaction.guild_id, key)
+        entry = await self.bot.core.knowledge.own_faq_entry(interaction.guild_id, key)
         if entry is None:
             try:
                 await self.bot.core.knowledge.edit_faq(interaction.guild_id, key)

@@ -230,3 +230,34 @@ def test_a_long_function_is_seen(tmp_path: Path) -> None:
     source = tmp_path / "long.py"
     source.write_text(f"def f() -> None:\n{body}\n", "utf-8")
     assert long_functions(source) == [f"f ({FRONT_END_FUNCTION_LINES + 1} lines)"]  # ROOT / abs
+
+
+STORE_ATTRIBUTES = {"store", "learning_store", "db"}
+
+
+def reaches_into_stores(path: Path) -> list[str]:
+    """`….review.store`, `core.db`, `core.guilds`: a front-end going around a service."""
+    found = []
+    for node in ast.walk(ast.parse((ROOT / path).read_text("utf-8"))):
+        if not isinstance(node, ast.Attribute):
+            continue
+        value = node.value
+        on_core = (isinstance(value, ast.Name) and value.id == "core") or (
+            isinstance(value, ast.Attribute) and value.attr == "core"
+        )
+        if node.attr in STORE_ATTRIBUTES or (node.attr == "guilds" and on_core):
+            found.append(f"{ast.unparse(node)} (line {node.lineno})")
+    return found
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in FRONT_END_MODULES if p != Path("bot/client.py")], ids=str
+)
+def test_front_ends_call_services_not_stores(path: Path) -> None:
+    assert reaches_into_stores(path) == [], f"{path}: call the service"
+
+
+def test_a_reach_into_a_store_is_seen(tmp_path: Path) -> None:
+    source = tmp_path / "frontend.py"
+    source.write_text("async def f(bot):\n    await bot.core.review.store.get(1)\n", "utf-8")
+    assert reaches_into_stores(source) == ["bot.core.review.store (line 2)"]

@@ -551,6 +551,10 @@ class KnowledgeService:
     async def faq_entries(self, guild_id: int, *, include_shared: bool = True) -> list[FaqEntry]:
         return await self.store.faqs(guild_id, include_shared=include_shared)
 
+    async def own_faq_entry(self, guild_id: int, key: str) -> FaqEntry | None:
+        """The guild's own entry (not a shared one), as a moderator may edit it."""
+        return await self.store.faq(guild_id, key)
+
     async def faq_entry(self, guild_id: int, key: str) -> FaqEntry | None:
         return await self.store.faq(guild_id, key) or await self.store.faq(SHARED_GUILD, key)
 

@@ -211,6 +211,10 @@ class ReviewService:
         case = await self.store.get(case_id)
         return case if case is not None and case.guild_id == guild_id else None
 
+    async def find(self, case_id: int) -> Case | None:
+        """A case by its number alone: an appeal's button in a DM carries no guild."""
+        return await self.store.get(case_id)
+
     async def decide(
         self,
         guild_id: int,
