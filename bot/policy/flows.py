@@ -1,8 +1,10 @@
-"""Glue between the moderators' screens (/setup, /policy) and the policy service.
+"""Policy flows that read the review queue, shared by every front-end: add a rule from the
+words a moderator typed, backtest a policy over the stored cases, learn the weights from the
+moderators' decisions.
 
-The policy service (bot.policy.PolicyService, on `core.policy`) owns rules and exemptions;
-these helpers translate what a slash command carries into its calls, and run backtests over
-the review queue's stored cases.
+The policy service (bot.policy.PolicyService, on `core.policy`) owns rules and exemptions and
+records every change; Discord (cogs/policy.py) and the console (bot/console/policy.py) call
+these functions as `flows.<name>` and only format what they return.
 """
 
 from __future__ import annotations
