@@ -228,7 +228,7 @@ class Policy(
         actor = interaction.user.id
         if phrase is None:
             spec = policy.spec(interaction.guild_id)
-            lines = allow_page(spec.allow if spec else (), page, texts.POLCMD_ALLOW_NEXT)
+            lines = allow_page(spec.allow if spec else (), page, str(texts.POLCMD_ALLOW_NEXT))
             body = "\n".join(neutralise(line) for line in lines)
             await reply(
                 interaction, embed=discord.Embed(description=limits.embed_description(body))
@@ -336,7 +336,7 @@ class Policy(
             version = self.bot.core.policy.version(interaction.guild_id)
             source = texts.POLCMD_BACKTEST_CURRENT.format(version=version)
         else:
-            source = texts.POLCMD_BACKTEST_UPLOADED
+            source = str(texts.POLCMD_BACKTEST_UPLOADED)
         await reply(interaction, embed=backtest_embed(report, source))
 
     @app_commands.command(name="learn", description="Impara pesi e soglia dalle decisioni sui casi")
@@ -353,7 +353,7 @@ class Policy(
             proposal,
             accept=accept,
             actor_id=interaction.user.id,
-            how_to_accept=texts.POLICY_LEARN_ACCEPT_DISCORD,
+            how_to_accept=str(texts.POLICY_LEARN_ACCEPT_DISCORD),
         )
         embed = discord.Embed(
             title=texts.POLICY_LEARN_TITLE,
@@ -369,9 +369,9 @@ class Policy(
         assert interaction.guild_id is not None
         changes = await self.bot.core.policy.history(interaction.guild_id, HISTORY_SHOWN)
         if not changes:
-            await reply(interaction, texts.POLICY_HISTORY_EMPTY)
+            await reply(interaction, str(texts.POLICY_HISTORY_EMPTY))
             return
-        lines = [texts.POLICY_HISTORY_HEADER]
+        lines = [str(texts.POLICY_HISTORY_HEADER)]
         for change in changes:
             lines.append(
                 texts.POLICY_HISTORY_LINE.format(

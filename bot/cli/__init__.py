@@ -14,9 +14,9 @@ from pathlib import Path
 
 from dotenv import load_dotenv
 
-from bot import __version__, texts
+from bot import __version__, i18n, texts
 from bot.config import Settings
-from bot.errors import ConfigError, UserFacingError
+from bot.errors import ConfigError, UserFacingError, os_error_text
 from bot.logs import setup_logging
 
 log = logging.getLogger(__name__)
@@ -115,7 +115,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def _language_first(argv: Sequence[str] | None) -> None:
+    """Pick the language before the parser is built (its help is in it): `--lang`, else
+    RETE_LANG (the environment, then .env), else the terminal's LANG; Italian by default."""
+    early = argparse.ArgumentParser(add_help=False)
+    early.add_argument("--lang", default=None)
+    early.add_argument("--env-file", type=Path, default=None)
+    known, _ = early.parse_known_args(argv)
+    load_dotenv(known.env_file or ".env", override=False)
+    i18n.activate(i18n.from_environment(os.environ, known.lang))
+
+
 def _main(argv: Sequence[str] | None) -> int:
+    _language_first(argv)
     parser = build_parser()
     args = parser.parse_args(argv)
     load_dotenv(args.env_file or ".env", override=False)
@@ -143,7 +155,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         raise  # handled in main(), quietly
     except OSError as exc:  # a file named on the command line is missing, unreadable…
-        print(f"rete: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), file=sys.stderr)
+        print(f"rete: {os_error_text(exc)}", file=sys.stderr)
         return 1
     except UnicodeDecodeError:
         print(f"rete: {texts.CLI_FILE_NOT_UTF8}", file=sys.stderr)

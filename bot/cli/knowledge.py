@@ -15,7 +15,7 @@ from bot import texts
 from bot.cli import add_db_option, add_guild_option, settings_for
 from bot.config import Settings
 from bot.db import Database
-from bot.errors import UserFacingError
+from bot.errors import UserFacingError, os_error_text
 from bot.knowledge import SHARED_GUILD, KnowledgeService, Lookup
 from bot.knowledge.console import clip_query, knowledge_is_empty, render_report
 from bot.knowledge.reply import plain_lines
@@ -196,7 +196,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                         service, lines, sys.stdout, args.guild, explain=args.explain
                     )
             except OSError as exc:
-                raise UserFacingError(f"{args.jsonl}: cannot be read ({exc.strerror})") from None
+                raise UserFacingError(os_error_text(exc)) from None
         # Like /ask: with --guild, what Rete could not answer is kept for /faq unanswered.
         asked = await service.learning.ask(args.question, args.guild, via="cli")
         for line in plain_lines(asked.reply, explain=args.explain):

@@ -273,7 +273,7 @@ def _cmd_learn(args: argparse.Namespace, settings: Settings) -> int:
             proposal,
             accept=args.accept,
             actor_id=args.actor,
-            how_to_accept=texts.POLICY_LEARN_ACCEPT_CLI,
+            how_to_accept=str(texts.POLICY_LEARN_ACCEPT_CLI),
         )
         for line in lines:
             print(line)

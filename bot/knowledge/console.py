@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot import texts
 from bot.console import CHANNELS, CommandHandler, Registry, Session
+from bot.errors import os_error_text
 from bot.knowledge import KnowledgeService
 from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.models import ImportReport, KnowledgeError
@@ -69,9 +70,9 @@ def register(registry: Registry) -> None:
         explain = "--explain" in args
         question = " ".join(raw.replace("--explain", " ").split())
         if not question:
-            return [texts.KB_CONSOLE_USAGE_ASK]
+            return [str(texts.KB_CONSOLE_USAGE_ASK)]
         if await _empty(session):
-            return [texts.KB_CONSOLE_EMPTY]
+            return [str(texts.KB_CONSOLE_EMPTY)]
         asked = await session.core.knowledge.learning.ask(
             question,
             session.guild_id,
@@ -94,9 +95,9 @@ def register(registry: Registry) -> None:
             del words[at : at + 2]
         query = " ".join(words)
         if not query and not article:
-            return [texts.KB_CONSOLE_USAGE_EXCERPT]
+            return [str(texts.KB_CONSOLE_USAGE_EXCERPT)]
         if await _empty(session):
-            return [texts.KB_CONSOLE_EMPTY]
+            return [str(texts.KB_CONSOLE_EMPTY)]
         try:
             excerpt = await session.core.knowledge.excerpt(query, article, session.guild_id)
         except KnowledgeError as exc:
@@ -118,7 +119,7 @@ def register(registry: Registry) -> None:
     )
     async def _import(session: Session, args: list[str], raw: str) -> list[str]:
         if not args:
-            return ["Uso: /knowledge import PERCORSO|URL (per esempio ../shared/corpus)"]
+            return [str(texts.KB_CONSOLE_USAGE_IMPORT)]
         try:
             report = await session.core.knowledge.import_sources(args)
         except KnowledgeError as exc:
@@ -133,7 +134,7 @@ def register(registry: Registry) -> None:
             if verb == "list":
                 entries = await knowledge.faq_entries(session.guild_id)
                 if not entries:
-                    return [texts.KB_FAQ_LIST_EMPTY]
+                    return [str(texts.KB_FAQ_LIST_EMPTY)]
                 lines = [texts.KB_FAQ_LIST_HEADER.format(count=len(entries))]
                 for entry in entries:
                     shared = texts.KB_FAQ_SHARED_MARK if entry.guild_id != session.guild_id else ""
@@ -146,7 +147,7 @@ def register(registry: Registry) -> None:
             if verb == "add":
                 question, sep, answer = rest.partition("||")
                 if not sep or not question.strip() or not answer.strip():
-                    return [texts.KB_CONSOLE_USAGE_FAQ]
+                    return [str(texts.KB_CONSOLE_USAGE_FAQ)]
                 entry = await knowledge.add_faq(
                     session.guild_id, question, answer, author_id=session.user[0]
                 )
@@ -154,7 +155,7 @@ def register(registry: Registry) -> None:
             if verb == "edit" and len(args) >= 2:
                 question, sep, answer = rest[len(args[1]) :].strip().partition("||")
                 if not sep or not (question.strip() or answer.strip()):
-                    return [texts.KB_CONSOLE_USAGE_FAQ]
+                    return [str(texts.KB_CONSOLE_USAGE_FAQ)]
                 entry = await knowledge.edit_faq(
                     session.guild_id,
                     args[1],
@@ -169,7 +170,7 @@ def register(registry: Registry) -> None:
             if verb == "export":
                 scope = args[1].lower() if len(args) > 1 else ""
                 if scope not in ("", *ALL_WORDS):
-                    return [texts.KB_CONSOLE_USAGE_FAQ]
+                    return [str(texts.KB_CONSOLE_USAGE_FAQ)]
                 exported = await export_faqs(
                     knowledge, session.guild_id, include_shared=scope in ALL_WORDS
                 )
@@ -180,11 +181,11 @@ def register(registry: Registry) -> None:
                 try:
                     data = path.read_bytes()  # noqa: ASYNC240 (a small file, at a console)
                 except OSError as exc:
-                    return [f"{path}: {exc.strerror}"]
+                    return [os_error_text(exc)]
                 return render_report(await knowledge.import_file(path.name, data, session.guild_id))
         except KnowledgeError as exc:
             return [str(exc)]
-        return [texts.KB_CONSOLE_USAGE_FAQ]
+        return [str(texts.KB_CONSOLE_USAGE_FAQ)]
 
     def _faq_verb(verb: str) -> CommandHandler:
         async def handler(session: Session, args: list[str], raw: str) -> list[str]:
@@ -204,7 +205,7 @@ def register(registry: Registry) -> None:
     async def _answers(session: Session, args: list[str], raw: str) -> list[str]:
         choice = args[0].lower() if args else ""
         if choice not in ("on", "off") or len(args) > 2:
-            return [texts.KB_CONSOLE_USAGE_ANSWERS]
+            return [str(texts.KB_CONSOLE_USAGE_ANSWERS)]
         channel = args[1].lstrip("#").lower() if len(args) == 2 else session.channel
         if channel not in CHANNELS:
             return [f"Canali: {', '.join('#' + c for c in CHANNELS)}"]
@@ -226,7 +227,7 @@ def register(registry: Registry) -> None:
         except KnowledgeError as exc:
             return [str(exc)]
         if not reports:
-            return [texts.KB_SYNC_NO_SOURCES]
+            return [str(texts.KB_SYNC_NO_SOURCES)]
         return [line for report in reports for line in render_report(report)]
 
     @registry.command(
@@ -237,7 +238,7 @@ def register(registry: Registry) -> None:
     )
     async def _feed(session: Session, args: list[str], raw: str) -> list[str]:
         if not 1 <= len(args) <= 2:
-            return [texts.KB_CONSOLE_USAGE_FEED]
+            return [str(texts.KB_CONSOLE_USAGE_FEED)]
         channel = args[1].lstrip("#").lower() if len(args) == 2 else None
         if channel is not None and channel not in CHANNELS:
             return [f"Canali: {', '.join('#' + c for c in CHANNELS)}"]
@@ -258,7 +259,7 @@ def register(registry: Registry) -> None:
     )
     async def _unfeed(session: Session, args: list[str], raw: str) -> list[str]:
         if len(args) != 1:
-            return [texts.KB_CONSOLE_USAGE_FEED]
+            return [str(texts.KB_CONSOLE_USAGE_FEED)]
         removed = await session.core.knowledge.unfollow_feed(session.guild_id, args[0])
         template = texts.KB_FEED_UNFOLLOWED if removed else texts.KB_FEED_NOT_FOUND
         return [template.format(url=args[0])]

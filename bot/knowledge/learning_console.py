@@ -32,7 +32,7 @@ def _when(at: float) -> str:
 
 def render_page(page: UnansweredPage) -> list[str]:
     if not page.items:
-        return [texts.LEARN_LIST_EMPTY]
+        return [str(texts.LEARN_LIST_EMPTY)]
     lines = [texts.LEARN_LIST_TITLE.format(total=page.total)]
     for item in page.items:
         fields = item_fields(item)
@@ -68,7 +68,7 @@ def register(registry: Registry) -> None:
         answer_id = _number(args[0]) if args else None
         helpful = _VOTES.get(args[1].lower()) if len(args) == 2 else None
         if answer_id is None or helpful is None:
-            return [texts.LEARN_CONSOLE_VOTE_USAGE]
+            return [str(texts.LEARN_CONSOLE_VOTE_USAGE)]
         try:
             vote = await session.core.knowledge.learning.vote(
                 session.guild_id, answer_id, session.user[0], helpful
@@ -86,7 +86,7 @@ def register(registry: Registry) -> None:
     async def _unanswered(session: Session, args: list[str], raw: str) -> list[str]:
         page = _number(args[0]) if args else 1
         if page is None or len(args) > 1:
-            return [texts.LEARN_CONSOLE_USAGE]
+            return [str(texts.LEARN_CONSOLE_USAGE)]
         listing = await session.core.knowledge.learning.unanswered(session.guild_id, page=page)
         return render_page(listing)
 
@@ -99,7 +99,7 @@ def register(registry: Registry) -> None:
     async def _attach(session: Session, args: list[str], raw: str) -> list[str]:
         item_id = _number(args[0]) if len(args) == 2 else None
         if item_id is None:
-            return [texts.LEARN_CONSOLE_USAGE]
+            return [str(texts.LEARN_CONSOLE_USAGE)]
         try:
             decided = await session.core.knowledge.learning.attach(
                 session.guild_id, item_id, args[1], session.user[0]
@@ -121,7 +121,7 @@ def register(registry: Registry) -> None:
         if not sep:
             question, answer = "", rest
         if item_id is None or not answer.strip():
-            return [texts.LEARN_CONSOLE_USAGE]
+            return [str(texts.LEARN_CONSOLE_USAGE)]
         try:
             decided = await session.core.knowledge.learning.write_faq(
                 session.guild_id, item_id, answer, session.user[0], question=question or None
@@ -134,7 +134,7 @@ def register(registry: Registry) -> None:
     async def _dismiss(session: Session, args: list[str], raw: str) -> list[str]:
         item_id = _number(args[0]) if len(args) == 1 else None
         if item_id is None:
-            return [texts.LEARN_CONSOLE_USAGE]
+            return [str(texts.LEARN_CONSOLE_USAGE)]
         try:
             decided = await session.core.knowledge.learning.dismiss(
                 session.guild_id, item_id, session.user[0]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from bot import texts
 from bot.console import CHANNELS, ROLES, local_time, user_name
-from bot.errors import UserFacingError
+from bot.errors import UserFacingError, os_error_text
 from bot.policy.explain import explain
 from bot.policy.model import POLICY_TEXT_MAX_BYTES
 from bot.policy.pages import allow_page
@@ -103,7 +103,7 @@ def read_policy_file(path: Path) -> str:
             )
         return path.read_text("utf-8-sig")
     except OSError as exc:
-        raise UserFacingError(f"{path}: {exc.strerror}") from None
+        raise UserFacingError(os_error_text(exc)) from None
     except UnicodeDecodeError:
         raise UserFacingError(texts.POLCMD_FILE_NOT_TEXT) from None
 
@@ -114,7 +114,7 @@ def register(registry: Registry) -> None:
     async def _test(session: Session, args: list[str], raw: str) -> list[str]:
         text = raw.strip()
         if not text:
-            return [texts.POLICY_USAGE]
+            return [str(texts.POLICY_USAGE)]
         verdict = await session.core.policy.evaluate(session.guild_id, text)
         return explain(verdict, text)
 
@@ -151,7 +151,7 @@ def register(registry: Registry) -> None:
     async def _threshold(session: Session, args: list[str], raw: str) -> list[str]:
         allow, args = _allow_flag(args)
         if len(args) != 1:
-            return [texts.POLICY_USAGE]
+            return [str(texts.POLICY_USAGE)]
         spec = await session.core.policy.set_threshold(
             session.guild_id, _number(args[0]), actor_id=session.user[0], allow_no_flagging=allow
         )
@@ -166,7 +166,7 @@ def register(registry: Registry) -> None:
     @_guard
     async def _shadow(session: Session, args: list[str], raw: str) -> list[str]:
         if len(args) != 2:
-            return [texts.POLICY_USAGE]
+            return [str(texts.POLICY_USAGE)]
         on = _switch(args[1])
         spec = await session.core.policy.set_shadow(
             session.guild_id, args[0], on, actor_id=session.user[0]
@@ -183,7 +183,7 @@ def register(registry: Registry) -> None:
     @_guard
     async def _weight(session: Session, args: list[str], raw: str) -> list[str]:
         if len(args) != 2:
-            return [texts.POLICY_USAGE]
+            return [str(texts.POLICY_USAGE)]
         weight = _number(args[1])
         spec = await session.core.policy.set_weight(
             session.guild_id, args[0], weight, actor_id=session.user[0]
@@ -201,13 +201,13 @@ def register(registry: Registry) -> None:
         policy = session.core.policy
         if not args or args[0].lower() in PAGE_WORDS:
             if args and (len(args) != 2 or not args[1].isdigit() or int(args[1]) < 1):
-                return [texts.POLICY_USAGE]
+                return [str(texts.POLICY_USAGE)]
             await session.core.ensure_guild(session.guild_id)
             spec = policy.spec(session.guild_id)
             return allow_page(spec.allow if spec else (), int(args[1]) if args else 1)
         action, phrase = args[0].lower(), " ".join(args[1:]).strip()
         if action not in ("add", "remove") or not phrase:
-            return [texts.POLICY_USAGE]
+            return [str(texts.POLICY_USAGE)]
         if action == "add":
             spec = await policy.allow_add(session.guild_id, phrase, actor_id=session.user[0])
             return [texts.POLICY_ALLOW_ADDED.format(term=phrase, version=spec.version)]
@@ -224,7 +224,7 @@ def register(registry: Registry) -> None:
     async def _exempt(session: Session, args: list[str], raw: str) -> list[str]:
         kinds = {"role": "role", "ruolo": "role", "channel": "channel", "canale": "channel"}
         if len(args) != 3 or args[0].lower() not in kinds:
-            return [texts.POLICY_USAGE]
+            return [str(texts.POLICY_USAGE)]
         kind = kinds[args[0].lower()]
         target = resolve_target(kind, args[1])
         on = _switch(args[2])
@@ -256,11 +256,11 @@ def register(registry: Registry) -> None:
         if "--within" in lowered:
             at = lowered.index("--within")
             if at + 1 >= len(words) or not words[at + 1].isdigit():
-                return [texts.POLICY_USAGE_ADD]
+                return [str(texts.POLICY_USAGE_ADD)]
             within = int(words[at + 1])
             del words[at : at + 2]
         if len(words) < 3:
-            return [texts.POLICY_USAGE_ADD]
+            return [str(texts.POLICY_USAGE_ADD)]
         spec = await add_rule(
             session.core,
             session.guild_id,
@@ -279,7 +279,7 @@ def register(registry: Registry) -> None:
     @_guard
     async def _remove(session: Session, args: list[str], raw: str) -> list[str]:
         if len(args) != 1:
-            return [texts.POLICY_USAGE]
+            return [str(texts.POLICY_USAGE)]
         spec = await session.core.policy.remove_rule(
             session.guild_id, args[0], actor_id=session.user[0]
         )
@@ -294,7 +294,7 @@ def register(registry: Registry) -> None:
     @_guard
     async def _backtest(session: Session, args: list[str], raw: str) -> list[str]:
         if len(args) > 1:
-            return [texts.POLICY_USAGE]
+            return [str(texts.POLICY_USAGE)]
         policy_yaml = read_policy_file(Path(args[0])) if args else None
         await session.core.ensure_guild(session.guild_id)
         report = await backtest(session.core, session.guild_id, policy_yaml)
@@ -302,7 +302,7 @@ def register(registry: Registry) -> None:
             version = session.core.policy.version(session.guild_id)
             source = texts.POLCMD_BACKTEST_CURRENT.format(version=version)
         else:
-            source = texts.POLCMD_BACKTEST_UPLOADED
+            source = str(texts.POLCMD_BACKTEST_UPLOADED)
         title = texts.POLCMD_BACKTEST_TITLE.format(source=source)
         return [title, *backtest_body(report, BACKTEST_SHOWN).splitlines()]
 
@@ -316,7 +316,7 @@ def register(registry: Registry) -> None:
     async def _import(session: Session, args: list[str], raw: str) -> list[str]:
         allow, args = _allow_flag(args)
         if len(args) != 1:
-            return [texts.POLICY_USAGE]
+            return [str(texts.POLICY_USAGE)]
         text = read_policy_file(Path(args[0]))
         result = await session.core.policy.import_policy(
             session.guild_id, text, actor_id=session.user[0], allow_no_flagging=allow
@@ -339,7 +339,7 @@ def register(registry: Registry) -> None:
         try:
             path.write_text(text, "utf-8")  # noqa: ASYNC240 (a small file, at a console)
         except OSError as exc:
-            raise UserFacingError(f"{path}: {exc.strerror}") from None
+            raise UserFacingError(os_error_text(exc)) from None
         version = session.core.policy.version(session.guild_id)
         return [texts.POLICY_EXPORTED_TO.format(path=path, version=version)]
 
@@ -350,8 +350,8 @@ def register(registry: Registry) -> None:
     async def _history(session: Session, args: list[str], raw: str) -> list[str]:
         changes = await session.core.policy.history(session.guild_id)
         if not changes:
-            return [texts.POLICY_HISTORY_EMPTY]
-        lines = [texts.POLICY_HISTORY_HEADER]
+            return [str(texts.POLICY_HISTORY_EMPTY)]
+        lines = [str(texts.POLICY_HISTORY_HEADER)]
         for change in changes:
             lines.append(
                 texts.POLICY_HISTORY_LINE.format(
@@ -373,7 +373,7 @@ def register(registry: Registry) -> None:
     @_guard
     async def _learn(session: Session, args: list[str], raw: str) -> list[str]:
         if args and (len(args) != 1 or args[0].lower() != "accept"):
-            return [texts.POLICY_USAGE]
+            return [str(texts.POLICY_USAGE)]
         proposal = await learn_from_decisions(session.core, session.guild_id)
         return await learn_and_maybe_accept(
             session.core,
@@ -381,5 +381,5 @@ def register(registry: Registry) -> None:
             proposal,
             accept=bool(args),
             actor_id=session.user[0],
-            how_to_accept=texts.POLICY_LEARN_ACCEPT_CONSOLE,
+            how_to_accept=str(texts.POLICY_LEARN_ACCEPT_CONSOLE),
         )

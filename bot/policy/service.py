@@ -51,7 +51,7 @@ class PolicyFlagsNothingError(UserFacingError):
 
 def why_flags_nothing(spec: PolicySpec) -> str:
     if spec.max_score <= 0:
-        return texts.POLICY_FLAGS_NOTHING_NO_RULES
+        return str(texts.POLICY_FLAGS_NOTHING_NO_RULES)
     return texts.POLICY_FLAGS_NOTHING_LOW.format(max=spec.max_score, threshold=spec.threshold)
 
 
