@@ -30,6 +30,29 @@ SLASH_CONTEXT: Final = "slash"
 CONSOLE_CONTEXT: Final = "console"
 # The context of the `rete` command line's help and messages (bot/cli).
 CLI_CONTEXT: Final = "cli"
+# argparse's own words (usage, options, its errors): ids in English, argparse's language.
+ARGPARSE_CONTEXT: Final = "argparse"
+ARGPARSE_MESSAGES: Final[tuple[str, ...]] = (
+    "usage: ",
+    "positional arguments",
+    "options",
+    "show this help message and exit",
+    "show program's version number and exit",
+    "argument %(argument_name)s: %(message)s",
+    "unrecognized arguments: %s",
+    "the following arguments are required: %s",
+    "%(prog)s: error: %(message)s\n",
+    "invalid choice: %(value)r (choose from %(choices)s)",
+    "invalid %(type)s value: %(value)r",
+    "expected one argument",
+    "expected at least one argument",
+    "ambiguous option: %(option)s could match %(matches)s",
+    "not allowed with argument %s",
+    "ignored explicit argument %r",
+    "one of the arguments %s is required",
+)
+# The catalogs whose ids are in this language rather than in Italian.
+ENGLISH_ID_CONTEXTS: Final = frozenset({ARGPARSE_CONTEXT})
 
 _current: ContextVar[Lang] = ContextVar("rete_lang", default=DEFAULT_LANG)
 
@@ -46,6 +69,10 @@ def current() -> Lang:
 def activate(lang: Lang) -> Token[Lang]:
     """Make `lang` current in this task (and in the tasks it starts from now on)."""
     return _current.set(lang)
+
+
+def reset(token: Token[Lang]) -> None:
+    _current.reset(token)
 
 
 @contextlib.contextmanager

@@ -72,6 +72,11 @@ def cli_messages() -> Iterator[Entry]:
                 yield i18n.CLI_CONTEXT, message, f"{path.relative_to(ROOT)}:{lineno}"
 
 
+def argparse_messages() -> Iterator[Entry]:
+    for message in i18n.ARGPARSE_MESSAGES:
+        yield i18n.ARGPARSE_CONTEXT, message, "argparse (the standard library)"
+
+
 async def _slash() -> dict[str, str]:
     from bot.client import EXTENSIONS, ReteBot
     from bot.config import Settings
@@ -99,7 +104,8 @@ def slash_messages() -> Iterator[Entry]:
 
 def template() -> Catalog:
     catalog = Catalog(project="rete", domain=i18n.DOMAIN, fuzzy=False)
-    for source in (texts_messages, console_messages, cli_messages, slash_messages):
+    sources = (texts_messages, console_messages, cli_messages, argparse_messages, slash_messages)
+    for source in sources:
         for context, msgid, where in source():
             catalog.add(msgid, context=context, auto_comments=[where])
     return catalog
@@ -127,8 +133,9 @@ def update() -> None:
         path = i18n.catalog_path(lang)
         catalog = _read(path, lang) if path.exists() else Catalog(locale=lang, domain=i18n.DOMAIN)
         catalog.update(pot, no_fuzzy_matching=True)
-        if lang == i18n.DEFAULT_LANG:  # the ids are Italian: they are their own translation
-            for message in catalog:
+        # Ids are in Italian (argparse's in English): there they are their own translation.
+        for message in catalog:
+            if (message.context in i18n.ENGLISH_ID_CONTEXTS) == (lang == "en"):
                 if isinstance(message.id, tuple) and not all(message.string):
                     singular, plural = message.id
                     message.string = (singular, *[plural] * (catalog.num_plurals - 1))
