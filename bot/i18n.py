@@ -51,8 +51,11 @@ ARGPARSE_MESSAGES: Final[tuple[str, ...]] = (
     "ignored explicit argument %r",
     "one of the arguments %s is required",
 )
-# The catalogs whose ids are in this language rather than in Italian.
-ENGLISH_ID_CONTEXTS: Final = frozenset({ARGPARSE_CONTEXT})
+# The default policy's rule descriptions (bot/policy/default_policy.yaml, written in English):
+# shown in the reader's language; a description a moderator wrote is shown as written.
+POLICY_CONTEXT: Final = "policy-rule"
+# The catalogs whose ids are in English rather than in Italian.
+ENGLISH_ID_CONTEXTS: Final = frozenset({ARGPARSE_CONTEXT, POLICY_CONTEXT})
 
 _current: ContextVar[Lang] = ContextVar("rete_lang", default=DEFAULT_LANG)
 
@@ -165,6 +168,12 @@ def ngettext(
     if isinstance(found, tuple) and index < len(found):
         return found[index]
     return singular if n == 1 else plural
+
+
+def rule_description(text: str) -> str:
+    """A policy rule's description in the current language, when it is one of the default
+    policy's (the catalogs know those); any other as written."""
+    return gettext(text, POLICY_CONTEXT)
 
 
 class Msg(str):

@@ -24,6 +24,16 @@ CONSOLE_CHANNEL_SET = Msg("Ora scrivi in #{name}.")
 CONSOLE_APPEAL_USAGE = Msg("Uso: /appeal N la tua nota per i moderatori")
 CONSOLE_BYE = Msg("Ciao!")
 CONSOLE_INTERRUPTED = Msg("(interrotto)")
+CONFIG_INVALID = Msg("Impostazioni non valide:\n  - {problems}")
+CONFIG_NOT_AN_ID = Msg("{key}: «{value}» non è un id Discord (un numero di 17-20 cifre)")
+CONFIG_BAD_TOKEN = Msg(
+    "DISCORD_TOKEN: non sembra il token di un bot (troppo corto o con degli spazi)"
+)
+CONFIG_BAD_LEVEL = Msg("RETE_LOG_LEVEL: «{value}» non è uno tra {levels}")
+CONFIG_BAD_URL = Msg("{key}: «{value}» non è un indirizzo http(s) o ws(s)")
+CONFIG_BAD_NUDGE_MINUTES = Msg(
+    "RETE_CATCHUP_NUDGE_MINUTES: «{value}» non è un numero di minuti tra 0 e 10080"
+)
 CLI_NO_SUCH_FILE = Msg("file o cartella inesistente: {path}")
 CLI_PERMISSION_DENIED = Msg("permesso negato: {path}")
 CLI_IS_A_DIRECTORY = Msg("è una cartella, non un file: {path}")

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits, texts
+from bot import i18n, limits, texts
 from bot.errors import UserFacingError
 from bot.policy import Rule
 from bot.policy.explain import explain
@@ -121,7 +121,11 @@ class Policy(
                     weight=rule.weight,
                     name=neutralise(rule.name),
                     shadow=texts.POLICY_SHADOW_MARK if rule.shadow else "",
-                    description=neutralise(rule.description or limits.clip(_rule_words(rule), 90)),
+                    description=neutralise(
+                        i18n.rule_description(rule.description)
+                        if rule.description
+                        else limits.clip(_rule_words(rule), 90)
+                    ),
                 )
             )
         if spec is not None and spec.allow:

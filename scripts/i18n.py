@@ -77,6 +77,14 @@ def argparse_messages() -> Iterator[Entry]:
         yield i18n.ARGPARSE_CONTEXT, message, "argparse (the standard library)"
 
 
+def policy_messages() -> Iterator[Entry]:
+    from bot.policy.model import written_default_policy
+
+    for rule in written_default_policy().rules:
+        if rule.description:
+            yield i18n.POLICY_CONTEXT, rule.description, f"default policy rule {rule.name}"
+
+
 async def _slash() -> dict[str, str]:
     from bot.client import EXTENSIONS, ReteBot
     from bot.config import Settings
@@ -104,7 +112,14 @@ def slash_messages() -> Iterator[Entry]:
 
 def template() -> Catalog:
     catalog = Catalog(project="rete", domain=i18n.DOMAIN, fuzzy=False)
-    sources = (texts_messages, console_messages, cli_messages, argparse_messages, slash_messages)
+    sources = (
+        texts_messages,
+        console_messages,
+        cli_messages,
+        argparse_messages,
+        policy_messages,
+        slash_messages,
+    )
     for source in sources:
         for context, msgid, where in source():
             catalog.add(msgid, context=context, auto_comments=[where])

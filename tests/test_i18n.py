@@ -338,3 +338,25 @@ def test_the_scan_finds_a_literal() -> None:
         assert [text for _, text in _literals(sample)] == ["Ciao a tutti quanti"]
     finally:
         sample.unlink()
+
+
+def test_default_rule_descriptions_read_in_both_languages() -> None:
+    from bot.policy.model import written_default_policy
+
+    rules = [r for r in written_default_policy().rules if r.description]
+    assert len(rules) > 30
+    with i18n.using("it"):
+        italian = [i18n.rule_description(r.description) for r in rules]
+    with i18n.using("en"):
+        english = [i18n.rule_description(r.description) for r in rules]
+    assert english == [r.description for r in rules]  # the file's own words
+    assert sum(a != b for a, b in zip(italian, english, strict=True)) > 30
+    assert i18n.rule_description("scritta da un moderatore") == "scritta da un moderatore"
+
+
+@pytest.mark.parametrize(("lang", "says"), [("it", "non è un id Discord"), ("en", "Discord id")])
+def test_settings_errors_in_both_languages(lang: i18n.Lang, says: str) -> None:
+    from bot.errors import ConfigError
+
+    with i18n.using(lang), pytest.raises(ConfigError, match=says):
+        Settings.from_env({"RETE_DEV_GUILD_ID": "abc"})

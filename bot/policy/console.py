@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import texts
+from bot import i18n, texts
 from bot.console import CHANNELS, ROLES, local_time, user_name
 from bot.errors import UserFacingError, os_error_text
 from bot.policy.explain import explain
@@ -136,7 +136,9 @@ def register(registry: Registry) -> None:
                     weight=rule.weight,
                     name=rule.name,
                     shadow=texts.POLICY_SHADOW_MARK if rule.shadow else "",
-                    description=rule.description or "—",
+                    description=i18n.rule_description(rule.description)
+                    if rule.description
+                    else "—",
                 )
             )
         return lines
