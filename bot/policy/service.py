@@ -363,7 +363,7 @@ class PolicyService:
     ) -> PolicySpec:
         """Exempt (or stop exempting) a role or a channel."""
         if kind not in EXEMPT_KINDS:
-            raise PolicyError([f"kind deve essere uno tra {', '.join(EXEMPT_KINDS)}"])
+            raise PolicyError([texts.POLICY_BAD_EXEMPT_KIND.format(kinds=", ".join(EXEMPT_KINDS))])
 
         def mutate(spec: PolicySpec) -> PolicySpec:
             def change(ids: frozenset[int]) -> frozenset[int]:
