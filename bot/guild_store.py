@@ -12,6 +12,7 @@ NUDGE_MODES = ("off", "reply", "dm")
 # How long a case's text is kept: a day at least, ten years at most (/setup retention).
 RETENTION_DAYS_MIN = 1
 RETENTION_DAYS_MAX = 3650
+LANGUAGES = ("it", "en")  # = bot.i18n.LANGUAGES and the CHECK of guild_settings.language
 
 
 @dataclass(frozen=True)
@@ -21,13 +22,20 @@ class GuildSettings:
     nudge_mode: str = "reply"
     retention_days: int = 90
     announce_channel_id: int | None = None
+    language: str = "it"
 
     @property
     def configured(self) -> bool:
         return self.review_channel_id is not None
 
 
-_SETTING_COLUMNS = ("review_channel_id", "nudge_mode", "retention_days", "announce_channel_id")
+_SETTING_COLUMNS = (
+    "review_channel_id",
+    "nudge_mode",
+    "retention_days",
+    "announce_channel_id",
+    "language",
+)
 
 
 class GuildStore:
@@ -51,8 +59,8 @@ class GuildStore:
 
     async def settings(self, guild_id: int) -> GuildSettings:
         row = await self.db.fetchone(
-            "SELECT guild_id, review_channel_id, nudge_mode, retention_days, announce_channel_id "
-            "FROM guild_settings WHERE guild_id = ?",
+            "SELECT guild_id, review_channel_id, nudge_mode, retention_days, announce_channel_id, "
+            "language FROM guild_settings WHERE guild_id = ?",
             (guild_id,),
         )
         if row is None:
@@ -63,6 +71,7 @@ class GuildStore:
             nudge_mode=row["nudge_mode"],
             retention_days=row["retention_days"],
             announce_channel_id=row["announce_channel_id"],
+            language=row["language"],
         )
 
     async def update_settings(self, guild_id: int, **changes: object) -> GuildSettings:
@@ -75,6 +84,8 @@ class GuildStore:
             days = changes["retention_days"]
             if not isinstance(days, int) or not RETENTION_DAYS_MIN <= days <= RETENTION_DAYS_MAX:
                 raise UserFacingError(texts.SETUP_RETENTION_RANGE)
+        if "language" in changes and changes["language"] not in LANGUAGES:
+            raise ValueError(f"language must be one of {LANGUAGES}")
         await self.ensure_guild(guild_id)
         if changes:
             # Column names come from the fixed tuple above, never from input.
@@ -85,6 +96,13 @@ class GuildStore:
                 (*changes.values(), guild_id),
             )
         return await self.settings(guild_id)
+
+    async def languages(self) -> dict[int, str]:
+        """The guilds that chose a language other than Italian (read once at start)."""
+        rows = await self.db.fetchall(
+            "SELECT guild_id, language FROM guild_settings WHERE language != 'it'"
+        )
+        return {int(r["guild_id"]): str(r["language"]) for r in rows}
 
     async def answer_channels(self, guild_id: int) -> frozenset[int]:
         rows = await self.db.fetchall(

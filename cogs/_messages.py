@@ -87,7 +87,7 @@ def _norm_line(norm: Any) -> str:
 
 
 def nudge_text(nudge: Nudge, *, context: str = "") -> str:
-    parts = [texts.NUDGE, _norm_line(nudge.norm), context]
+    parts = [str(texts.NUDGE), _norm_line(nudge.norm), context]
     return limits.message_content("\n".join(p for p in parts if p))
 
 

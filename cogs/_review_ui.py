@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 
-from bot import limits, texts
+from bot import i18n, limits, texts
 from bot.review import CLAIMED, Case, Decision, ReviewAction
 from bot.review.models import OPEN_STATUSES, TIMEOUT_CHOICES_S
 from bot.review.render import duration, status_line
@@ -104,10 +104,10 @@ async def refresh_post(bot: ReteBot, case: Case) -> None:
         return
     cases = await bot.core.review.cases_on_post(case.review_message_id) or [case]
     channel = bot.get_partial_messageable(case.review_channel_id, guild_id=case.guild_id)
+    with i18n.using(bot.guild_language(case.guild_id)):  # the moderators', not the clicker's
+        embeds, view = post_embeds(cases), post_view(cases)
     try:
-        await channel.get_partial_message(case.review_message_id).edit(
-            embeds=post_embeds(cases), view=post_view(cases)
-        )
+        await channel.get_partial_message(case.review_message_id).edit(embeds=embeds, view=view)
     except discord.HTTPException as exc:
         log.warning("could not edit the review post of case %s: %s", case.case_id, exc.status)
 
@@ -137,7 +137,9 @@ async def decide(
     on_post = interaction.message is not None and interaction.message.id == case.review_message_id
     if on_post:
         cases = await core.review.cases_on_post(case.review_message_id) or [case]
-        await interaction.response.edit_message(embeds=post_embeds(cases), view=post_view(cases))
+        with i18n.using(interaction.client.guild_language(case.guild_id)):  # the moderators'
+            embeds, view = post_embeds(cases), post_view(cases)
+        await interaction.response.edit_message(embeds=embeds, view=view)
     else:
         status = status_line(case)
         await reply(interaction, texts.DECISION_DONE.format(case_id=case_id, status=status))
@@ -216,7 +218,7 @@ class ReviewButton(
 def _confirm_options() -> list[discord.SelectOption]:
     """Delete the message; delete it and time the author out; or only time them out (the
     message stays, e.g. when the thread around it still makes sense)."""
-    options = [discord.SelectOption(label=texts.SELECT_DELETE, value="remove:0")]
+    options = [discord.SelectOption(label=str(texts.SELECT_DELETE), value="remove:0")]
     timeouts = [seconds for seconds in TIMEOUT_CHOICES_S if seconds]
     for seconds in timeouts:
         label = texts.SELECT_DELETE_TIMEOUT.format(duration=duration(seconds))
@@ -235,7 +237,7 @@ class ConfirmWithSelect(
     def __init__(self, case_id: int) -> None:
         super().__init__(
             discord.ui.Select(
-                placeholder=texts.SELECT_CONFIRM_PLACEHOLDER,
+                placeholder=str(texts.SELECT_CONFIRM_PLACEHOLDER),
                 options=_confirm_options(),
                 custom_id=limits.custom_id(f"rete:review:choose:{case_id}"),
             )
@@ -281,7 +283,7 @@ class AppealButton(
     def __init__(self, case_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label=texts.BUTTON_APPEAL,
+                label=str(texts.BUTTON_APPEAL),
                 style=discord.ButtonStyle.secondary,
                 custom_id=limits.custom_id(f"rete:appeal:{case_id}"),
             )
@@ -304,12 +306,12 @@ class AppealButton(
     async def _open_modal(self, interaction: discord.Interaction[Any]) -> None:
         case = await _core(interaction).review.find(self.case_id)
         if case is None:
-            await reply(interaction, texts.APPEAL_NOT_FOUND)
+            await reply(interaction, str(texts.APPEAL_NOT_FOUND))
         elif case.author_id != interaction.user.id:
             log.info("refused appeal of case %s to user %s", self.case_id, interaction.user.id)
-            await reply(interaction, texts.APPEAL_NOT_AUTHOR)
+            await reply(interaction, str(texts.APPEAL_NOT_AUTHOR))
         elif case.appeal_note:
-            await reply(interaction, texts.APPEAL_ALREADY)
+            await reply(interaction, str(texts.APPEAL_ALREADY))
         else:
             boot = boot_token(interaction.client)
             await interaction.response.send_modal(AppealModal(self.case_id, boot))
@@ -322,7 +324,7 @@ def _appeal_note_id(case_id: int, boot: str) -> str:
 async def submit_appeal(interaction: discord.Interaction[Any], case_id: int, note: str) -> None:
     """The author's note reopens (or joins) the case; the review post shows it."""
     result = await _core(interaction).review.appeal(case_id, interaction.user.id, note, time.time())
-    await reply(interaction, texts.APPEAL_REPLIES[result.outcome])
+    await reply(interaction, str(texts.APPEAL_REPLIES[result.outcome]))
     if result.applied and result.case is not None:
         await refresh_post(interaction.client, result.case)
 
@@ -356,7 +358,7 @@ def stale_appeal(interaction: discord.Interaction[Any]) -> tuple[int, str] | Non
 class AppealModal(discord.ui.Modal):
     def __init__(self, case_id: int, boot: str) -> None:
         super().__init__(
-            title=limits.modal_title(texts.APPEAL_MODAL_TITLE),
+            title=limits.modal_title(str(texts.APPEAL_MODAL_TITLE)),
             custom_id=_appeal_note_id(case_id, boot),
             # No timer: a stale modal is answered by `stale_appeal` after a restart, and one
             # left open is replaced when its author opens it again (same custom_id).
@@ -365,8 +367,8 @@ class AppealModal(discord.ui.Modal):
         self.case_id = case_id
         self.note: discord.ui.TextInput[AppealModal] = discord.ui.TextInput(
             custom_id="note",
-            label=limits.text_input_label(texts.APPEAL_LABEL),
-            placeholder=limits.text_input_placeholder(texts.APPEAL_PLACEHOLDER),
+            label=limits.text_input_label(str(texts.APPEAL_LABEL)),
+            placeholder=limits.text_input_placeholder(str(texts.APPEAL_PLACEHOLDER)),
             style=discord.TextStyle.paragraph,
             max_length=APPEAL_NOTE_MAX,
             min_length=3,

@@ -14,7 +14,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot import limits, texts
+from bot import i18n, limits, texts
 from bot.knowledge import ImportReport, KnowledgeError
 from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.learning import Decided
@@ -260,7 +260,7 @@ class Knowledge(commands.Cog):
         assert interaction.guild_id is not None
         entries = await self.bot.core.knowledge.faq_entries(interaction.guild_id)
         if not entries:
-            await reply(interaction, texts.KB_FAQ_LIST_EMPTY)
+            await reply(interaction, str(texts.KB_FAQ_LIST_EMPTY))
             return
         lines = [
             texts.KB_FAQ_LIST_LINE.format(
@@ -301,7 +301,7 @@ class Knowledge(commands.Cog):
         assert interaction.guild_id is not None
         name = Path(file.filename).name
         if not name.lower().endswith(FAQ_SUFFIXES) or file.size > FAQ_FILE_MAX_BYTES:
-            await reply(interaction, texts.KB_FAQ_IMPORT_BAD_FILE)
+            await reply(interaction, str(texts.KB_FAQ_IMPORT_BAD_FILE))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await file.read()
@@ -403,7 +403,9 @@ class Knowledge(commands.Cog):
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         reports = await self.bot.core.knowledge.sync(interaction.guild_id)
-        await reply(interaction, _report_text(reports) if reports else texts.KB_SYNC_NO_SOURCES)
+        await reply(
+            interaction, str(_report_text(reports) if reports else texts.KB_SYNC_NO_SOURCES)
+        )
 
     @articles.command(name="feed", description="Segui un feed RSS/Atom e annuncia i nuovi articoli")
     @app_commands.describe(url="L'indirizzo del feed", channel="Dove annunciare i nuovi articoli")
@@ -476,13 +478,14 @@ class Knowledge(commands.Cog):
                 continue
             shown = news.articles[:FEED_ANNOUNCE_MAX]
             lines = []
-            for article in shown:
-                url = limits.embed_url(article.url)
-                link = f"\n{url}" if url else ""
-                lines.append(texts.KB_FEED_ANNOUNCE.format(title=article.title, link=link))
-            if len(news.articles) > len(shown):  # a feed that came back with a backlog
-                more = len(news.articles) - len(shown)
-                lines.append(texts.KB_FEED_ANNOUNCE_MORE.format(count=more, url=news.url))
+            with i18n.using(self.bot.guild_language(news.guild_id)):  # read by everyone there
+                for article in shown:
+                    url = limits.embed_url(article.url)
+                    link = f"\n{url}" if url else ""
+                    lines.append(texts.KB_FEED_ANNOUNCE.format(title=article.title, link=link))
+                if len(news.articles) > len(shown):  # a feed that came back with a backlog
+                    more = len(news.articles) - len(shown)
+                    lines.append(texts.KB_FEED_ANNOUNCE_MORE.format(count=more, url=news.url))
             for text in lines:
                 try:
                     await channel.send(

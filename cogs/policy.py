@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits, texts
+from bot import i18n, limits, texts
 from bot.errors import UserFacingError
 from bot.policy import Rule, flows
 from bot.policy.explain import explain
@@ -108,7 +108,11 @@ class Policy(
                     weight=rule.weight,
                     name=neutralise(rule.name),
                     shadow=texts.POLICY_SHADOW_MARK if rule.shadow else "",
-                    description=neutralise(rule.description or limits.clip(_rule_words(rule), 90)),
+                    description=neutralise(
+                        i18n.rule_description(rule.description)
+                        if rule.description
+                        else limits.clip(_rule_words(rule), 90)
+                    ),
                 )
             )
         if spec is not None and spec.allow:
@@ -215,7 +219,7 @@ class Policy(
         actor = interaction.user.id
         if phrase is None:
             spec = policy.spec(interaction.guild_id)
-            lines = allow_page(spec.allow if spec else (), page, texts.POLCMD_ALLOW_NEXT)
+            lines = allow_page(spec.allow if spec else (), page, str(texts.POLCMD_ALLOW_NEXT))
             body = "\n".join(neutralise(line) for line in lines)
             await reply(
                 interaction, embed=discord.Embed(description=limits.embed_description(body))
@@ -323,7 +327,7 @@ class Policy(
             version = self.bot.core.policy.version(interaction.guild_id)
             source = texts.POLCMD_BACKTEST_CURRENT.format(version=version)
         else:
-            source = texts.POLCMD_BACKTEST_UPLOADED
+            source = str(texts.POLCMD_BACKTEST_UPLOADED)
         await reply(interaction, embed=backtest_embed(report, source))
 
     @app_commands.command(name="learn", description="Impara pesi e soglia dalle decisioni sui casi")
@@ -340,7 +344,7 @@ class Policy(
             proposal,
             accept=accept,
             actor_id=interaction.user.id,
-            how_to_accept=texts.POLICY_LEARN_ACCEPT_DISCORD,
+            how_to_accept=str(texts.POLICY_LEARN_ACCEPT_DISCORD),
         )
         embed = discord.Embed(
             title=texts.POLICY_LEARN_TITLE,
@@ -356,9 +360,9 @@ class Policy(
         assert interaction.guild_id is not None
         changes = await self.bot.core.policy.history(interaction.guild_id, HISTORY_SHOWN)
         if not changes:
-            await reply(interaction, texts.POLICY_HISTORY_EMPTY)
+            await reply(interaction, str(texts.POLICY_HISTORY_EMPTY))
             return
-        lines = [texts.POLICY_HISTORY_HEADER]
+        lines = [str(texts.POLICY_HISTORY_HEADER)]
         for change in changes:
             lines.append(
                 texts.POLICY_HISTORY_LINE.format(

@@ -29,15 +29,15 @@ PENDING_SHOWN = 20
 def pending_embed(cases: Sequence[Case], total_open: int, configured: bool) -> discord.Embed:
     lines: list[str] = []
     if not configured:
-        lines.append(texts.REVIEW_NOT_CONFIGURED)
+        lines.append(str(texts.REVIEW_NOT_CONFIGURED))
     if not cases:
-        lines.append(texts.REVIEW_PENDING_EMPTY)
+        lines.append(str(texts.REVIEW_PENDING_EMPTY))
     for case in cases[:PENDING_SHOWN]:
         lines.append(
             texts.REVIEW_PENDING_LINE.format(
                 case_id=case.case_id,
-                status=texts.STATUS_SHORT[case.status]
-                + ("" if case.alerted else " · " + texts.REVIEW_PENDING_SHADOW),
+                status=str(texts.STATUS_SHORT[case.status])
+                + ("" if case.alerted else " · " + str(texts.REVIEW_PENDING_SHADOW)),
                 author=case.author_id,
                 channel=case.channel_id,
                 score=case.score,
@@ -59,7 +59,7 @@ def stats_embed(stats: Stats) -> discord.Embed:
         title=texts.REVIEW_STATS_TITLE, description=summary, colour=discord.Colour.blurple()
     )
     if not stats.rules:
-        embed.description = summary + "\n\n" + texts.REVIEW_STATS_EMPTY
+        embed.description = summary + "\n\n" + str(texts.REVIEW_STATS_EMPTY)
         return embed
     lines = stats_rule_lines(stats, neutralise)
     embed.add_field(

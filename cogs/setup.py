@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 def _mentions(ids: frozenset[int], sigil: str) -> str:
     if not ids:
-        return texts.SETUP_NONE
+        return str(texts.SETUP_NONE)
     return ", ".join(f"<{sigil}{i}>" for i in sorted(ids))
 
 
@@ -40,7 +40,7 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
         channel = (
             f"<#{settings.review_channel_id}>"
             if settings.review_channel_id
-            else "**" + texts.SETUP_NOT_SET + "**"
+            else f"**{texts.SETUP_NOT_SET}**"
         )
         roles, channels = core.policy.exemptions(guild_id)
         lines = [
@@ -50,13 +50,14 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
             texts.SETUP_RETENTION.format(days=settings.retention_days),
             texts.SETUP_EXEMPT_ROLES.format(value=_mentions(roles, "@&")),
             texts.SETUP_EXEMPT_CHANNELS.format(value=_mentions(channels, "#")),
+            texts.SETUP_LANGUAGE.format(value=texts.LANGUAGE_NAMES[settings.language]),
         ]
         off = core.policy.flagging_off(guild_id)
         if off is not None:
             lines.append(off)
         if not settings.configured:
             lines.append("")
-            lines.append(texts.REVIEW_NOT_CONFIGURED)
+            lines.append(str(texts.REVIEW_NOT_CONFIGURED))
         return "\n".join(lines)
 
     @app_commands.command(name="show", description="La configurazione attuale di Rete")
@@ -118,6 +119,25 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
             "guild %s: retention %s days set by %s", interaction.guild_id, days, interaction.user.id
         )
         what = texts.SETUP_RETENTION.format(days=days)
+        await reply(interaction, texts.SETUP_SAVED.format(what=what))
+
+    @app_commands.command(
+        name="language",
+        description="La lingua dei messaggi di Rete nei canali e per chi non usa Discord in "
+        "italiano o inglese",
+    )
+    @app_commands.describe(language="it: italiano; en: inglese")
+    @moderators_only()
+    async def language(
+        self, interaction: discord.Interaction[ReteBot], language: Literal["it", "en"]
+    ) -> None:
+        """La lingua dei messaggi di Rete nei canali."""
+        assert interaction.guild_id is not None
+        await self.bot.set_guild_language(interaction.guild_id, language)
+        log.info(
+            "guild %s: language %s set by %s", interaction.guild_id, language, interaction.user.id
+        )
+        what = texts.SETUP_LANGUAGE.format(value=texts.LANGUAGE_NAMES[language])
         await reply(interaction, texts.SETUP_SAVED.format(what=what))
 
     @app_commands.command(name="exempt-role", description="Un ruolo che Rete non segnala mai")

@@ -54,6 +54,7 @@ async def test_run_console_reads_until_eof(tmp_path: Path) -> None:
 
 def run_rete(args: list[str], stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "RETE_"))}
+    env["RETE_LANG"] = "it"  # whatever the machine's LANG
     env["RETE_DB"] = str(tmp_path / "cli.db")
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],

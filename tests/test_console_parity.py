@@ -20,6 +20,7 @@ CONSOLE_NAME = {
     "setup review-channel": "setup",
     "setup nudge": "setup",
     "setup retention": "setup",
+    "setup language": "setup",
     "setup exempt-channel": "policy exempt",
     "setup exempt-role": "policy exempt",
 }

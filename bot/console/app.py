@@ -14,10 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TextIO
 
-from bot import texts
+from bot import i18n, texts
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import UserFacingError
+from bot.i18n import CONSOLE_CONTEXT, Msg
 
 LOCAL_GUILD_ID = 1
 LOCAL_GUILD_NAME = "Accademia (locale)"
@@ -118,6 +119,9 @@ class Registry:
     def command(
         self, name: str, usage: str, help: str, *, moderator_only: bool = False
     ) -> Callable[[CommandHandler], CommandHandler]:
+        # Usage and help are message ids (Italian) read in the session's language.
+        usage, help = Msg(usage, CONSOLE_CONTEXT), Msg(help, CONSOLE_CONTEXT)
+
         def decorator(handler: CommandHandler) -> CommandHandler:
             self.commands[name] = ConsoleCommand(name, usage, help, handler, moderator_only)
             return handler
@@ -175,6 +179,14 @@ class Session:
     channel: str = "generale"
     message_ids: MessageIds = field(default_factory=lambda: MessageIds(0))
     done: bool = False  # /quit or /exit was typed
+    lang: i18n.Lang = field(default_factory=i18n.current)  # RETE_LANG, LANG, --lang; /lang
+
+    async def handle(self, line: str) -> list[str]:
+        """What Rete answers to one line typed at the console, in the session's language."""
+        with i18n.using(self.lang):
+            out = await self._handle(line)
+        i18n.activate(self.lang)  # /lang: what the loop prints next follows it too
+        return out
 
     @property
     def guild_id(self) -> int:
@@ -188,8 +200,7 @@ class Session:
     def channel_id(self) -> int:
         return CHANNELS[self.channel]
 
-    async def handle(self, line: str) -> list[str]:
-        """What Rete answers to one line typed at the console."""
+    async def _handle(self, line: str) -> list[str]:
         line = line.strip()
         if not line:
             return []
@@ -211,7 +222,7 @@ class Session:
         out: list[str] = []
         for handler in self.registry.chat_handlers:
             out.extend(await handler(self, chat))
-        return out or [texts.CONSOLE_NO_REACTION]
+        return out or [str(texts.CONSOLE_NO_REACTION)]
 
     async def _command(self, line: str) -> list[str]:
         head, _, rest = line[1:].partition(" ")
@@ -227,7 +238,7 @@ class Session:
             command = self.registry.commands.get(name)
             if command is not None:
                 if command.moderator_only and not self.is_moderator:
-                    return [texts.NOT_MODERATOR + " (scrivi /as mod per fare la moderatrice)"]
+                    return [str(texts.CONSOLE_NOT_MODERATOR)]
                 split = line[1:].split(None, size)
                 raw = split[size] if len(split) > size else ""
                 try:
@@ -247,8 +258,8 @@ USAGE_WIDTH = 34
 
 
 def _usage_line(command: ConsoleCommand) -> str:
-    marker = " (moderatori)" if command.moderator_only else ""
-    if len(command.usage) > USAGE_WIDTH:  # a long usage gets its own line
+    marker = str(texts.CONSOLE_MODERATORS_MARK) if command.moderator_only else ""
+    if len(str(command.usage)) > USAGE_WIDTH:  # a long usage gets its own line
         return f"  {command.usage}\n  {'':<{USAGE_WIDTH}} {command.help}{marker}"
     return f"  {command.usage:<{USAGE_WIDTH}} {command.help}{marker}"
 
@@ -258,18 +269,27 @@ def builtin_registry() -> Registry:
 
     @registry.command("help", "/help", "questo elenco")
     async def _help(session: Session, args: list[str], raw: str) -> list[str]:
-        lines = [texts.HELP_TITLE, texts.HELP_INTRO, "", "Comandi:"]
+        lines = [str(texts.HELP_TITLE), str(texts.HELP_INTRO), "", str(texts.CONSOLE_COMMANDS)]
         for command in sorted(session.registry.commands.values(), key=lambda c: c.name):
             lines.append(_usage_line(command))
-        lines.append("Tutto il resto è un messaggio in chat nel canale corrente.")
+        lines.append(str(texts.CONSOLE_HELP_CHAT))
         return lines
 
     @registry.command("quit", "/quit (o /exit, Ctrl-D)", "esci dalla console")
     async def _quit(session: Session, args: list[str], raw: str) -> list[str]:
         session.done = True
-        return [texts.CONSOLE_BYE]
+        return [str(texts.CONSOLE_BYE)]
 
     registry.commands["exit"] = replace(registry.commands["quit"], name="exit", usage="/exit")
+
+    @registry.command("lang", "/lang it|en", "lingua della console (italiano o inglese)")
+    async def _lang(session: Session, args: list[str], raw: str) -> list[str]:
+        lang = i18n.parse_lang(args[0]) if args else None
+        if lang is None:
+            return [str(texts.CONSOLE_LANG_USAGE)]
+        session.lang = lang
+        with i18n.using(lang):
+            return [texts.CONSOLE_LANG_SET.format(name=texts.LANGUAGE_NAMES[lang])]
 
     @registry.command("as", "/as mod|member", "scrivi come moderatrice o come membro")
     async def _as(session: Session, args: list[str], raw: str) -> list[str]:
@@ -279,16 +299,16 @@ def builtin_registry() -> Registry:
         elif choice in ("member", "membro"):
             session.user = MEMBER
         else:
-            return ["Uso: /as mod oppure /as member"]
+            return [str(texts.CONSOLE_AS_USAGE)]
         return [texts.CONSOLE_ROLE.format(role=session.user[1])]
 
     @registry.command("channel", "/channel NOME", f"cambia canale ({', '.join(CHANNELS)})")
     async def _channel(session: Session, args: list[str], raw: str) -> list[str]:
         name = args[0].lstrip("#").lower() if args else ""
         if name not in CHANNELS:
-            return [f"Canali: {', '.join('#' + c for c in CHANNELS)}"]
+            return [texts.CONSOLE_CHANNELS.format(names=", ".join("#" + c for c in CHANNELS))]
         session.channel = name
-        return [f"Ora scrivi in #{name}."]
+        return [texts.CONSOLE_CHANNEL_SET.format(name=name)]
 
     return registry
 
@@ -351,6 +371,7 @@ def run_terminal(settings: Settings) -> int:
                     break
                 try:
                     out = runner.run(session.handle(line))
+                    i18n.activate(session.lang)  # the runner's task had its own context
                 except KeyboardInterrupt:
                     print(texts.CONSOLE_INTERRUPTED, flush=True)
                     continue

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from bot import texts
 from bot.console.app import CHANNELS, CommandHandler, Commands, Registry, Session
+from bot.errors import os_error_text
 from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.models import KnowledgeError
 from bot.knowledge.render import excerpt_lines, no_excerpt_line, render_report
@@ -38,9 +39,9 @@ async def _ask(session: Session, args: list[str], raw: str) -> list[str]:
     explain = "--explain" in args
     question = " ".join(raw.replace("--explain", " ").split())
     if not question:
-        return [texts.KB_CONSOLE_USAGE_ASK]
+        return [str(texts.KB_CONSOLE_USAGE_ASK)]
     if await _empty(session):
-        return [texts.KB_CONSOLE_EMPTY]
+        return [str(texts.KB_CONSOLE_EMPTY)]
     asked = await session.core.knowledge.learning.ask(
         question,
         session.guild_id,
@@ -64,9 +65,9 @@ async def _excerpt(session: Session, args: list[str], raw: str) -> list[str]:
         del words[at : at + 2]
     query = " ".join(words)
     if not query and not article:
-        return [texts.KB_CONSOLE_USAGE_EXCERPT]
+        return [str(texts.KB_CONSOLE_USAGE_EXCERPT)]
     if await _empty(session):
-        return [texts.KB_CONSOLE_EMPTY]
+        return [str(texts.KB_CONSOLE_EMPTY)]
     try:
         excerpt = await session.core.knowledge.excerpt(query, article, session.guild_id)
     except KnowledgeError as exc:
@@ -84,7 +85,7 @@ async def _excerpt(session: Session, args: list[str], raw: str) -> list[str]:
 )
 async def _import(session: Session, args: list[str], raw: str) -> list[str]:
     if not args:
-        return ["Uso: /knowledge import PERCORSO|URL (per esempio ../shared/corpus)"]
+        return [str(texts.KB_CONSOLE_USAGE_IMPORT)]
     try:
         report = await session.core.knowledge.import_sources(args)
     except KnowledgeError as exc:
@@ -100,7 +101,7 @@ async def _faq(session: Session, args: list[str], raw: str) -> list[str]:
         if verb == "list":
             entries = await knowledge.faq_entries(session.guild_id)
             if not entries:
-                return [texts.KB_FAQ_LIST_EMPTY]
+                return [str(texts.KB_FAQ_LIST_EMPTY)]
             lines = [texts.KB_FAQ_LIST_HEADER.format(count=len(entries))]
             for entry in entries:
                 shared = texts.KB_FAQ_SHARED_MARK if entry.guild_id != session.guild_id else ""
@@ -113,7 +114,7 @@ async def _faq(session: Session, args: list[str], raw: str) -> list[str]:
         if verb == "add":
             question, sep, answer = rest.partition("||")
             if not sep or not question.strip() or not answer.strip():
-                return [texts.KB_CONSOLE_USAGE_FAQ]
+                return [str(texts.KB_CONSOLE_USAGE_FAQ)]
             entry = await knowledge.add_faq(
                 session.guild_id, question, answer, author_id=session.user[0]
             )
@@ -121,7 +122,7 @@ async def _faq(session: Session, args: list[str], raw: str) -> list[str]:
         if verb == "edit" and len(args) >= 2:
             question, sep, answer = rest[len(args[1]) :].strip().partition("||")
             if not sep or not (question.strip() or answer.strip()):
-                return [texts.KB_CONSOLE_USAGE_FAQ]
+                return [str(texts.KB_CONSOLE_USAGE_FAQ)]
             entry = await knowledge.edit_faq(
                 session.guild_id,
                 args[1],
@@ -136,7 +137,7 @@ async def _faq(session: Session, args: list[str], raw: str) -> list[str]:
         if verb == "export":
             scope = args[1].lower() if len(args) > 1 else ""
             if scope not in ("", *ALL_WORDS):
-                return [texts.KB_CONSOLE_USAGE_FAQ]
+                return [str(texts.KB_CONSOLE_USAGE_FAQ)]
             exported = await export_faqs(
                 knowledge, session.guild_id, include_shared=scope in ALL_WORDS
             )
@@ -147,11 +148,11 @@ async def _faq(session: Session, args: list[str], raw: str) -> list[str]:
             try:
                 data = path.read_bytes()  # noqa: ASYNC240 (a small file, at a console)
             except OSError as exc:
-                return [f"{path}: {exc.strerror}"]
+                return [os_error_text(exc)]
             return render_report(await knowledge.import_file(path.name, data, session.guild_id))
     except KnowledgeError as exc:
         return [str(exc)]
-    return [texts.KB_CONSOLE_USAGE_FAQ]
+    return [str(texts.KB_CONSOLE_USAGE_FAQ)]
 
 
 def _faq_verb(verb: str) -> CommandHandler:
@@ -170,7 +171,7 @@ def _faq_verb(verb: str) -> CommandHandler:
 async def _answers(session: Session, args: list[str], raw: str) -> list[str]:
     choice = args[0].lower() if args else ""
     if choice not in ("on", "off") or len(args) > 2:
-        return [texts.KB_CONSOLE_USAGE_ANSWERS]
+        return [str(texts.KB_CONSOLE_USAGE_ANSWERS)]
     channel = args[1].lstrip("#").lower() if len(args) == 2 else session.channel
     if channel not in CHANNELS:
         return [f"Canali: {', '.join('#' + c for c in CHANNELS)}"]
@@ -193,7 +194,7 @@ async def _sync(session: Session, args: list[str], raw: str) -> list[str]:
     except KnowledgeError as exc:
         return [str(exc)]
     if not reports:
-        return [texts.KB_SYNC_NO_SOURCES]
+        return [str(texts.KB_SYNC_NO_SOURCES)]
     return [line for report in reports for line in render_report(report)]
 
 
@@ -205,7 +206,7 @@ async def _sync(session: Session, args: list[str], raw: str) -> list[str]:
 )
 async def _feed(session: Session, args: list[str], raw: str) -> list[str]:
     if not 1 <= len(args) <= 2:
-        return [texts.KB_CONSOLE_USAGE_FEED]
+        return [str(texts.KB_CONSOLE_USAGE_FEED)]
     channel = args[1].lstrip("#").lower() if len(args) == 2 else None
     if channel is not None and channel not in CHANNELS:
         return [f"Canali: {', '.join('#' + c for c in CHANNELS)}"]
@@ -227,7 +228,7 @@ async def _feed(session: Session, args: list[str], raw: str) -> list[str]:
 )
 async def _unfeed(session: Session, args: list[str], raw: str) -> list[str]:
     if len(args) != 1:
-        return [texts.KB_CONSOLE_USAGE_FEED]
+        return [str(texts.KB_CONSOLE_USAGE_FEED)]
     removed = await session.core.knowledge.unfollow_feed(session.guild_id, args[0])
     template = texts.KB_FEED_UNFOLLOWED if removed else texts.KB_FEED_NOT_FOUND
     return [template.format(url=args[0])]

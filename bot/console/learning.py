@@ -32,7 +32,7 @@ def _when(at: float) -> str:
 
 def render_page(page: UnansweredPage) -> list[str]:
     if not page.items:
-        return [texts.LEARN_LIST_EMPTY]
+        return [str(texts.LEARN_LIST_EMPTY)]
     lines = [texts.LEARN_LIST_TITLE.format(total=page.total)]
     for item in page.items:
         fields = item_fields(item)

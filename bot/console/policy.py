@@ -6,9 +6,9 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from bot import texts
+from bot import i18n, texts
 from bot.console.app import CHANNELS, ROLES, Commands, local_time, user_name
-from bot.errors import UserFacingError
+from bot.errors import UserFacingError, os_error_text
 from bot.policy import flows
 from bot.policy.explain import explain
 from bot.policy.files import read_policy_file
@@ -95,7 +95,7 @@ COMMANDS = Commands()
 async def _test(session: Session, args: list[str], raw: str) -> list[str]:
     text = raw.strip()
     if not text:
-        return [texts.POLICY_USAGE]
+        return [str(texts.POLICY_USAGE)]
     verdict = await session.core.policy.evaluate(session.guild_id, text)
     return explain(verdict, text)
 
@@ -118,7 +118,7 @@ async def _rules(session: Session, args: list[str], raw: str) -> list[str]:
                 weight=rule.weight,
                 name=rule.name,
                 shadow=texts.POLICY_SHADOW_MARK if rule.shadow else "",
-                description=rule.description or "—",
+                description=i18n.rule_description(rule.description) if rule.description else "—",
             )
         )
     return lines
@@ -134,7 +134,7 @@ async def _rules(session: Session, args: list[str], raw: str) -> list[str]:
 async def _threshold(session: Session, args: list[str], raw: str) -> list[str]:
     allow, args = _allow_flag(args)
     if len(args) != 1:
-        return [texts.POLICY_USAGE]
+        return [str(texts.POLICY_USAGE)]
     spec = await session.core.policy.set_threshold(
         session.guild_id, _number(args[0]), actor_id=session.user[0], allow_no_flagging=allow
     )
@@ -150,7 +150,7 @@ async def _threshold(session: Session, args: list[str], raw: str) -> list[str]:
 @_guard
 async def _shadow(session: Session, args: list[str], raw: str) -> list[str]:
     if len(args) != 2:
-        return [texts.POLICY_USAGE]
+        return [str(texts.POLICY_USAGE)]
     on = _switch(args[1])
     spec = await session.core.policy.set_shadow(
         session.guild_id, args[0], on, actor_id=session.user[0]
@@ -168,7 +168,7 @@ async def _shadow(session: Session, args: list[str], raw: str) -> list[str]:
 @_guard
 async def _weight(session: Session, args: list[str], raw: str) -> list[str]:
     if len(args) != 2:
-        return [texts.POLICY_USAGE]
+        return [str(texts.POLICY_USAGE)]
     weight = _number(args[1])
     spec = await session.core.policy.set_weight(
         session.guild_id, args[0], weight, actor_id=session.user[0]
@@ -187,13 +187,13 @@ async def _allow(session: Session, args: list[str], raw: str) -> list[str]:
     policy = session.core.policy
     if not args or args[0].lower() in PAGE_WORDS:
         if args and (len(args) != 2 or not args[1].isdigit() or int(args[1]) < 1):
-            return [texts.POLICY_USAGE]
+            return [str(texts.POLICY_USAGE)]
         await session.core.ensure_guild(session.guild_id)
         spec = policy.spec(session.guild_id)
         return allow_page(spec.allow if spec else (), int(args[1]) if args else 1)
     action, phrase = args[0].lower(), " ".join(args[1:]).strip()
     if action not in ("add", "remove") or not phrase:
-        return [texts.POLICY_USAGE]
+        return [str(texts.POLICY_USAGE)]
     if action == "add":
         spec = await policy.allow_add(session.guild_id, phrase, actor_id=session.user[0])
         return [texts.POLICY_ALLOW_ADDED.format(term=phrase, version=spec.version)]
@@ -211,7 +211,7 @@ async def _allow(session: Session, args: list[str], raw: str) -> list[str]:
 async def _exempt(session: Session, args: list[str], raw: str) -> list[str]:
     kinds = {"role": "role", "ruolo": "role", "channel": "channel", "canale": "channel"}
     if len(args) != 3 or args[0].lower() not in kinds:
-        return [texts.POLICY_USAGE]
+        return [str(texts.POLICY_USAGE)]
     kind = kinds[args[0].lower()]
     target = resolve_target(kind, args[1])
     on = _switch(args[2])
@@ -244,11 +244,11 @@ async def _add(session: Session, args: list[str], raw: str) -> list[str]:
     if "--within" in lowered:
         at = lowered.index("--within")
         if at + 1 >= len(words) or not words[at + 1].isdigit():
-            return [texts.POLICY_USAGE_ADD]
+            return [str(texts.POLICY_USAGE_ADD)]
         within = int(words[at + 1])
         del words[at : at + 2]
     if len(words) < 3:
-        return [texts.POLICY_USAGE_ADD]
+        return [str(texts.POLICY_USAGE_ADD)]
     spec = await flows.add_rule(
         session.core,
         session.guild_id,
@@ -266,7 +266,7 @@ async def _add(session: Session, args: list[str], raw: str) -> list[str]:
 @_guard
 async def _remove(session: Session, args: list[str], raw: str) -> list[str]:
     if len(args) != 1:
-        return [texts.POLICY_USAGE]
+        return [str(texts.POLICY_USAGE)]
     spec = await session.core.policy.remove_rule(
         session.guild_id, args[0], actor_id=session.user[0]
     )
@@ -282,7 +282,7 @@ async def _remove(session: Session, args: list[str], raw: str) -> list[str]:
 @_guard
 async def _backtest(session: Session, args: list[str], raw: str) -> list[str]:
     if len(args) > 1:
-        return [texts.POLICY_USAGE]
+        return [str(texts.POLICY_USAGE)]
     policy_yaml = read_policy_file(Path(args[0])) if args else None
     await session.core.ensure_guild(session.guild_id)
     report = await flows.backtest(session.core, session.guild_id, policy_yaml)
@@ -290,7 +290,7 @@ async def _backtest(session: Session, args: list[str], raw: str) -> list[str]:
         version = session.core.policy.version(session.guild_id)
         source = texts.POLCMD_BACKTEST_CURRENT.format(version=version)
     else:
-        source = texts.POLCMD_BACKTEST_UPLOADED
+        source = str(texts.POLCMD_BACKTEST_UPLOADED)
     title = texts.POLCMD_BACKTEST_TITLE.format(source=source)
     return [title, *flows.backtest_body(report, BACKTEST_SHOWN).splitlines()]
 
@@ -305,7 +305,7 @@ async def _backtest(session: Session, args: list[str], raw: str) -> list[str]:
 async def _import(session: Session, args: list[str], raw: str) -> list[str]:
     allow, args = _allow_flag(args)
     if len(args) != 1:
-        return [texts.POLICY_USAGE]
+        return [str(texts.POLICY_USAGE)]
     text = read_policy_file(Path(args[0]))
     result = await session.core.policy.import_policy(
         session.guild_id, text, actor_id=session.user[0], allow_no_flagging=allow
@@ -329,7 +329,7 @@ async def _export(session: Session, args: list[str], raw: str) -> list[str]:
     try:
         path.write_text(text, "utf-8")  # noqa: ASYNC240 (a small file, at a console)
     except OSError as exc:
-        raise UserFacingError(f"{path}: {exc.strerror}") from None
+        raise UserFacingError(os_error_text(exc)) from None
     version = session.core.policy.version(session.guild_id)
     return [texts.POLICY_EXPORTED_TO.format(path=path, version=version)]
 
@@ -341,8 +341,8 @@ async def _export(session: Session, args: list[str], raw: str) -> list[str]:
 async def _history(session: Session, args: list[str], raw: str) -> list[str]:
     changes = await session.core.policy.history(session.guild_id)
     if not changes:
-        return [texts.POLICY_HISTORY_EMPTY]
-    lines = [texts.POLICY_HISTORY_HEADER]
+        return [str(texts.POLICY_HISTORY_EMPTY)]
+    lines = [str(texts.POLICY_HISTORY_HEADER)]
     for change in changes:
         lines.append(
             texts.POLICY_HISTORY_LINE.format(
@@ -365,7 +365,7 @@ async def _history(session: Session, args: list[str], raw: str) -> list[str]:
 @_guard
 async def _learn(session: Session, args: list[str], raw: str) -> list[str]:
     if args and (len(args) != 1 or args[0].lower() != "accept"):
-        return [texts.POLICY_USAGE]
+        return [str(texts.POLICY_USAGE)]
     proposal = await flows.learn_from_decisions(session.core, session.guild_id)
     return await flows.learn_and_maybe_accept(
         session.core,
@@ -373,7 +373,7 @@ async def _learn(session: Session, args: list[str], raw: str) -> list[str]:
         proposal,
         accept=bool(args),
         actor_id=session.user[0],
-        how_to_accept=texts.POLICY_LEARN_ACCEPT_CONSOLE,
+        how_to_accept=str(texts.POLICY_LEARN_ACCEPT_CONSOLE),
     )
 
 

@@ -42,7 +42,7 @@ def _channel(channel_id: int | None) -> str:
 
 
 def _names(kind: str, ids: Iterable[int]) -> str:
-    return ", ".join(target_name(kind, i) for i in sorted(ids)) or texts.SETUP_NONE
+    return str(", ".join(target_name(kind, i) for i in sorted(ids)) or texts.SETUP_NONE)
 
 
 def _snippet(text: str, limit: int = 80) -> str:
@@ -78,7 +78,7 @@ def parse_confirm_words(words: list[str]) -> tuple[bool, int] | str:
         elif word == TIMEOUT_WORD:
             parsed = parse_duration(rest.pop(0)) if rest else None
             if parsed is None:
-                return texts.REVIEW_CONFIRM_BAD_TIMEOUT
+                return str(texts.REVIEW_CONFIRM_BAD_TIMEOUT)
             timeout = parsed
         else:
             return texts.REVIEW_CONFIRM_UNKNOWN_WORD.format(
@@ -119,7 +119,7 @@ def describe(outcome: Outcome) -> list[str]:
             )
         )
     if outcome.nudge is not None:
-        text = texts.NUDGE
+        text = str(texts.NUDGE)
         norm = outcome.nudge.norm
         if norm is not None:
             if getattr(norm, "url", None):
@@ -233,7 +233,7 @@ async def _pending(session: Session, args: list[str], raw: str) -> list[str]:
     cases = await review.pending(session.guild_id, limit=PENDING_SHOWN + 1)
     lines = _not_configured(await _configured(session))
     if not cases:
-        return [*lines, texts.REVIEW_PENDING_EMPTY]
+        return [*lines, str(texts.REVIEW_PENDING_EMPTY)]
     lines.append(texts.REVIEW_PENDING_TITLE.format(count=len(cases[:PENDING_SHOWN])))
     for case in cases[:PENDING_SHOWN]:
         lines.append(
@@ -323,14 +323,14 @@ async def _appeal(session: Session, args: list[str], raw: str) -> list[str]:
     case_id = _case_id(args)
     note = raw.split(None, 1)[1] if len(raw.split(None, 1)) > 1 else ""
     if case_id is None or not note.strip():
-        return ["Uso: /appeal N la tua nota per i moderatori"]
+        return [str(texts.CONSOLE_APPEAL_USAGE)]
     result = await session.core.review.appeal(case_id, session.user[0], note, time.time())
-    return [texts.APPEAL_REPLIES[result.outcome]]
+    return [str(texts.APPEAL_REPLIES[result.outcome])]
 
 
 @COMMANDS.command(
     "setup",
-    "/setup [review-channel NOME|nudge MODO|retention GIORNI]",
+    "/setup [review-channel NOME|nudge MODO|retention GIORNI|language it|en]",
     "configura Rete",
     moderator_only=True,
 )
@@ -341,18 +341,20 @@ async def _setup(session: Session, args: list[str], raw: str) -> list[str]:
         key, value = args[0].lower(), args[1].lstrip("#").lower()
         if key == "review-channel":
             if value not in CHANNELS:
-                return [f"Canali: {', '.join('#' + c for c in CHANNELS)}"]
+                return [texts.CONSOLE_CHANNELS.format(names=", ".join("#" + c for c in CHANNELS))]
             await review.update_settings(guild, review_channel_id=CHANNELS[value])
         elif key == "nudge":
             if value not in NUDGE_MODES:
-                return [f"Modi: {', '.join(NUDGE_MODES)}"]
+                return [texts.CONSOLE_NUDGE_MODES.format(modes=", ".join(NUDGE_MODES))]
             await review.update_settings(guild, nudge_mode=value)
         elif key == "retention":
             if not value.isdigit():
                 return [texts.SETUP_RETENTION_RANGE]
             await review.update_settings(guild, retention_days=int(value))  # checks the range
+        elif key == "language" and value in ("it", "en"):
+            await review.update_settings(guild, language=value)
         else:
-            return ["Uso: /setup [review-channel NOME|nudge off|reply|dm|retention GIORNI]"]
+            return [str(texts.CONSOLE_SETUP_USAGE)]
     settings = await review.settings(guild)
     roles, channels = session.core.policy.exemptions(guild)
     answering = await session.core.knowledge.answer_channels(guild)
@@ -369,6 +371,7 @@ async def _setup(session: Session, args: list[str], raw: str) -> list[str]:
         "  " + texts.SETUP_EXEMPT_ROLES.format(value=_names("role", roles)),
         "  " + texts.SETUP_EXEMPT_CHANNELS.format(value=_names("channel", channels)),
         "  " + texts.SETUP_ANSWER_CHANNELS.format(value=_names("channel", answering)),
+        "  " + texts.SETUP_LANGUAGE.format(value=texts.LANGUAGE_NAMES[settings.language]),
         *(["  " + off] if (off := session.core.policy.flagging_off(guild)) else []),
         *_not_configured(settings.configured),
     ]
@@ -383,7 +386,7 @@ async def _configured(session: Session) -> bool:
 
 
 def _not_configured(configured: bool) -> list[str]:
-    return [] if configured else [texts.REVIEW_NOT_CONFIGURED]
+    return [] if configured else [str(texts.REVIEW_NOT_CONFIGURED)]
 
 
 def stats_lines(stats: Stats) -> list[str]:

@@ -102,9 +102,9 @@ class Vote:
     @property
     def message(self) -> str:
         if self.outcome == "same":
-            return texts.LEARN_VOTE_SAME
-        thanks = texts.LEARN_VOTE_THANKS[self.helpful]
-        return thanks + (" " + texts.LEARN_VOTE_REPLACED if self.outcome == "changed" else "")
+            return str(texts.LEARN_VOTE_SAME)
+        thanks = str(texts.LEARN_VOTE_THANKS[self.helpful])
+        return thanks + (" " + str(texts.LEARN_VOTE_REPLACED) if self.outcome == "changed" else "")
 
 
 @dataclass(frozen=True)

@@ -573,7 +573,7 @@ class KnowledgeService:
         if key is not None:
             key = key.strip()
             if key in taken:
-                raise KnowledgeError(f"Esiste già una FAQ con id «{key}».")
+                raise KnowledgeError(texts.KB_FAQ_EXISTS.format(key=key))
         else:
             base = "faq-" + (slugify(question, limit=60) or "domanda")
             key, n = base, 2
@@ -627,7 +627,7 @@ class KnowledgeService:
         if entry is None and guild_id != SHARED_GUILD:
             entry = await self.store.faq(SHARED_GUILD, key)
         if entry is None:
-            raise KnowledgeError(f"Non c'è una FAQ con id «{key}» in questo server.")
+            raise KnowledgeError(texts.LEARN_NO_FAQ.format(key=key))
         known = {fold(v).strip() for v in (entry.question, *entry.variants)}
         if fold(variant).strip() in known:
             return entry
@@ -653,11 +653,8 @@ class KnowledgeService:
         if entry is not None:
             return entry
         if guild_id != SHARED_GUILD and await self.store.faq(SHARED_GUILD, key) is not None:
-            raise KnowledgeError(
-                f"«{key}» fa parte delle FAQ condivise dell'Accademia: si modifica nel file "
-                "delle FAQ e si ricarica con /articles sync."
-            )
-        raise KnowledgeError(f"Non c'è una FAQ con id «{key}» in questo server.")
+            raise KnowledgeError(texts.KB_FAQ_SHARED_READ_ONLY.format(key=key))
+        raise KnowledgeError(texts.LEARN_NO_FAQ.format(key=key))
 
     @staticmethod
     def _validated(
@@ -704,7 +701,7 @@ class KnowledgeService:
     async def follow_feed(self, guild_id: int, url: str, channel_id: int | None) -> ImportReport:
         """Follow a feed: import it now (nothing announced) and poll it from then on."""
         if not url.startswith(("http://", "https://")):
-            raise KnowledgeError("L'indirizzo del feed deve iniziare con http:// o https://.")
+            raise KnowledgeError(str(texts.KB_FEED_NOT_HTTP))
         report = await self.import_sources([url], guild_id)
         await self.store.set_feed(guild_id, url, channel_id)
         await self.store.mark_polled(guild_id, url, now=self._clock())

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot import texts
-from bot.errors import UserFacingError
+from bot.errors import UserFacingError, os_error_text
 from bot.policy.model import POLICY_TEXT_MAX_BYTES
 
 
@@ -30,4 +30,4 @@ def read_policy_file(path: Path) -> str:
         check_policy_size(path.stat().st_size)
         return decode_policy(path.read_bytes())
     except OSError as exc:
-        raise UserFacingError(f"{path}: {exc.strerror}") from None
+        raise UserFacingError(os_error_text(exc)) from None

@@ -71,7 +71,7 @@ async def add_rule(
     rule = Rule(
         name=name.strip(),
         weight=weight,
-        groups=parse_groups(words, texts.POLCMD_RULE_SYNTAX),
+        groups=parse_groups(words, str(texts.POLCMD_RULE_SYNTAX)),
         description=description.strip(),
         within=within,
         shadow=shadow,
@@ -87,7 +87,7 @@ def backtest_body(
     `clean` makes rule names safe for the front-end (Discord: neutralise markdown).
     """
     if not report.rows:
-        return texts.POLCMD_BACKTEST_EMPTY
+        return str(texts.POLCMD_BACKTEST_EMPTY)
     body = texts.POLCMD_BACKTEST_SUMMARY.format(
         total=len(report.rows),
         skipped=report.skipped_without_text,
@@ -99,8 +99,8 @@ def backtest_body(
     )
     lines = []
     for row in report.changed[:shown]:
-        before = texts.POLCMD_ALERT if row.was_alert else texts.POLCMD_NO_ALERT
-        after = texts.POLCMD_ALERT if row.now_alert else texts.POLCMD_NO_ALERT
+        before = str(texts.POLCMD_ALERT if row.was_alert else texts.POLCMD_NO_ALERT)
+        after = str(texts.POLCMD_ALERT if row.now_alert else texts.POLCMD_NO_ALERT)
         if before == after:
             before = ", ".join(row.rules_before) or "—"
             after = ", ".join(row.rules_after) or "—"
@@ -108,8 +108,8 @@ def backtest_body(
             texts.POLCMD_BACKTEST_LINE.format(
                 case_id=row.case_id,
                 status=texts.STATUS_SHORT.get(row.status, row.status),
-                before=clean(before),
-                after=clean(after),
+                before=clean(str(before)),
+                after=clean(str(after)),
             )
         )
     if lines:

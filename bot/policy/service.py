@@ -58,7 +58,7 @@ class PolicyFlagsNothingError(UserFacingError):
 
 def why_flags_nothing(spec: PolicySpec) -> str:
     if spec.max_score <= 0:
-        return texts.POLICY_FLAGS_NOTHING_NO_RULES
+        return str(texts.POLICY_FLAGS_NOTHING_NO_RULES)
     return texts.POLICY_FLAGS_NOTHING_LOW.format(max=spec.max_score, threshold=spec.threshold)
 
 
@@ -370,7 +370,7 @@ class PolicyService:
     ) -> PolicySpec:
         """Exempt (or stop exempting) a role or a channel: the one entry point for exemptions."""
         if kind not in EXEMPT_KINDS:
-            raise PolicyError([f"kind deve essere uno tra {', '.join(EXEMPT_KINDS)}"])
+            raise PolicyError([texts.POLICY_BAD_EXEMPT_KIND.format(kinds=", ".join(EXEMPT_KINDS))])
 
         def mutate(spec: PolicySpec) -> PolicySpec:
             def change(ids: frozenset[int]) -> frozenset[int]:

@@ -97,13 +97,13 @@ def highlight(text: str, spans: Iterable[tuple[int, int]], limit: int) -> str:
 def duration(seconds: int) -> str:
     """Italian for the timeout lengths moderators choose."""
     if seconds == 604_800:
-        return texts.DURATION_WEEK
+        return str(texts.DURATION_WEEK)
     if seconds % 86_400 == 0:
         days = seconds // 86_400
-        return texts.DURATION_DAY if days == 1 else texts.DURATION_DAYS.format(n=days)
+        return str(texts.DURATION_DAY if days == 1 else texts.DURATION_DAYS.format(n=days))
     if seconds % 3600 == 0:
         hours = seconds // 3600
-        return texts.DURATION_HOUR if hours == 1 else texts.DURATION_HOURS.format(n=hours)
+        return str(texts.DURATION_HOUR if hours == 1 else texts.DURATION_HOURS.format(n=hours))
     return texts.DURATION_MINUTES.format(n=max(1, seconds // 60))
 
 
@@ -121,9 +121,9 @@ def rules_line(
 def status_line(case: Case, who: str | None = None) -> str:
     """The case's status for a moderator; `who` renders the decider (a mention in Discord)."""
     if case.status == PENDING:
-        return texts.STATUS_PENDING
+        return str(texts.STATUS_PENDING)
     if case.status == REOPENED:
-        return texts.STATUS_REOPENED
+        return str(texts.STATUS_REOPENED)
     if case.status == CLAIMED:
         return texts.STATUS_CLAIMED.format(who=who or f"<@{case.claimed_by}>")
     if case.status == DISMISSED:
@@ -132,7 +132,7 @@ def status_line(case: Case, who: str | None = None) -> str:
         line = texts.STATUS_CONFIRMED.format(who=who or f"<@{case.decided_by}>")
         decision = case.decision
         if decision is not None and decision.delete_message:
-            line += " · " + texts.ACTION_DELETED
+            line += " · " + str(texts.ACTION_DELETED)
         if decision is not None and decision.timeout_s:
             line += " · " + texts.ACTION_TIMEOUT.format(duration=duration(decision.timeout_s))
         return line
@@ -143,12 +143,12 @@ def case_body(case: Case, limit: int) -> str:
     """What a review post shows of the message: highlighted text, or why it is gone."""
     if case.text is None:
         if case.text_dropped == "retention":
-            return texts.REVIEW_TEXT_PURGED
-        return texts.REVIEW_TEXT_DELETED
+            return str(texts.REVIEW_TEXT_PURGED)
+        return str(texts.REVIEW_TEXT_DELETED)
     body = highlight(case.text, case.spans, limit - 80)
     if case.edited:
         note = texts.REVIEW_EDITED if case.still_flagged else texts.REVIEW_NO_LONGER_FLAGGED
-        body = body + "\n\n" + note
+        body = body + "\n\n" + str(note)
     return limits.clip(body, limit)
 
 
