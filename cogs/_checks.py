@@ -61,7 +61,7 @@ def moderators_only() -> Callable[[T], T]:
 async def refuse(interaction: discord.Interaction[Any], what: str) -> None:
     """An ephemeral refusal, logged; nothing else happens."""
     log.info("refused %s to user %s in guild %s", what, interaction.user.id, interaction.guild_id)
-    await reply(interaction, texts.NOT_MODERATOR)
+    await reply(interaction, str(texts.NOT_MODERATOR))
 
 
 async def moderator_check(interaction: discord.Interaction[Any], what: str) -> bool:

@@ -59,7 +59,7 @@ async def answer_error(interaction: discord.Interaction[Any], error: BaseExcepti
         await send_error(interaction, str(error))
         return
     log.error("interaction %s failed", interaction.id, exc_info=error)
-    await send_error(interaction, texts.GENERIC_ERROR)
+    await send_error(interaction, str(texts.GENERIC_ERROR))
 
 
 async def guarded(interaction: discord.Interaction[Any], work: Awaitable[None]) -> None:

@@ -39,7 +39,7 @@ async def carry_out(
             ok = True  # already gone
         except discord.HTTPException as exc:
             ok = False
-            failures.append(texts.ACTION_DELETED)
+            failures.append(str(texts.ACTION_DELETED))
             log.warning("case %s: could not delete the message: %s", case.case_id, exc.status)
         await core.review.record_action(
             case.case_id, "delete_message", interaction.user.id, time.time(), ok=ok

@@ -70,7 +70,7 @@ def stats_embed(stats: Stats) -> discord.Embed:
     noisy = stats_noisy_lines(stats, neutralise)
     embed.add_field(
         name=texts.REVIEW_STATS_NOISIEST,
-        value=limits.embed_field_value("\n".join(noisy) or texts.REVIEW_STATS_NO_NOISE),
+        value=limits.embed_field_value("\n".join(noisy) or str(texts.REVIEW_STATS_NO_NOISE)),
         inline=False,
     )
     return embed

@@ -70,7 +70,7 @@ async def _vote(session: Session, args: list[str], raw: str) -> list[str]:
     answer_id = _number(args[0]) if args else None
     helpful = _VOTES.get(args[1].lower()) if len(args) == 2 else None
     if answer_id is None or helpful is None:
-        return [texts.LEARN_CONSOLE_VOTE_USAGE]
+        return [str(texts.LEARN_CONSOLE_VOTE_USAGE)]
     try:
         vote = await session.core.knowledge.learning.vote(
             session.guild_id, answer_id, session.user[0], helpful
@@ -89,7 +89,7 @@ async def _vote(session: Session, args: list[str], raw: str) -> list[str]:
 async def _unanswered(session: Session, args: list[str], raw: str) -> list[str]:
     page = _number(args[0]) if args else 1
     if page is None or len(args) > 1:
-        return [texts.LEARN_CONSOLE_USAGE]
+        return [str(texts.LEARN_CONSOLE_USAGE)]
     listing = await session.core.knowledge.learning.unanswered(session.guild_id, page=page)
     return render_page(listing)
 
@@ -103,7 +103,7 @@ async def _unanswered(session: Session, args: list[str], raw: str) -> list[str]:
 async def _attach(session: Session, args: list[str], raw: str) -> list[str]:
     item_id = _number(args[0]) if len(args) == 2 else None
     if item_id is None:
-        return [texts.LEARN_CONSOLE_USAGE]
+        return [str(texts.LEARN_CONSOLE_USAGE)]
     try:
         decided = await session.core.knowledge.learning.attach(
             session.guild_id, item_id, args[1], session.user[0]
@@ -126,7 +126,7 @@ async def _write(session: Session, args: list[str], raw: str) -> list[str]:
     if not sep:
         question, answer = "", rest
     if item_id is None or not answer.strip():
-        return [texts.LEARN_CONSOLE_USAGE]
+        return [str(texts.LEARN_CONSOLE_USAGE)]
     try:
         decided = await session.core.knowledge.learning.write_faq(
             session.guild_id, item_id, answer, session.user[0], question=question or None
@@ -140,7 +140,7 @@ async def _write(session: Session, args: list[str], raw: str) -> list[str]:
 async def _dismiss(session: Session, args: list[str], raw: str) -> list[str]:
     item_id = _number(args[0]) if len(args) == 1 else None
     if item_id is None:
-        return [texts.LEARN_CONSOLE_USAGE]
+        return [str(texts.LEARN_CONSOLE_USAGE)]
     try:
         decided = await session.core.knowledge.learning.dismiss(
             session.guild_id, item_id, session.user[0]

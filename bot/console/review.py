@@ -349,7 +349,7 @@ async def _setup(session: Session, args: list[str], raw: str) -> list[str]:
             await review.update_settings(guild, nudge_mode=value)
         elif key == "retention":
             if not value.isdigit():
-                return [texts.SETUP_RETENTION_RANGE]
+                return [str(texts.SETUP_RETENTION_RANGE)]
             await review.update_settings(guild, retention_days=int(value))  # checks the range
         elif key == "language" and value in ("it", "en"):
             await review.update_settings(guild, language=value)
@@ -364,7 +364,7 @@ async def _setup(session: Session, args: list[str], raw: str) -> list[str]:
         else texts.SETUP_NOT_SET
     )
     return [
-        texts.SETUP_TITLE,
+        str(texts.SETUP_TITLE),
         "  " + texts.SETUP_REVIEW_CHANNEL.format(value=channel),
         "  " + texts.SETUP_NUDGE.format(value=texts.NUDGE_MODE_LABELS[settings.nudge_mode]),
         "  " + texts.SETUP_RETENTION.format(days=settings.retention_days),
@@ -390,11 +390,11 @@ def _not_configured(configured: bool) -> list[str]:
 
 
 def stats_lines(stats: Stats) -> list[str]:
-    lines = [texts.REVIEW_STATS_TITLE, "  " + stats_summary(stats)]
+    lines = [str(texts.REVIEW_STATS_TITLE), "  " + stats_summary(stats)]
     if not stats.rules:
-        return [*lines, "  " + texts.REVIEW_STATS_EMPTY]
-    lines.append(texts.REVIEW_STATS_RULES + ":")
+        return [*lines, f"  {texts.REVIEW_STATS_EMPTY}"]
+    lines.append(f"{texts.REVIEW_STATS_RULES}:")
     lines.extend("  " + line for line in stats_rule_lines(stats))
-    lines.append(texts.REVIEW_STATS_NOISIEST + ":")
-    noisy = stats_noisy_lines(stats) or [texts.REVIEW_STATS_NO_NOISE]
+    lines.append(f"{texts.REVIEW_STATS_NOISIEST}:")
+    noisy = stats_noisy_lines(stats) or [str(texts.REVIEW_STATS_NO_NOISE)]
     return lines + ["  " + line for line in noisy]
