@@ -521,9 +521,9 @@ def moderation_missing() -> str | None:
         return "cogs.moderation is not an extension of bot.client (EXTENSIONS)"
     if (
         importlib.util.find_spec("bot.policy") is None
-        or importlib.util.find_spec("bot.pipeline") is None
+        or importlib.util.find_spec("bot.intake.pipeline") is None
     ):
-        return "bot/policy or bot/pipeline does not exist"
+        return "bot/policy or bot/intake/pipeline does not exist"
     return None
 
 

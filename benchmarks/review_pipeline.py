@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bot.config import Settings
 from bot.core import Core
-from bot.pipeline import IncomingMessage
+from bot.intake.pipeline import IncomingMessage
 
 GUILD = 1
 REVIEW_CHANNEL = 12

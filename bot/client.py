@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 import signal
+from collections.abc import Callable, Coroutine
 from typing import TYPE_CHECKING, Any
 
 import aiohttp
@@ -15,10 +16,11 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits, texts
+from bot import i18n, texts
 from bot.config import Settings
 from bot.core import Core
 from bot.errors import UserFacingError
+from cogs._replies import send_error
 
 if TYPE_CHECKING:
     from cogs._poster import ReviewPoster
@@ -64,18 +66,6 @@ def point_at(api_base: str | None, gateway_url: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
-async def send_error(interaction: discord.Interaction[Any], message: str) -> None:
-    """An ephemeral reply that works whether or not the interaction was already answered."""
-    message = limits.message_content(message)  # errors may quote what the user typed
-    try:
-        if interaction.response.is_done():
-            await interaction.followup.send(message, ephemeral=True)
-        else:
-            await interaction.response.send_message(message, ephemeral=True)
-    except discord.HTTPException:
-        log.warning("could not send an error reply for interaction %s", interaction.id)
-
-
 class ReteTree(app_commands.CommandTree["ReteBot"]):
     """Turns failed checks and user-facing errors into ephemeral replies; logs the rest."""
 
@@ -87,7 +77,7 @@ class ReteTree(app_commands.CommandTree["ReteBot"]):
         if isinstance(original, UserFacingError):
             await send_error(interaction, str(original))
         elif isinstance(error, app_commands.NoPrivateMessage):
-            await send_error(interaction, texts.NOT_IN_GUILD)
+            await send_error(interaction, str(texts.NOT_IN_GUILD))
         elif isinstance(error, app_commands.CommandOnCooldown):
             await send_error(interaction, texts.COOLDOWN.format(seconds=error.retry_after))
         elif isinstance(error, app_commands.CheckFailure):
@@ -98,10 +88,10 @@ class ReteTree(app_commands.CommandTree["ReteBot"]):
                 interaction.guild_id,
                 type(error).__name__,
             )
-            await send_error(interaction, str(error) or texts.NOT_MODERATOR)
+            await send_error(interaction, str(str(error) or texts.NOT_MODERATOR))
         else:
             log.error("error in /%s", command, exc_info=original)
-            await send_error(interaction, texts.GENERIC_ERROR)
+            await send_error(interaction, str(texts.GENERIC_ERROR))
 
 
 # What discord.py's Message needs from a MESSAGE_UPDATE payload (see ReteBot).
@@ -150,7 +140,11 @@ class ReteBot(commands.Bot):
         self.settings = settings
         self._given_core = core
         self._closed = False
+        # Guilds that chose a language other than Italian (/setup language), kept in memory:
+        # the gateway's parsers, which pick each interaction's language, cannot wait for SQL.
+        self.guild_languages: dict[int, i18n.Lang] = {}
         self._tolerate_partial_updates()
+        self._localise_interactions()
 
     def _tolerate_partial_updates(self) -> None:
         """Drop MESSAGE_UPDATE events that are not whole messages.
@@ -175,8 +169,71 @@ class ReteBot(commands.Bot):
 
         parsers["MESSAGE_UPDATE"] = message_update
 
+    def guild_language(self, guild_id: int | None) -> i18n.Lang:
+        """The language of what Rete posts in a guild (Italian unless a moderator chose)."""
+        if guild_id is None:
+            return i18n.DEFAULT_LANG
+        return self.guild_languages.get(guild_id, i18n.DEFAULT_LANG)
+
+    def _localise_interactions(self) -> None:
+        """Run each interaction (command, autocomplete, button, modal) in its member's language.
+
+        discord.py starts one task per interaction from the gateway's INTERACTION_CREATE
+        parser; a task copies the context it is created in, so the language set around the
+        parser is the one every reply of that interaction reads its texts in.
+        """
+        parsers = self._connection.parsers
+        parse_interaction = parsers["INTERACTION_CREATE"]
+
+        def interaction_create(data: Any) -> None:
+            guild_id = data.get("guild_id") if isinstance(data, dict) else None
+            locale = data.get("locale") if isinstance(data, dict) else None
+            lang = i18n.for_member(
+                locale if isinstance(locale, str) else None,
+                self.guild_language(int(guild_id)) if guild_id else None,
+            )
+            with i18n.using(lang):
+                parse_interaction(data)
+
+        parsers["INTERACTION_CREATE"] = interaction_create
+
+    def _schedule_event(
+        self,
+        coro: Callable[..., Coroutine[Any, Any, Any]],
+        event_name: str,
+        *args: Any,
+        **kwargs: Any,
+    ) -> asyncio.Task[Any]:
+        """Listeners (messages, edits, deletions) write in their guild's language: what they
+        post in a channel (nudges, automatic answers) is read by everyone there."""
+        if event_name == "on_interaction" or not args:
+            return super()._schedule_event(coro, event_name, *args, **kwargs)
+        first = args[0]
+        guild_id = getattr(first, "guild_id", None)
+        if guild_id is None:
+            guild = getattr(first, "guild", None)
+            guild_id = getattr(guild, "id", None)
+        with i18n.using(self.guild_language(guild_id if isinstance(guild_id, int) else None)):
+            return super()._schedule_event(coro, event_name, *args, **kwargs)
+
+    async def set_guild_language(self, guild_id: int, lang: i18n.Lang) -> None:
+        await self.core.review.update_settings(guild_id, language=lang)
+        if lang == i18n.DEFAULT_LANG:
+            self.guild_languages.pop(guild_id, None)
+        else:
+            self.guild_languages[guild_id] = lang
+
     async def setup_hook(self) -> None:
         self.core = self._given_core or await Core.open(self.settings)
+        self.guild_languages = {
+            guild_id: lang
+            for guild_id, lang in (await self.core.guilds.languages()).items()
+            if i18n.is_lang(lang)
+        }
+        # Imported here: cogs' modules import this one.
+        from cogs._i18n import ReteTranslator
+
+        await self.tree.set_translator(ReteTranslator())
         if not self.owner_ids:
             # Moderator checks are synchronous (cogs/_checks.py): learn the owner (or team) now,
             # as discord.py's is_owner() does on its first call, not after some command's.
@@ -226,7 +283,7 @@ class ReteBot(commands.Bot):
             return  # "@Rete …" that is not a command: other features may answer it
         if isinstance(error, commands.NotOwner):
             log.info("refused %s to user %s", ctx.invoked_with, ctx.author.id)
-            await ctx.send(texts.NOT_OWNER)
+            await ctx.send(str(texts.NOT_OWNER))
             return
         log.error("error in command %s", ctx.invoked_with, exc_info=error)
 
@@ -296,11 +353,11 @@ async def run_bot(settings: Settings) -> int:
 def login_failure(exc: BaseException) -> str | None:
     """One line on why Rete could not connect to Discord; None if `exc` is something else."""
     if isinstance(exc, discord.LoginFailure):
-        return texts.LOGIN_REFUSED
+        return str(texts.LOGIN_REFUSED)
     if isinstance(exc, discord.PrivilegedIntentsRequired):
-        return texts.LOGIN_INTENTS_REQUIRED
+        return str(texts.LOGIN_INTENTS_REQUIRED)
     if isinstance(exc, discord.ConnectionClosed) and exc.code == 4004:  # authentication failed
-        return texts.LOGIN_REFUSED
+        return str(texts.LOGIN_REFUSED)
     if isinstance(exc, discord.HTTPException):
         return texts.LOGIN_HTTP_STATUS.format(status=exc.status)
     if isinstance(exc, TimeoutError):

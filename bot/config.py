@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot import texts
 from bot.errors import ConfigError
 
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
@@ -55,14 +56,12 @@ class Settings:
             # One rule for every id: what Discord issues, 17 to 20 ASCII digits below 2**64.
             if raw.isascii() and raw.isdigit() and 17 <= len(raw) <= 20 and int(raw) < 2**64:
                 return int(raw)
-            problems.append(f"{key}: «{raw[:40]}» is not a Discord id (a number of 17-20 digits)")
+            problems.append(texts.CONFIG_NOT_AN_ID.format(key=key, value=raw[:40]))
             return None
 
         token = get("DISCORD_TOKEN")
         if token is not None and (any(c.isspace() for c in token) or len(token) < 20):
-            problems.append(
-                "DISCORD_TOKEN: does not look like a bot token (too short or has spaces)"
-            )
+            problems.append(str(texts.CONFIG_BAD_TOKEN))
 
         db_raw = get("RETE_DB")
         db_path = Path(db_raw) if db_raw else Path("data/rete.db")
@@ -72,7 +71,9 @@ class Settings:
 
         level = (get("RETE_LOG_LEVEL") or "INFO").upper()
         if level not in LOG_LEVELS:
-            problems.append(f"RETE_LOG_LEVEL: «{level[:20]}» is not one of {', '.join(LOG_LEVELS)}")
+            problems.append(
+                texts.CONFIG_BAD_LEVEL.format(value=level[:20], levels=", ".join(LOG_LEVELS))
+            )
 
         owners: set[int] = set()
         for part in (get("RETE_OWNER_IDS") or "").replace(";", ",").split(","):
@@ -89,7 +90,7 @@ class Settings:
             ("RETE_DISCORD_GATEWAY", gateway_url),
         ):
             if url is not None and not url.startswith(("http://", "https://", "ws://", "wss://")):
-                problems.append(f"{key}: «{url[:60]}» is not an http(s) or ws(s) URL")
+                problems.append(texts.CONFIG_BAD_URL.format(key=key, value=url[:60]))
 
         sources = tuple(
             Path(p.strip()) for p in (get("RETE_KNOWLEDGE_SOURCES") or "").split(",") if p.strip()
@@ -101,14 +102,11 @@ class Settings:
         except ValueError:
             nudge_minutes = -1.0
         if not 0 <= nudge_minutes <= 7 * 24 * 60:
-            problems.append(
-                f"RETE_CATCHUP_NUDGE_MINUTES: «{nudge_minutes_raw[:20]}» is not a number of "
-                "minutes between 0 and 10080"
-            )
+            problems.append(texts.CONFIG_BAD_NUDGE_MINUTES.format(value=nudge_minutes_raw[:20]))
             nudge_minutes = 0.0
 
         if problems:
-            raise ConfigError("Invalid settings:\n  - " + "\n  - ".join(problems))
+            raise ConfigError(texts.CONFIG_INVALID.format(problems="\n  - ".join(problems)))
         return cls(
             discord_token=token,
             db_path=db_path,

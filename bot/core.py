@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
 
-from bot.catchup import CatchUp
 from bot.config import Settings
 from bot.db import Database
+from bot.guild_store import GuildStore
+from bot.intake.catchup import CatchUp
+from bot.intake.pipeline import Pipeline
 from bot.knowledge import KnowledgeService
-from bot.pipeline import Pipeline
-from bot.policy import PolicyService
+from bot.knowledge.learning import LearningService
+from bot.policy import PolicyService, flows
 from bot.review import ReviewService
-from bot.store import GuildStore
 
 log = logging.getLogger(__name__)
 
@@ -61,3 +65,63 @@ class Core:
     async def close(self) -> None:
         self.knowledge.close()
         await self.db.close()
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Something a member or a moderator does with Rete: one core function that checks its
+    input, does the work and writes the audit trail. Every front-end reaches each flow
+    (tests/test_flow_parity.py); a front-end only parses input and formats the result."""
+
+    name: str
+    function: Callable[..., Any]
+
+
+# Services as the front-ends reach them: `core.<attribute>.<method>(…)`.
+SERVICE_ATTRIBUTES: dict[type, str] = {
+    ReviewService: "review",
+    PolicyService: "policy",
+    KnowledgeService: "knowledge",
+    LearningService: "learning",
+}
+
+FLOWS: tuple[Flow, ...] = (
+    # the review queue
+    Flow("decide a case (claim, confirm, dismiss)", ReviewService.decide),
+    Flow("appeal a decision", ReviewService.appeal),
+    Flow("list the open cases", ReviewService.pending),
+    Flow("review stats", ReviewService.stats),
+    Flow("change the settings", ReviewService.update_settings),
+    # the policy
+    Flow("test a message against the policy", PolicyService.evaluate),
+    Flow("add a rule", flows.add_rule),
+    Flow("remove a rule", PolicyService.remove_rule),
+    Flow("set the threshold", PolicyService.set_threshold),
+    Flow("shadow a rule", PolicyService.set_shadow),
+    Flow("allow a phrase", PolicyService.allow_add),
+    Flow("stop allowing a phrase", PolicyService.allow_remove),
+    Flow("exempt a role or a channel", PolicyService.set_exempt),
+    Flow("import a policy", PolicyService.import_policy),
+    Flow("export the policy", PolicyService.export_yaml),
+    Flow("policy history", PolicyService.history),
+    Flow("backtest a policy", flows.backtest),
+    Flow("learn weights from decisions", flows.learn_from_decisions),
+    # knowledge
+    Flow("ask", LearningService.ask),
+    Flow("excerpt", KnowledgeService.excerpt),
+    Flow("list the FAQ", KnowledgeService.faq_entries),
+    Flow("add a FAQ entry", KnowledgeService.add_faq),
+    Flow("edit a FAQ entry", KnowledgeService.edit_faq),
+    Flow("remove a FAQ entry", KnowledgeService.remove_faq),
+    Flow("import articles and FAQ", KnowledgeService.import_file),
+    Flow("sync the knowledge sources", KnowledgeService.sync),
+    Flow("follow a feed", KnowledgeService.follow_feed),
+    Flow("unfollow a feed", KnowledgeService.unfollow_feed),
+    Flow("answer in a channel", KnowledgeService.set_answer_channel),
+    # learning from use
+    Flow("vote on an answer", LearningService.vote),
+    Flow("unanswered questions", LearningService.unanswered),
+    Flow("attach a question to a FAQ entry", LearningService.attach),
+    Flow("write a FAQ entry from a question", LearningService.write_faq),
+    Flow("dismiss a question", LearningService.dismiss),
+)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -9,10 +10,12 @@ import discord
 from discord import app_commands
 
 from bot import texts
+from cogs._replies import reply
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
 
+log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
@@ -53,3 +56,16 @@ def moderators_only() -> Callable[[T], T]:
 
     check: Callable[[T], T] = app_commands.check(predicate)
     return check
+
+
+async def refuse(interaction: discord.Interaction[Any], what: str) -> None:
+    """An ephemeral refusal, logged; nothing else happens."""
+    log.info("refused %s to user %s in guild %s", what, interaction.user.id, interaction.guild_id)
+    await reply(interaction, str(texts.NOT_MODERATOR))
+
+
+async def moderator_check(interaction: discord.Interaction[Any], what: str) -> bool:
+    if interaction.guild_id is not None and is_moderator(interaction):
+        return True
+    await refuse(interaction, what)
+    return False

@@ -23,7 +23,7 @@ from bot.knowledge.models import (
     FAQ_VARIANTS_MAX,
 )
 from bot.knowledge.reply import Reply, Why, explain_lines, suggestion_lines
-from cogs._replies import reply
+from cogs._replies import answer_error, reply
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
@@ -127,7 +127,9 @@ class FeedbackButton(
         super().__init__(
             discord.ui.Button(
                 emoji="👍" if vote == "up" else "👎",
-                label=texts.KB_FEEDBACK_UP_LABEL if vote == "up" else texts.KB_FEEDBACK_DOWN_LABEL,
+                label=str(
+                    texts.KB_FEEDBACK_UP_LABEL if vote == "up" else texts.KB_FEEDBACK_DOWN_LABEL
+                ),
                 style=discord.ButtonStyle.secondary,
                 custom_id=custom_id,
             )
@@ -153,11 +155,11 @@ class FeedbackButton(
             )
         except Exception:  # a button's exception would be swallowed by discord.py: say it
             log.exception("feedback on %s by user %s failed", self.source, interaction.user.id)
-            await reply(interaction, texts.GENERIC_ERROR)
+            await reply(interaction, str(texts.GENERIC_ERROR))
             return
         log.info("feedback %s on %s in guild %s", self.vote, self.source, interaction.guild_id)
         thanks = texts.KB_FEEDBACK_THANKS_UP if self.vote == "up" else texts.KB_FEEDBACK_THANKS_DOWN
-        await reply(interaction, thanks)
+        await reply(interaction, str(thanks))
 
 
 def _lines(value: str) -> list[str]:
@@ -169,19 +171,19 @@ class FaqModal(discord.ui.Modal):
 
     def __init__(self, guild_id: int, entry: FaqEntry | None = None) -> None:
         title = texts.KB_FAQ_EDIT_MODAL_TITLE if entry else texts.KB_FAQ_MODAL_TITLE
-        super().__init__(title=limits.modal_title(title), timeout=900)
+        super().__init__(title=limits.modal_title(str(title)), timeout=900)
         self.guild_id = guild_id
         self.entry = entry
         self.question: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
             custom_id="question",
-            label=limits.text_input_label(texts.KB_FAQ_FIELD_QUESTION),
+            label=limits.text_input_label(str(texts.KB_FAQ_FIELD_QUESTION)),
             default=entry.question if entry else None,
             max_length=FAQ_QUESTION_MAX,
             min_length=5,
         )
         self.variants: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
             custom_id="variants",
-            label=limits.text_input_label(texts.KB_FAQ_FIELD_VARIANTS),
+            label=limits.text_input_label(str(texts.KB_FAQ_FIELD_VARIANTS)),
             style=discord.TextStyle.paragraph,
             default="\n".join(entry.variants) if entry else None,
             required=False,
@@ -189,7 +191,7 @@ class FaqModal(discord.ui.Modal):
         )
         self.answer: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
             custom_id="answer",
-            label=limits.text_input_label(texts.KB_FAQ_FIELD_ANSWER),
+            label=limits.text_input_label(str(texts.KB_FAQ_FIELD_ANSWER)),
             style=discord.TextStyle.paragraph,
             default=entry.answer if entry else None,
             max_length=FAQ_ANSWER_MAX,
@@ -197,7 +199,7 @@ class FaqModal(discord.ui.Modal):
         )
         self.links: discord.ui.TextInput[FaqModal] = discord.ui.TextInput(
             custom_id="links",
-            label=limits.text_input_label(texts.KB_FAQ_FIELD_LINKS),
+            label=limits.text_input_label(str(texts.KB_FAQ_FIELD_LINKS)),
             style=discord.TextStyle.paragraph,
             default="\n".join(entry.links) if entry else None,
             required=False,
@@ -242,8 +244,7 @@ class FaqModal(discord.ui.Modal):
     async def on_error(  # type: ignore[override]  # Modal's own signature, narrower than View's
         self, interaction: discord.Interaction[Any], error: Exception, /
     ) -> None:
-        log.error("FAQ modal failed in guild %s", self.guild_id, exc_info=error)
-        await reply(interaction, texts.GENERIC_ERROR)
+        await answer_error(interaction, error)  # logs it with the interaction's id
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (FeedbackButton,)

@@ -23,9 +23,9 @@ from bot.knowledge.learning import (
     item_fields,
 )
 from bot.review.render import neutralise
+from cogs._checks import moderator_check
 from cogs._knowledge_ui import FaqModal, _lines
-from cogs._replies import reply
-from cogs._review_ui import guarded, moderator_check
+from cogs._replies import guarded, reply
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
@@ -56,7 +56,9 @@ class VoteButton(
         super().__init__(
             discord.ui.Button(
                 emoji="👍" if vote == "up" else "👎",
-                label=texts.KB_FEEDBACK_UP_LABEL if vote == "up" else texts.KB_FEEDBACK_DOWN_LABEL,
+                label=str(
+                    texts.KB_FEEDBACK_UP_LABEL if vote == "up" else texts.KB_FEEDBACK_DOWN_LABEL
+                ),
                 style=discord.ButtonStyle.secondary,
                 custom_id=vote_custom_id(vote, answer_id),
             )
@@ -120,7 +122,7 @@ def unanswered_embed(page: UnansweredPage) -> discord.Embed:
         )
     embed = discord.Embed(
         title=limits.embed_title(texts.LEARN_LIST_TITLE.format(total=page.total)),
-        description=limits.embed_description("\n\n".join(lines) or texts.LEARN_LIST_EMPTY),
+        description=limits.embed_description(str("\n\n".join(lines) or texts.LEARN_LIST_EMPTY)),
         colour=discord.Colour.teal(),
     )
     if page.total:

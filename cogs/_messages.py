@@ -11,10 +11,11 @@ from typing import TYPE_CHECKING, Any
 import discord
 
 from bot import limits, texts
-from bot.pipeline import IncomingMessage, Nudge, Origin, Outcome
+from bot.intake.pipeline import IncomingMessage, Nudge, Origin, Outcome
 from cogs._knowledge_ui import answer_embed
 from cogs._learning_ui import vote_view
-from cogs._review_ui import appeal_view, jump_url
+from cogs._review_embeds import jump_url
+from cogs._review_ui import appeal_view
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
@@ -86,7 +87,7 @@ def _norm_line(norm: Any) -> str:
 
 
 def nudge_text(nudge: Nudge, *, context: str = "") -> str:
-    parts = [texts.NUDGE, _norm_line(nudge.norm), context]
+    parts = [str(texts.NUDGE), _norm_line(nudge.norm), context]
     return limits.message_content("\n".join(p for p in parts if p))
 
 

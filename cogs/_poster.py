@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING
 
 import discord
 
-from bot.pipeline import PostAction
+from bot import i18n
+from bot.intake.pipeline import PostAction
 from bot.review import Case
-from cogs._review_ui import CASES_PER_POST, post_embeds, post_view, refresh_post
+from cogs._review_embeds import CASES_PER_POST, post_embeds
+from cogs._review_ui import post_view, refresh_post
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
@@ -131,10 +133,12 @@ class ReviewPoster:
     async def _send_batch(self, channel_id: int, cases: list[Case]) -> asyncio.Task[None] | None:
         """Post the cases; returns the task recording the post on them, None if not posted."""
         channel = self.bot.get_partial_messageable(channel_id, guild_id=cases[0].guild_id)
+        with i18n.using(self.bot.guild_language(cases[0].guild_id)):  # the moderators' language
+            embeds, view = post_embeds(cases), post_view(cases)
         try:
             message = await channel.send(
-                embeds=post_embeds(cases),
-                view=post_view(cases) or discord.utils.MISSING,
+                embeds=embeds,
+                view=view or discord.utils.MISSING,
                 allowed_mentions=discord.AllowedMentions.none(),
             )
         except discord.HTTPException as exc:

@@ -8,27 +8,26 @@ conditional UPDATE lets exactly one of two simultaneous clicks win.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import re
 import secrets
 import time
 import weakref
-from collections.abc import Awaitable, Sequence
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import discord
 
-from bot import limits, texts
-from bot.client import send_error
-from bot.errors import UserFacingError
+from bot import i18n, limits, texts
 from bot.review import CLAIMED, Case, Decision, ReviewAction
 from bot.review.models import OPEN_STATUSES, TIMEOUT_CHOICES_S
-from bot.review.render import case_body, duration, neutralise, rules_line, status_line
+from bot.review.render import duration, status_line
 from bot.review.service import APPEAL_NOTE_MAX
-from cogs._checks import is_moderator
-from cogs._replies import reply
+from cogs._checks import moderator_check
+from cogs._replies import answer_error, guarded, reply
+from cogs._review_actions import carry_out
+from cogs._review_embeds import CASES_PER_POST, post_embeds
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
@@ -49,11 +48,6 @@ REVIEW_TEMPLATE = (
     rf"rete:review:(?P<action>{'|'.join(PostButton)}):(?P<case>[0-9]+)"  # claim|confirm|act|dismiss
 )
 CONFIRM_WITH_TEMPLATE = r"rete:review:choose:(?P<case>[0-9]+)"
-# One row of buttons per case, and a message has at most 5 rows: a burst of cases is posted
-# up to 5 per message (Discord also limits a channel to about 5 messages per 5 seconds).
-CASES_PER_POST = 5
-EMBEDS_TEXT_MAX = limits.EMBED_TOTAL_MAX - 100  # margin for what discord.py adds (timestamps…)
-BODY_STEPS = (3000, 1500, 900, 600, 400, 250)
 APPEAL_TEMPLATE = r"rete:appeal:(?P<case>[0-9]+)"
 APPEAL_NOTE_TEMPLATE = r"rete:appeal-note:(?P<case>[0-9]+):(?P<boot>[0-9a-f]+)"
 # Tells a running bot's appeal modals from those opened before its restart: one token per
@@ -66,68 +60,6 @@ def boot_token(client: discord.Client) -> str:
     if token is None:
         token = _BOOTS[client] = secrets.token_hex(4)
     return token
-
-
-# The embed body leaves room for the fields: all text of one embed must fit in 6,000 characters.
-BODY_MAX = 3000
-COLOURS = {
-    "pending": discord.Colour.orange(),
-    "claimed": discord.Colour.gold(),
-    "reopened": discord.Colour.purple(),
-    "confirmed": discord.Colour.red(),
-    "dismissed": discord.Colour.green(),
-}
-
-
-def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
-    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
-
-
-def review_embed(
-    case: Case, *, body_max: int = BODY_MAX, field_max: int = limits.EMBED_FIELD_VALUE_MAX
-) -> discord.Embed:
-    """The moderators' view of a case: the message with its flagged words, score, rules, status."""
-    title = texts.REVIEW_TITLE if case.alerted else texts.REVIEW_TITLE_SHADOW
-    embed = discord.Embed(
-        title=limits.embed_title(title.format(case_id=case.case_id)),
-        description=limits.embed_description(case_body(case, body_max)),
-        colour=COLOURS.get(case.status, discord.Colour.greyple()),
-        timestamp=dt.datetime.fromtimestamp(case.created_at, tz=dt.UTC),
-    )
-    # Mentions in an embed never ping; the message is sent with AllowedMentions.none() anyway.
-    embed.add_field(name=texts.REVIEW_FIELD_AUTHOR, value=f"<@{case.author_id}>", inline=True)
-    embed.add_field(name=texts.REVIEW_FIELD_CHANNEL, value=f"<#{case.channel_id}>", inline=True)
-    url = jump_url(case.guild_id, case.channel_id, case.message_id)
-    embed.add_field(name=texts.REVIEW_FIELD_LINK, value=texts.REVIEW_JUMP.format(url=url))
-    score = texts.REVIEW_SCORE.format(score=case.score, threshold=case.threshold)
-    embed.add_field(name=texts.REVIEW_FIELD_SCORE, value=score, inline=True)
-    embed.add_field(
-        name=texts.REVIEW_FIELD_RULES, value=rules_line(case.hits, field_max), inline=False
-    )
-    embed.add_field(
-        name=texts.REVIEW_FIELD_STATUS, value=limits.embed_field_value(status_line(case))
-    )
-    if case.appeal_note:
-        embed.add_field(
-            name=texts.REVIEW_FIELD_APPEAL,
-            value=limits.clip(neutralise(case.appeal_note), field_max) or "—",
-            inline=False,
-        )
-    embed.set_footer(
-        text=texts.REVIEW_FOOTER.format(version=case.policy_version, case_id=case.case_id)
-    )
-    return embed
-
-
-def post_embeds(cases: Sequence[Case]) -> list[discord.Embed]:
-    """One embed per case, shortened together until all fit in one message's 6,000 characters."""
-    embeds: list[discord.Embed] = []
-    for body_max in BODY_STEPS:
-        field_max = min(limits.EMBED_FIELD_VALUE_MAX, body_max // 2)
-        embeds = [review_embed(c, body_max=body_max, field_max=field_max) for c in cases]
-        if sum(len(e) for e in embeds) <= EMBEDS_TEXT_MAX:
-            break
-    return embeds
 
 
 def post_view(cases: Sequence[Case]) -> discord.ui.View | None:
@@ -166,41 +98,16 @@ def _core(interaction: discord.Interaction[Any]) -> Any:
     return bot.core
 
 
-async def guarded(interaction: discord.Interaction[Any], work: Awaitable[None]) -> None:
-    """Run a component's work; errors reach the user as they do for commands (the tree's
-    on_error does not see components, and discord.py would only log them)."""
-    try:
-        await work
-    except UserFacingError as exc:
-        await send_error(interaction, str(exc))
-    except Exception:
-        log.exception("component interaction %s failed", interaction.id)
-        await send_error(interaction, texts.GENERIC_ERROR)
-
-
-async def refuse(interaction: discord.Interaction[Any], what: str) -> None:
-    """An ephemeral refusal, logged; nothing else happens."""
-    log.info("refused %s to user %s in guild %s", what, interaction.user.id, interaction.guild_id)
-    await reply(interaction, texts.NOT_MODERATOR)
-
-
-async def moderator_check(interaction: discord.Interaction[Any], what: str) -> bool:
-    if interaction.guild_id is not None and is_moderator(interaction):
-        return True
-    await refuse(interaction, what)
-    return False
-
-
 async def refresh_post(bot: ReteBot, case: Case) -> None:
     """Edit the case's review post (with the other cases it shows) to its current state."""
     if case.review_channel_id is None or case.review_message_id is None:
         return
     cases = await bot.core.review.cases_on_post(case.review_message_id) or [case]
     channel = bot.get_partial_messageable(case.review_channel_id, guild_id=case.guild_id)
+    with i18n.using(bot.guild_language(case.guild_id)):  # the moderators', not the clicker's
+        embeds, view = post_embeds(cases), post_view(cases)
     try:
-        await channel.get_partial_message(case.review_message_id).edit(
-            embeds=post_embeds(cases), view=post_view(cases)
-        )
+        await channel.get_partial_message(case.review_message_id).edit(embeds=embeds, view=view)
     except discord.HTTPException as exc:
         log.warning("could not edit the review post of case %s: %s", case.case_id, exc.status)
 
@@ -230,59 +137,15 @@ async def decide(
     on_post = interaction.message is not None and interaction.message.id == case.review_message_id
     if on_post:
         cases = await core.review.cases_on_post(case.review_message_id) or [case]
-        await interaction.response.edit_message(embeds=post_embeds(cases), view=post_view(cases))
+        with i18n.using(interaction.client.guild_language(case.guild_id)):  # the moderators'
+            embeds, view = post_embeds(cases), post_view(cases)
+        await interaction.response.edit_message(embeds=embeds, view=view)
     else:
         status = status_line(case)
         await reply(interaction, texts.DECISION_DONE.format(case_id=case_id, status=status))
         await refresh_post(interaction.client, case)
     if action is ReviewAction.CONFIRM and decision is not None:
         await carry_out(interaction, case, decision)
-
-
-async def carry_out(
-    interaction: discord.Interaction[ReteBot], case: Case, decision: Decision
-) -> None:
-    """Carry out what the moderator chose (remove the message, time the member out)."""
-    core = _core(interaction)
-    failures: list[str] = []
-    reason = f"Rete: caso #{case.case_id}"
-    if decision.delete_message and not case.message_deleted:
-        channel = interaction.client.get_partial_messageable(
-            case.channel_id, guild_id=case.guild_id
-        )
-        try:
-            await channel.get_partial_message(case.message_id).delete()
-            ok = True
-        except discord.NotFound:
-            ok = True  # already gone
-        except discord.HTTPException as exc:
-            ok = False
-            failures.append(texts.ACTION_DELETED)
-            log.warning("case %s: could not delete the message: %s", case.case_id, exc.status)
-        await core.review.record_action(
-            case.case_id, "delete_message", interaction.user.id, time.time(), ok=ok
-        )
-    if decision.timeout_s and interaction.guild is not None:
-        try:
-            member = interaction.guild.get_member(
-                case.author_id
-            ) or await interaction.guild.fetch_member(case.author_id)
-            await member.timeout(dt.timedelta(seconds=decision.timeout_s), reason=reason)
-            ok = True
-        except discord.HTTPException as exc:
-            ok = False
-            failures.append(texts.ACTION_TIMEOUT.format(duration=duration(decision.timeout_s)))
-            log.warning("case %s: could not time the member out: %s", case.case_id, exc.status)
-        await core.review.record_action(
-            case.case_id,
-            "timeout",
-            interaction.user.id,
-            time.time(),
-            ok=ok,
-            seconds=decision.timeout_s,
-        )
-    if failures:
-        await reply(interaction, texts.ACTION_FAILED.format(what=", ".join(failures)))
 
 
 class ReviewButton(
@@ -355,7 +218,7 @@ class ReviewButton(
 def _confirm_options() -> list[discord.SelectOption]:
     """Delete the message; delete it and time the author out; or only time them out (the
     message stays, e.g. when the thread around it still makes sense)."""
-    options = [discord.SelectOption(label=texts.SELECT_DELETE, value="remove:0")]
+    options = [discord.SelectOption(label=str(texts.SELECT_DELETE), value="remove:0")]
     timeouts = [seconds for seconds in TIMEOUT_CHOICES_S if seconds]
     for seconds in timeouts:
         label = texts.SELECT_DELETE_TIMEOUT.format(duration=duration(seconds))
@@ -374,7 +237,7 @@ class ConfirmWithSelect(
     def __init__(self, case_id: int) -> None:
         super().__init__(
             discord.ui.Select(
-                placeholder=texts.SELECT_CONFIRM_PLACEHOLDER,
+                placeholder=str(texts.SELECT_CONFIRM_PLACEHOLDER),
                 options=_confirm_options(),
                 custom_id=limits.custom_id(f"rete:review:choose:{case_id}"),
             )
@@ -420,7 +283,7 @@ class AppealButton(
     def __init__(self, case_id: int) -> None:
         super().__init__(
             discord.ui.Button(
-                label=texts.BUTTON_APPEAL,
+                label=str(texts.BUTTON_APPEAL),
                 style=discord.ButtonStyle.secondary,
                 custom_id=limits.custom_id(f"rete:appeal:{case_id}"),
             )
@@ -441,14 +304,14 @@ class AppealButton(
         await guarded(interaction, self._open_modal(interaction))
 
     async def _open_modal(self, interaction: discord.Interaction[Any]) -> None:
-        case = await _core(interaction).review.store.get(self.case_id)
+        case = await _core(interaction).review.find(self.case_id)
         if case is None:
-            await reply(interaction, texts.APPEAL_NOT_FOUND)
+            await reply(interaction, str(texts.APPEAL_NOT_FOUND))
         elif case.author_id != interaction.user.id:
             log.info("refused appeal of case %s to user %s", self.case_id, interaction.user.id)
-            await reply(interaction, texts.APPEAL_NOT_AUTHOR)
+            await reply(interaction, str(texts.APPEAL_NOT_AUTHOR))
         elif case.appeal_note:
-            await reply(interaction, texts.APPEAL_ALREADY)
+            await reply(interaction, str(texts.APPEAL_ALREADY))
         else:
             boot = boot_token(interaction.client)
             await interaction.response.send_modal(AppealModal(self.case_id, boot))
@@ -461,7 +324,7 @@ def _appeal_note_id(case_id: int, boot: str) -> str:
 async def submit_appeal(interaction: discord.Interaction[Any], case_id: int, note: str) -> None:
     """The author's note reopens (or joins) the case; the review post shows it."""
     result = await _core(interaction).review.appeal(case_id, interaction.user.id, note, time.time())
-    await reply(interaction, texts.APPEAL_REPLIES[result.outcome])
+    await reply(interaction, str(texts.APPEAL_REPLIES[result.outcome]))
     if result.applied and result.case is not None:
         await refresh_post(interaction.client, result.case)
 
@@ -495,7 +358,7 @@ def stale_appeal(interaction: discord.Interaction[Any]) -> tuple[int, str] | Non
 class AppealModal(discord.ui.Modal):
     def __init__(self, case_id: int, boot: str) -> None:
         super().__init__(
-            title=limits.modal_title(texts.APPEAL_MODAL_TITLE),
+            title=limits.modal_title(str(texts.APPEAL_MODAL_TITLE)),
             custom_id=_appeal_note_id(case_id, boot),
             # No timer: a stale modal is answered by `stale_appeal` after a restart, and one
             # left open is replaced when its author opens it again (same custom_id).
@@ -504,8 +367,8 @@ class AppealModal(discord.ui.Modal):
         self.case_id = case_id
         self.note: discord.ui.TextInput[AppealModal] = discord.ui.TextInput(
             custom_id="note",
-            label=limits.text_input_label(texts.APPEAL_LABEL),
-            placeholder=limits.text_input_placeholder(texts.APPEAL_PLACEHOLDER),
+            label=limits.text_input_label(str(texts.APPEAL_LABEL)),
+            placeholder=limits.text_input_placeholder(str(texts.APPEAL_PLACEHOLDER)),
             style=discord.TextStyle.paragraph,
             max_length=APPEAL_NOTE_MAX,
             min_length=3,
@@ -518,8 +381,7 @@ class AppealModal(discord.ui.Modal):
     async def on_error(  # type: ignore[override]  # Modal's own signature, narrower than View's
         self, interaction: discord.Interaction[Any], error: Exception, /
     ) -> None:
-        log.error("appeal of case %s failed", self.case_id, exc_info=error)
-        await send_error(interaction, texts.GENERIC_ERROR)
+        await answer_error(interaction, error)  # logs it with the interaction's id
 
 
 DYNAMIC_ITEMS: tuple[type[discord.ui.DynamicItem[Any]], ...] = (

@@ -17,8 +17,9 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands, tasks
 
-from bot.catchup import FLUSH_EVERY_S, HISTORY_MAX
-from bot.pipeline import Origin, Outcome, PostAction
+from bot import i18n
+from bot.intake.catchup import FLUSH_EVERY_S, HISTORY_MAX
+from bot.intake.pipeline import Origin, Outcome, PostAction
 from bot.review import Case
 from cogs._messages import act, incoming_from, is_member_chat
 
@@ -78,8 +79,10 @@ class CatchUpCog(commands.Cog, name="CatchUp"):
         async with self._lock:  # two quick READYs: the second waits, then finds little to do
             for guild in list(self.bot.guilds):
                 try:
-                    posted = await self.post_unposted(guild)
-                    read = await self.read_missed(guild)
+                    # What catch-up posts (nudges, answers) is read in the guild's channels.
+                    with i18n.using(self.bot.guild_language(guild.id)):
+                        posted = await self.post_unposted(guild)
+                        read = await self.read_missed(guild)
                 except asyncio.CancelledError:
                     raise
                 except Exception:

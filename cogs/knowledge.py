@@ -14,12 +14,12 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot import limits, texts
+from bot import i18n, limits, texts
 from bot.knowledge import ImportReport, KnowledgeError
-from bot.knowledge.console import render_report
 from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.learning import Decided
 from bot.knowledge.models import faq_too_long
+from bot.knowledge.render import no_excerpt_line, render_report
 from cogs._checks import is_moderator, moderators_only
 from cogs._knowledge_ui import (
     DYNAMIC_ITEMS,
@@ -160,7 +160,7 @@ class Knowledge(commands.Cog):
         self,
         interaction: discord.Interaction[ReteBot],
         query: app_commands.Range[str, 1, 200],
-        article: app_commands.Range[str, 1, 100] | None = None,
+        article: app_commands.Range[str, 1, limits.CHOICE_NAME_MAX] | None = None,  # a choice
     ) -> None:
         """Un estratto da un articolo del blog."""
         knowledge = self.bot.core.knowledge
@@ -173,7 +173,7 @@ class Knowledge(commands.Cog):
             await reply(interaction, str(exc), ephemeral=True)
             return
         if found is None:
-            await reply(interaction, texts.KB_EXCERPT_NONE.format(query=limits.clip(query, 80)))
+            await reply(interaction, no_excerpt_line(query))
             return
         await reply(interaction, embed=excerpt_embed(found), ephemeral=False)
 
@@ -204,7 +204,7 @@ class Knowledge(commands.Cog):
     async def faq_edit(self, interaction: discord.Interaction[ReteBot], key: str) -> None:
         """Modifica una FAQ di questo server."""
         assert interaction.guild_id is not None
-        entry = await self.bot.core.knowledge.store.faq(interaction.guild_id, key)
+        entry = await self.bot.core.knowledge.own_faq_entry(interaction.guild_id, key)
         if entry is None:
             try:
                 await self.bot.core.knowledge.edit_faq(interaction.guild_id, key)
@@ -260,7 +260,7 @@ class Knowledge(commands.Cog):
         assert interaction.guild_id is not None
         entries = await self.bot.core.knowledge.faq_entries(interaction.guild_id)
         if not entries:
-            await reply(interaction, texts.KB_FAQ_LIST_EMPTY)
+            await reply(interaction, str(texts.KB_FAQ_LIST_EMPTY))
             return
         lines = [
             texts.KB_FAQ_LIST_LINE.format(
@@ -301,7 +301,7 @@ class Knowledge(commands.Cog):
         assert interaction.guild_id is not None
         name = Path(file.filename).name
         if not name.lower().endswith(FAQ_SUFFIXES) or file.size > FAQ_FILE_MAX_BYTES:
-            await reply(interaction, texts.KB_FAQ_IMPORT_BAD_FILE)
+            await reply(interaction, str(texts.KB_FAQ_IMPORT_BAD_FILE))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         data = await file.read()
@@ -403,7 +403,9 @@ class Knowledge(commands.Cog):
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         reports = await self.bot.core.knowledge.sync(interaction.guild_id)
-        await reply(interaction, _report_text(reports) if reports else texts.KB_SYNC_NO_SOURCES)
+        await reply(
+            interaction, str(_report_text(reports) if reports else texts.KB_SYNC_NO_SOURCES)
+        )
 
     @articles.command(name="feed", description="Segui un feed RSS/Atom e annuncia i nuovi articoli")
     @app_commands.describe(url="L'indirizzo del feed", channel="Dove annunciare i nuovi articoli")
@@ -476,13 +478,14 @@ class Knowledge(commands.Cog):
                 continue
             shown = news.articles[:FEED_ANNOUNCE_MAX]
             lines = []
-            for article in shown:
-                url = limits.embed_url(article.url)
-                link = f"\n{url}" if url else ""
-                lines.append(texts.KB_FEED_ANNOUNCE.format(title=article.title, link=link))
-            if len(news.articles) > len(shown):  # a feed that came back with a backlog
-                more = len(news.articles) - len(shown)
-                lines.append(texts.KB_FEED_ANNOUNCE_MORE.format(count=more, url=news.url))
+            with i18n.using(self.bot.guild_language(news.guild_id)):  # read by everyone there
+                for article in shown:
+                    url = limits.embed_url(article.url)
+                    link = f"\n{url}" if url else ""
+                    lines.append(texts.KB_FEED_ANNOUNCE.format(title=article.title, link=link))
+                if len(news.articles) > len(shown):  # a feed that came back with a backlog
+                    more = len(news.articles) - len(shown)
+                    lines.append(texts.KB_FEED_ANNOUNCE_MORE.format(count=more, url=news.url))
             for text in lines:
                 try:
                     await channel.send(

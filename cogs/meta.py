@@ -31,7 +31,7 @@ class Meta(commands.Cog):
             lines.append(f"**/{command.name}**: {description}")
         embed = discord.Embed(
             title=texts.HELP_TITLE,
-            description=limits.embed_description(texts.HELP_INTRO + "\n\n" + "\n".join(lines)),
+            description=limits.embed_description(str(texts.HELP_INTRO) + "\n\n" + "\n".join(lines)),
             colour=discord.Colour.teal(),
         )
         await reply(interaction, embed=embed)
@@ -46,7 +46,7 @@ class Meta(commands.Cog):
         if scope == "global":
             synced = await tree.sync()
         elif ctx.guild is None:
-            await ctx.send(texts.NOT_IN_GUILD)
+            await ctx.send(str(texts.NOT_IN_GUILD))
             return
         elif scope == "clear":
             tree.clear_commands(guild=ctx.guild)

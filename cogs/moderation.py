@@ -15,7 +15,8 @@ import discord
 from discord.ext import commands, tasks
 
 from cogs._messages import act, incoming_from, incoming_from_edit, is_member_chat
-from cogs._review_ui import DYNAMIC_ITEMS, guarded, refresh_post, stale_appeal, submit_appeal
+from cogs._replies import guarded
+from cogs._review_ui import DYNAMIC_ITEMS, refresh_post, stale_appeal, submit_appeal
 
 if TYPE_CHECKING:
     from bot.client import ReteBot

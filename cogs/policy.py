@@ -10,21 +10,13 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import limits, texts
+from bot import i18n, limits, texts
 from bot.errors import UserFacingError
-from bot.policy import Rule
+from bot.policy import Rule, flows
 from bot.policy.explain import explain
-from bot.policy.model import POLICY_TEXT_MAX_BYTES
+from bot.policy.files import check_policy_size, decode_policy
 from bot.policy.pages import allow_page
 from bot.review import BacktestReport
-from bot.review.policy_link import (
-    add_rule,
-    backtest,
-    backtest_body,
-    learn_and_maybe_accept,
-    learn_from_decisions,
-    set_exempt,
-)
 from bot.review.render import highlight, neutralise
 from cogs._checks import moderators_only
 from cogs._replies import reply
@@ -39,13 +31,8 @@ HISTORY_SHOWN = 15
 
 
 async def _read_policy_file(attachment: discord.Attachment) -> str:
-    if attachment.size > POLICY_TEXT_MAX_BYTES:
-        raise UserFacingError(texts.POLCMD_FILE_TOO_BIG.format(kb=POLICY_TEXT_MAX_BYTES // 1024))
-    data = await attachment.read()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise UserFacingError(texts.POLCMD_FILE_NOT_TEXT) from None
+    check_policy_size(attachment.size)
+    return decode_policy(await attachment.read())
 
 
 def _rule_words(rule: Rule) -> str:
@@ -53,7 +40,7 @@ def _rule_words(rule: Rule) -> str:
 
 
 def backtest_embed(report: BacktestReport, source: str) -> discord.Embed:
-    body = backtest_body(report, BACKTEST_LINES, neutralise)
+    body = flows.backtest_body(report, BACKTEST_LINES, neutralise)
     return discord.Embed(
         title=limits.embed_title(texts.POLCMD_BACKTEST_TITLE.format(source=source)),
         description=limits.embed_description(body),
@@ -121,7 +108,11 @@ class Policy(
                     weight=rule.weight,
                     name=neutralise(rule.name),
                     shadow=texts.POLICY_SHADOW_MARK if rule.shadow else "",
-                    description=neutralise(rule.description or limits.clip(_rule_words(rule), 90)),
+                    description=neutralise(
+                        i18n.rule_description(rule.description)
+                        if rule.description
+                        else limits.clip(_rule_words(rule), 90)
+                    ),
                 )
             )
         if spec is not None and spec.allow:
@@ -154,7 +145,7 @@ class Policy(
     ) -> None:
         """Aggiungi una regola."""
         assert interaction.guild_id is not None
-        spec = await add_rule(
+        spec = await flows.add_rule(
             self.bot.core,
             interaction.guild_id,
             name=name,
@@ -228,7 +219,7 @@ class Policy(
         actor = interaction.user.id
         if phrase is None:
             spec = policy.spec(interaction.guild_id)
-            lines = allow_page(spec.allow if spec else (), page, texts.POLCMD_ALLOW_NEXT)
+            lines = allow_page(spec.allow if spec else (), page, str(texts.POLCMD_ALLOW_NEXT))
             body = "\n".join(neutralise(line) for line in lines)
             await reply(
                 interaction, embed=discord.Embed(description=limits.embed_description(body))
@@ -261,12 +252,12 @@ class Policy(
         for kind, target in (("role", role), ("channel", channel)):
             if target is None:
                 continue
-            version = await set_exempt(
-                self.bot.core, interaction.guild_id, kind, target.id, exempt, interaction.user.id
+            spec = await self.bot.core.policy.set_exempt(
+                interaction.guild_id, kind, target.id, exempt, actor_id=interaction.user.id
             )
             lines.append(
                 texts.POLICY_EXEMPT_SET.format(
-                    kind=kind, target=target.mention, state=state, version=version
+                    kind=kind, target=target.mention, state=state, version=spec.version
                 )
             )
         await reply(interaction, "\n".join(lines))
@@ -331,12 +322,12 @@ class Policy(
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
         policy_yaml = await _read_policy_file(file) if file is not None else None
-        report = await backtest(self.bot.core, interaction.guild_id, policy_yaml)
+        report = await flows.backtest(self.bot.core, interaction.guild_id, policy_yaml)
         if policy_yaml is None:
             version = self.bot.core.policy.version(interaction.guild_id)
             source = texts.POLCMD_BACKTEST_CURRENT.format(version=version)
         else:
-            source = texts.POLCMD_BACKTEST_UPLOADED
+            source = str(texts.POLCMD_BACKTEST_UPLOADED)
         await reply(interaction, embed=backtest_embed(report, source))
 
     @app_commands.command(name="learn", description="Impara pesi e soglia dalle decisioni sui casi")
@@ -346,14 +337,14 @@ class Policy(
         """Impara pesi e soglia dalle decisioni sui casi."""
         assert interaction.guild_id is not None
         await interaction.response.defer(ephemeral=True, thinking=True)
-        proposal = await learn_from_decisions(self.bot.core, interaction.guild_id)
-        lines = await learn_and_maybe_accept(
+        proposal = await flows.learn_from_decisions(self.bot.core, interaction.guild_id)
+        lines = await flows.learn_and_maybe_accept(
             self.bot.core,
             interaction.guild_id,
             proposal,
             accept=accept,
             actor_id=interaction.user.id,
-            how_to_accept=texts.POLICY_LEARN_ACCEPT_DISCORD,
+            how_to_accept=str(texts.POLICY_LEARN_ACCEPT_DISCORD),
         )
         embed = discord.Embed(
             title=texts.POLICY_LEARN_TITLE,
@@ -369,9 +360,9 @@ class Policy(
         assert interaction.guild_id is not None
         changes = await self.bot.core.policy.history(interaction.guild_id, HISTORY_SHOWN)
         if not changes:
-            await reply(interaction, texts.POLICY_HISTORY_EMPTY)
+            await reply(interaction, str(texts.POLICY_HISTORY_EMPTY))
             return
-        lines = [texts.POLICY_HISTORY_HEADER]
+        lines = [str(texts.POLICY_HISTORY_HEADER)]
         for change in changes:
             lines.append(
                 texts.POLICY_HISTORY_LINE.format(

@@ -12,10 +12,11 @@ from discord.ext import commands
 
 from bot import limits, texts
 from bot.review import OPEN_STATUSES, Case, Stats
-from bot.review.render import neutralise
+from bot.review.render import neutralise, stats_noisy_lines, stats_rule_lines, stats_summary
 from cogs._checks import moderators_only
 from cogs._replies import reply
-from cogs._review_ui import review_embed, review_view
+from cogs._review_embeds import review_embed
+from cogs._review_ui import review_view
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
@@ -23,22 +24,20 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 PENDING_SHOWN = 20
-STATS_RULES_SHOWN = 25
-NOISIEST_SHOWN = 5
 
 
 def pending_embed(cases: Sequence[Case], total_open: int, configured: bool) -> discord.Embed:
     lines: list[str] = []
     if not configured:
-        lines.append(texts.REVIEW_NOT_CONFIGURED)
+        lines.append(str(texts.REVIEW_NOT_CONFIGURED))
     if not cases:
-        lines.append(texts.REVIEW_PENDING_EMPTY)
+        lines.append(str(texts.REVIEW_PENDING_EMPTY))
     for case in cases[:PENDING_SHOWN]:
         lines.append(
             texts.REVIEW_PENDING_LINE.format(
                 case_id=case.case_id,
-                status=texts.STATUS_SHORT[case.status]
-                + ("" if case.alerted else " · " + texts.REVIEW_PENDING_SHADOW),
+                status=str(texts.STATUS_SHORT[case.status])
+                + ("" if case.alerted else " · " + str(texts.REVIEW_PENDING_SHADOW)),
                 author=case.author_id,
                 channel=case.channel_id,
                 score=case.score,
@@ -55,41 +54,23 @@ def pending_embed(cases: Sequence[Case], total_open: int, configured: bool) -> d
 
 
 def stats_embed(stats: Stats) -> discord.Embed:
-    counts = stats.by_status
-    summary = texts.REVIEW_STATS_STATUS.format(
-        open=sum(counts.get(s, 0) for s in OPEN_STATUSES),
-        confirmed=counts.get("confirmed", 0),
-        dismissed=counts.get("dismissed", 0),
-    )
+    summary = stats_summary(stats)
     embed = discord.Embed(
         title=texts.REVIEW_STATS_TITLE, description=summary, colour=discord.Colour.blurple()
     )
     if not stats.rules:
-        embed.description = summary + "\n\n" + texts.REVIEW_STATS_EMPTY
+        embed.description = summary + "\n\n" + str(texts.REVIEW_STATS_EMPTY)
         return embed
-    ranked = sorted(stats.rules, key=lambda r: (-r.cases, r.rule))[:STATS_RULES_SHOWN]
-    lines = [
-        texts.REVIEW_STATS_LINE.format(
-            rule=neutralise(r.rule),
-            cases=r.cases,
-            confirmed=r.confirmed,
-            dismissed=r.dismissed,
-            precision="—" if r.precision is None else f"{r.precision:.0%}",
-        )
-        for r in ranked
-    ]
+    lines = stats_rule_lines(stats, neutralise)
     embed.add_field(
         name=texts.REVIEW_STATS_RULES,
         value=limits.embed_field_value("\n".join(lines)),
         inline=False,
     )
-    noisy = stats.noisiest[:NOISIEST_SHOWN]
-    noisy_text = "\n".join(
-        f"`{neutralise(r.rule)}` · ❎ {r.dismissed} · {r.precision or 0:.0%}" for r in noisy
-    )
+    noisy = stats_noisy_lines(stats, neutralise)
     embed.add_field(
         name=texts.REVIEW_STATS_NOISIEST,
-        value=limits.embed_field_value(noisy_text or texts.REVIEW_STATS_NO_NOISE),
+        value=limits.embed_field_value("\n".join(noisy) or str(texts.REVIEW_STATS_NO_NOISE)),
         inline=False,
     )
     return embed

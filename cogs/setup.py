@@ -11,7 +11,7 @@ from discord.ext import commands
 
 from bot import texts
 from bot.errors import UserFacingError
-from bot.review.policy_link import exemptions, set_exempt
+from bot.guild_store import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from cogs._checks import moderators_only
 from cogs._replies import reply
 
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 def _mentions(ids: frozenset[int], sigil: str) -> str:
     if not ids:
-        return texts.SETUP_NONE
+        return str(texts.SETUP_NONE)
     return ", ".join(f"<{sigil}{i}>" for i in sorted(ids))
 
 
@@ -40,9 +40,9 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
         channel = (
             f"<#{settings.review_channel_id}>"
             if settings.review_channel_id
-            else "**" + texts.SETUP_NOT_SET + "**"
+            else f"**{texts.SETUP_NOT_SET}**"
         )
-        roles, channels = exemptions(core, guild_id)
+        roles, channels = core.policy.exemptions(guild_id)
         lines = [
             f"**{texts.SETUP_TITLE}**",
             texts.SETUP_REVIEW_CHANNEL.format(value=channel),
@@ -50,13 +50,14 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
             texts.SETUP_RETENTION.format(days=settings.retention_days),
             texts.SETUP_EXEMPT_ROLES.format(value=_mentions(roles, "@&")),
             texts.SETUP_EXEMPT_CHANNELS.format(value=_mentions(channels, "#")),
+            texts.SETUP_LANGUAGE.format(value=texts.LANGUAGE_NAMES[settings.language]),
         ]
         off = core.policy.flagging_off(guild_id)
         if off is not None:
             lines.append(off)
         if not settings.configured:
             lines.append("")
-            lines.append(texts.REVIEW_NOT_CONFIGURED)
+            lines.append(str(texts.REVIEW_NOT_CONFIGURED))
         return "\n".join(lines)
 
     @app_commands.command(name="show", description="La configurazione attuale di Rete")
@@ -109,7 +110,7 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
     async def retention(
         self,
         interaction: discord.Interaction[ReteBot],
-        days: app_commands.Range[int, 1, 3650],
+        days: app_commands.Range[int, RETENTION_DAYS_MIN, RETENTION_DAYS_MAX],
     ) -> None:
         """Quanti giorni tenere il testo di casi chiusi e domande senza risposta."""
         assert interaction.guild_id is not None
@@ -120,6 +121,25 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
         what = texts.SETUP_RETENTION.format(days=days)
         await reply(interaction, texts.SETUP_SAVED.format(what=what))
 
+    @app_commands.command(
+        name="language",
+        description="La lingua dei messaggi di Rete nei canali e per chi non usa Discord in "
+        "italiano o inglese",
+    )
+    @app_commands.describe(language="it: italiano; en: inglese")
+    @moderators_only()
+    async def language(
+        self, interaction: discord.Interaction[ReteBot], language: Literal["it", "en"]
+    ) -> None:
+        """La lingua dei messaggi di Rete nei canali."""
+        assert interaction.guild_id is not None
+        await self.bot.set_guild_language(interaction.guild_id, language)
+        log.info(
+            "guild %s: language %s set by %s", interaction.guild_id, language, interaction.user.id
+        )
+        what = texts.SETUP_LANGUAGE.format(value=texts.LANGUAGE_NAMES[language])
+        await reply(interaction, texts.SETUP_SAVED.format(what=what))
+
     @app_commands.command(name="exempt-role", description="Un ruolo che Rete non segnala mai")
     @app_commands.describe(role="Il ruolo", exempt="Esente (sì) o di nuovo controllato (no)")
     @moderators_only()
@@ -128,10 +148,11 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
     ) -> None:
         """Un ruolo che Rete non segnala mai."""
         assert interaction.guild_id is not None
-        await set_exempt(
-            self.bot.core, interaction.guild_id, "role", role.id, exempt, interaction.user.id
+        policy = self.bot.core.policy
+        await policy.set_exempt(
+            interaction.guild_id, "role", role.id, exempt, actor_id=interaction.user.id
         )
-        roles, _ = exemptions(self.bot.core, interaction.guild_id)
+        roles = policy.exemptions(interaction.guild_id).roles
         what = texts.SETUP_EXEMPT_ROLES.format(value=_mentions(roles, "@&"))
         await reply(interaction, texts.SETUP_SAVED.format(what=what))
 
@@ -146,10 +167,11 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
     ) -> None:
         """Un canale in cui Rete non segnala."""
         assert interaction.guild_id is not None
-        await set_exempt(
-            self.bot.core, interaction.guild_id, "channel", channel.id, exempt, interaction.user.id
+        policy = self.bot.core.policy
+        await policy.set_exempt(
+            interaction.guild_id, "channel", channel.id, exempt, actor_id=interaction.user.id
         )
-        _, channels = exemptions(self.bot.core, interaction.guild_id)
+        channels = policy.exemptions(interaction.guild_id).channels
         what = texts.SETUP_EXEMPT_CHANNELS.format(value=_mentions(channels, "#"))
         await reply(interaction, texts.SETUP_SAVED.format(what=what))
 

@@ -34,6 +34,90 @@ def imported_roots(path: Path) -> set[str]:
     return roots
 
 
+def imported_modules(path: Path) -> set[str]:
+    """Every module named by an import, `from a.b import c` giving both a.b and a.b.c."""
+    tree = ast.parse((ROOT / path).read_text("utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+# Front-ends parse input, call the core and format what it returns. Each is a set of module
+# prefixes; a new front-end (the web dashboard) is one more line here.
+FRONT_ENDS: dict[str, tuple[str, ...]] = {
+    "discord": ("cogs", "bot.client"),
+    "console": ("bot.console",),
+    "cli": ("bot.cli",),
+    "web": ("bot.web",),
+}
+# The CLI is the program's entry point: `rete run` and `rete console` start the other two.
+LAUNCHES = {Path("bot/cli/__init__.py"): {"bot.client.run_bot", "bot.console.app"}}
+ENTRY_POINTS = {Path("bot/__main__.py")}
+
+
+def module_name(path: Path) -> str:
+    parts = path.with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def under(name: str, prefix: str) -> bool:
+    return name == prefix or name.startswith(prefix + ".")
+
+
+def front_end_of(name: str) -> str | None:
+    for front_end, prefixes in FRONT_ENDS.items():
+        if any(under(name, prefix) for prefix in prefixes):
+            return front_end
+    return None
+
+
+def front_end_imports(path: Path) -> set[str]:
+    """Modules of front-ends this module imports, other than its own front-end's."""
+    own = front_end_of(module_name(path))
+    allowed = LAUNCHES.get(path, set())
+    return {
+        name
+        for name in imported_modules(path)
+        if front_end_of(name) not in {None, own}
+        and not any(under(name, launched) for launched in allowed)
+        and not any(under(launched, name) for launched in allowed)
+    }
+
+
+CORE_MODULES = [
+    path
+    for path in modules("bot")
+    if front_end_of(module_name(path)) is None and path not in ENTRY_POINTS
+]
+FRONT_END_MODULES = [
+    path for path in modules("bot") + modules("cogs") if front_end_of(module_name(path))
+]
+
+
+@pytest.mark.parametrize("path", CORE_MODULES, ids=str)
+def test_the_core_imports_no_front_end(path: Path) -> None:
+    assert front_end_imports(path) == set(), f"{path} (core) imports a front-end"
+
+
+@pytest.mark.parametrize("path", FRONT_END_MODULES, ids=str)
+def test_no_front_end_imports_another(path: Path) -> None:
+    found = front_end_imports(path)
+    assert found == set(), f"{path} imports another front-end: {sorted(found)}"
+
+
+def test_the_front_end_map_sees_each_front_end() -> None:
+    seen = {front_end_of(module_name(path)) for path in FRONT_END_MODULES}
+    assert {"discord", "console", "cli"} <= seen
+    assert front_end_of("bot.console.review") == "console"
+    assert front_end_of("bot.consolefoo") is None
+    assert front_end_of("bot.policy.service") is None
+
+
 def sql_strings(path: Path) -> list[str]:
     tree = ast.parse((ROOT / path).read_text("utf-8"))
     return [
@@ -118,3 +202,62 @@ def test_moderators_only_is_defined_once() -> None:
         if isinstance(node, ast.FunctionDef) and node.name in {"moderators_only", "moderator_only"}
     ]
     assert defined == [Path("cogs/_checks.py")]
+
+
+FRONT_END_FUNCTION_LINES = 60  # a front-end function parses, calls the core, formats: no more
+
+
+def long_functions(path: Path, limit: int = FRONT_END_FUNCTION_LINES) -> list[str]:
+    """Functions (decorators included) longer than `limit` lines, nested ones counted whole."""
+    tree = ast.parse((ROOT / path).read_text("utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            start = min([d.lineno for d in node.decorator_list] + [node.lineno])
+            length = (node.end_lineno or node.lineno) - start + 1
+            if length > limit:
+                found.append(f"{node.name} ({length} lines)")
+    return found
+
+
+@pytest.mark.parametrize("path", FRONT_END_MODULES, ids=str)
+def test_front_end_functions_are_short(path: Path) -> None:
+    assert long_functions(path) == [], f"{path}: split these"
+
+
+def test_a_long_function_is_seen(tmp_path: Path) -> None:
+    body = "\n".join(f"    x{i} = {i}" for i in range(FRONT_END_FUNCTION_LINES))
+    source = tmp_path / "long.py"
+    source.write_text(f"def f() -> None:\n{body}\n", "utf-8")
+    assert long_functions(source) == [f"f ({FRONT_END_FUNCTION_LINES + 1} lines)"]  # ROOT / abs
+
+
+STORE_ATTRIBUTES = {"store", "learning_store", "db"}
+
+
+def reaches_into_stores(path: Path) -> list[str]:
+    """`….review.store`, `core.db`, `core.guilds`: a front-end going around a service."""
+    found = []
+    for node in ast.walk(ast.parse((ROOT / path).read_text("utf-8"))):
+        if not isinstance(node, ast.Attribute):
+            continue
+        value = node.value
+        on_core = (isinstance(value, ast.Name) and value.id == "core") or (
+            isinstance(value, ast.Attribute) and value.attr == "core"
+        )
+        if node.attr in STORE_ATTRIBUTES or (node.attr == "guilds" and on_core):
+            found.append(f"{ast.unparse(node)} (line {node.lineno})")
+    return found
+
+
+@pytest.mark.parametrize(
+    "path", [p for p in FRONT_END_MODULES if p != Path("bot/client.py")], ids=str
+)
+def test_front_ends_call_services_not_stores(path: Path) -> None:
+    assert reaches_into_stores(path) == [], f"{path}: call the service"
+
+
+def test_a_reach_into_a_store_is_seen(tmp_path: Path) -> None:
+    source = tmp_path / "frontend.py"
+    source.write_text("async def f(bot):\n    await bot.core.review.store.get(1)\n", "utf-8")
+    assert reaches_into_stores(source) == ["bot.core.review.store (line 2)"]

@@ -22,6 +22,7 @@ TOKEN = "abcdefghijklmnopqrstuvwxyz0123456789.fake"
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "RETE_"))}
     env["RETE_DB"] = str(tmp_path / "cli.db")
+    env["RETE_LANG"] = "it"  # whatever the machine's LANG; tests of English set it
     env.update(extra)
     return env
 
@@ -236,9 +237,9 @@ def test_guild_has_one_default_explained() -> None:
 def test_run_and_console_help_describe_them(tmp_path: Path, command: str) -> None:
     result = _rete([command, "--help"], tmp_path)
     assert result.returncode == 0
-    described = result.stdout.split("options:")[0]
+    described = result.stdout.split("opzioni:")[0]
     assert "Discord" in described
-    assert "--db" in result.stdout.split("options:")[1]
+    assert "--db" in result.stdout.split("opzioni:")[1]
 
 
 def test_policy_check_reports_bad_lines_and_checks_the_others(tmp_path: Path) -> None:
@@ -264,7 +265,47 @@ def test_policy_check_reports_bad_lines_and_checks_the_others(tmp_path: Path) ->
     assert out[0]["flagged"]
     assert not out[1]["flagged"]
     for number in (2, 3, 5, 6):
-        assert f"line {number} " in result.stderr, result.stderr
-    assert 'line 3 has no "id"' in result.stderr
+        assert f"riga {number} " in result.stderr, result.stderr
+    assert 'riga 3 non ha "id"' in result.stderr
     for number in (1, 4, 7):
-        assert f"line {number} " not in result.stderr
+        assert f"riga {number} " not in result.stderr
+
+
+# --- Italian and English (issue 17) ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "says", "not_says"),
+    [
+        (["--help"], {}, ["uso: rete", "opzioni:", "mostra questo aiuto"], ["options:", "show "]),
+        (
+            ["--lang", "en", "--help"],
+            {},
+            ["usage: rete", "options:", "show this help"],
+            ["opzioni"],
+        ),
+        (["--help"], {"RETE_LANG": "en"}, ["options:", "connect to Discord"], ["collegati"]),
+        (["--help"], {"RETE_LANG": "", "LANG": "en_GB.UTF-8"}, ["options:"], ["opzioni"]),
+        (["--lang", "it", "--help"], {"RETE_LANG": "en"}, ["opzioni:"], ["options:"]),
+    ],
+)
+def test_help_speaks_the_chosen_language(
+    tmp_path: Path, args: list[str], env: dict[str, str], says: list[str], not_says: list[str]
+) -> None:
+    result = _rete(args, tmp_path, **env)
+    assert result.returncode == 0, result.stderr
+    for text in says:
+        assert text in result.stdout, result.stdout
+    for text in not_says:
+        assert text not in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("lang", "says"), [("it", "file o cartella inesistente"), ("en", "no such file or folder")]
+)
+def test_os_errors_are_catalogued(tmp_path: Path, lang: str, says: str) -> None:
+    result = _rete(["--lang", lang, "policy", "import", "nowhere.yaml"], tmp_path)
+    assert result.returncode == 1
+    assert says in result.stderr
+    assert "No such file or directory" not in result.stderr
+    assert "nowhere.yaml" in result.stderr

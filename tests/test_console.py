@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from bot.config import Settings
-from bot.console import open_session, run_console
+from bot.console.app import open_session, run_console
 from bot.core import Core
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,6 +54,7 @@ async def test_run_console_reads_until_eof(tmp_path: Path) -> None:
 
 def run_rete(args: list[str], stdin: str, tmp_path: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "RETE_"))}
+    env["RETE_LANG"] = "it"  # whatever the machine's LANG
     env["RETE_DB"] = str(tmp_path / "cli.db")
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
@@ -134,7 +135,7 @@ def test_three_sessions_on_one_database_open_three_cases(tmp_path: Path) -> None
 
 
 def test_message_ids_grow_even_when_the_clock_goes_back() -> None:
-    from bot.console import MessageIds, snowflake
+    from bot.console.app import MessageIds, snowflake
 
     now = [1_800_000_000.0]
     ids = MessageIds(floor=0, clock=lambda: now[0])

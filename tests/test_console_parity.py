@@ -9,7 +9,7 @@ import discord
 
 from bot.client import EXTENSIONS, ReteBot
 from bot.config import Settings
-from bot.console import build_registry
+from bot.console.app import build_registry
 from bot.core import Core
 
 # Where the console spells a Discord flow differently (one /setup with arguments; channels and
@@ -20,6 +20,7 @@ CONSOLE_NAME = {
     "setup review-channel": "setup",
     "setup nudge": "setup",
     "setup retention": "setup",
+    "setup language": "setup",
     "setup exempt-channel": "policy exempt",
     "setup exempt-role": "policy exempt",
 }

@@ -30,6 +30,7 @@ def _controlling_terminal() -> None:
 class Terminal:
     def __init__(self, tmp_path: Path) -> None:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "RETE_"))}
+        env["RETE_LANG"] = "it"  # whatever the machine's LANG
         env.update(TERM="xterm", INPUTRC="/dev/null", RETE_DB=str(tmp_path / "t.db"))
         self.master, slave = pty.openpty()
         self.process = subprocess.Popen(

@@ -12,34 +12,34 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot import texts
-from bot.cli import add_db_option, add_guild_option, settings_for
+from bot.cli import _, add_db_option, add_guild_option, settings_for
 from bot.config import Settings
 from bot.db import Database
-from bot.errors import UserFacingError
+from bot.errors import UserFacingError, os_error_text
 from bot.knowledge import SHARED_GUILD, KnowledgeService, Lookup
-from bot.knowledge.console import clip_query, knowledge_is_empty, render_report
+from bot.knowledge.render import excerpt_lines, no_excerpt_line, render_report
 from bot.knowledge.reply import plain_lines
 
 
 def add_commands(sub: Any) -> None:
     knowledge = sub.add_parser(
         "knowledge",
-        help="import articles and FAQ into the knowledge base",
-        description=(
-            "The knowledge base Rete answers from: the academy's FAQ and blog articles. "
-            "Example: rete knowledge import ../shared/corpus"
+        help=_("importa articoli e FAQ nella base di conoscenza"),
+        description=_(
+            "La base di conoscenza da cui Rete risponde: le FAQ e gli articoli del blog "
+            "dell'Accademia. Esempio: rete knowledge import ../shared/corpus"
         ),
     )
     verbs = knowledge.add_subparsers(dest="knowledge_command", metavar="ACTION", required=True)
     imp = verbs.add_parser(
         "import",
-        help="import Markdown folders, FAQ YAML, RSS/Atom feeds, WordPress exports, pages",
-        description=(
-            "Import files, folders (formats detected by extension and content) or http(s) URLs "
-            "all of it, or nothing if any source is malformed (every source is read and checked "
-            "before the first write; large imports are written in chunks). Re-importing "
-            "updates articles in place by GUID, URL or slug, and FAQ entries by id. "
-            "Example: rete knowledge import ../shared/corpus"
+        help=_("importa cartelle Markdown, FAQ in YAML, feed RSS/Atom, export WordPress, pagine"),
+        description=_(
+            "Importa file, cartelle (formati riconosciuti da estensione e contenuto) o "
+            "indirizzi http(s): tutto, o niente se una fonte è malformata (ogni fonte è letta "
+            "e controllata prima della prima scrittura; le importazioni grandi sono scritte a "
+            "blocchi). Reimportare aggiorna gli articoli per GUID, URL o slug, e le FAQ per "
+            "id. Esempio: rete knowledge import ../shared/corpus"
         ),
     )
     add_db_option(imp)
@@ -48,54 +48,66 @@ def add_commands(sub: Any) -> None:
         type=int,
         default=SHARED_GUILD,
         metavar="ID",
-        help=(
-            "import into one server's own knowledge only (default: the academy's shared "
-            "knowledge, which every server, the console included, sees)"
+        help=_(
+            "importa solo nella conoscenza propria di un server (predefinito: la conoscenza "
+            "condivisa dell'Accademia, che ogni server, console compresa, vede)"
         ),
     )
-    imp.add_argument("sources", nargs="+", metavar="SOURCE", help="file, folder or URL")
+    imp.add_argument("sources", nargs="+", metavar="SOURCE", help=_("file, cartella o URL"))
     imp.set_defaults(func=_cmd_import)
+    _add_ask_parser(sub)
+    _add_excerpt_parser(sub)
 
+
+def _add_ask_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     ask = sub.add_parser(
         "ask",
-        help="ask the knowledge base a question (or a JSONL file of them)",
-        description=(
-            "Answer a question from the FAQ and the blog articles as /ask does, with the "
-            "source and how sure Rete is; Rete says it does not know rather than guess. "
-            'Example: rete ask "quanto costa il percorso completo?"'
+        help=_("fai una domanda alla base di conoscenza (o un file JSONL di domande)"),
+        description=_(
+            "Risponde a una domanda con le FAQ e gli articoli del blog come fa /ask, con la "
+            "fonte e quanto Rete è sicura; Rete dice di non sapere piuttosto che tirare a "
+            'indovinare. Esempio: rete ask "quanto costa il percorso completo?"'
         ),
     )
     add_db_option(ask)
     add_guild_option(ask)
-    ask.add_argument("question", nargs="?", help="the question, in quotes")
+    ask.add_argument("question", nargs="?", help=_("la domanda, tra virgolette"))
     ask.add_argument(
         "--jsonl",
         type=Path,
-        help='questions, one JSON object a line with "id" and "text"; prints one JSON line each '
-        'with "id", "source" (null when Rete abstains), "score", "text" and "suggestions" (the '
-        "sources Rete offers when unsure, best first, given for every question)",
+        help=_(
+            'domande, un oggetto JSON per riga con "id" e "text"; stampa una riga JSON per '
+            'ciascuna con "id", "source" (null quando Rete si astiene), "score", "text" e '
+            '"suggestions" (le fonti che Rete propone quando non è sicura, la migliore per '
+            "prima, date per ogni domanda)"
+        ),
     )
     ask.add_argument(
         "--explain",
         action="store_true",
-        help="also say why: the words that matched, the source's kind, the confidence's evidence "
-        '(with --jsonl: a "why" object on each line)',
+        help=_(
+            "di' anche perché: le parole trovate, il tipo di fonte, gli indizi della sicurezza "
+            '(con --jsonl: un oggetto "why" su ogni riga)'
+        ),
     )
     ask.set_defaults(func=_cmd_ask)
 
+
+def _add_excerpt_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     excerpt = sub.add_parser(
         "excerpt",
-        help="the passage of an article that fits a query",
-        description=(
-            "Print the passage of a blog article that best fits the query, with title, author, "
-            'date and link, as /excerpt does. Example: rete excerpt "metodo pomodoro"'
+        help=_("il passaggio di un articolo che corrisponde a una ricerca"),
+        description=_(
+            "Stampa il passaggio di un articolo del blog che corrisponde meglio alla ricerca, "
+            'con titolo, autore, data e link, come fa /excerpt. Esempio: rete excerpt "metodo '
+            'pomodoro"'
         ),
     )
     add_db_option(excerpt)
     add_guild_option(excerpt)
-    excerpt.add_argument("query", help="what the passage should be about")
+    excerpt.add_argument("query", help=_("di cosa deve parlare il passaggio"))
     excerpt.add_argument(
-        "--article", help="look only in this article (its slug or title)", metavar="SLUG"
+        "--article", help=_("cerca solo in questo articolo (il suo slug o titolo)"), metavar="SLUG"
     )
     excerpt.set_defaults(func=_cmd_excerpt)
 
@@ -170,7 +182,11 @@ async def ask_jsonl(
             item = json.loads(line)
             text = str(item["text"]) if isinstance(item, dict) else str(item)
         except (json.JSONDecodeError, KeyError) as exc:
-            raise UserFacingError(f'line {number}: not a JSON object with "text" ({exc})') from None
+            raise UserFacingError(
+                _('riga {n}: non è un oggetto JSON con "text" ({problem})').format(
+                    n=number, problem=exc
+                )
+            ) from None
         question_id = item.get("id", number) if isinstance(item, dict) else number
         found = await service.lookup(text, guild_id)
         print(
@@ -183,11 +199,11 @@ async def ask_jsonl(
 
 def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
     if (args.jsonl is None) == (args.question is None):
-        print("rete ask: give either a question or --jsonl FILE", file=sys.stderr)
+        print(_("rete ask: scrivi una domanda oppure --jsonl FILE"), file=sys.stderr)
         return 2
 
     async def body(service: KnowledgeService) -> int:
-        if await knowledge_is_empty(service, args.guild):
+        if await service.is_empty(args.guild):
             print(texts.KB_CONSOLE_EMPTY, file=sys.stderr)
         if args.jsonl is not None:
             try:
@@ -196,7 +212,7 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
                         service, lines, sys.stdout, args.guild, explain=args.explain
                     )
             except OSError as exc:
-                raise UserFacingError(f"{args.jsonl}: cannot be read ({exc.strerror})") from None
+                raise UserFacingError(os_error_text(exc)) from None
         # Like /ask: with --guild, what Rete could not answer is kept for /faq unanswered.
         asked = await service.learning.ask(args.question, args.guild, via="cli")
         for line in plain_lines(asked.reply, explain=args.explain):
@@ -208,21 +224,14 @@ def _cmd_ask(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_excerpt(args: argparse.Namespace, settings: Settings) -> int:
     async def body(service: KnowledgeService) -> int:
-        if await knowledge_is_empty(service, args.guild):
+        if await service.is_empty(args.guild):
             print(texts.KB_CONSOLE_EMPTY, file=sys.stderr)
             return 1
         excerpt = await service.excerpt(args.query, args.article, args.guild)
         if excerpt is None:
-            print(texts.KB_EXCERPT_NONE.format(query=clip_query(args.query)))
+            print(no_excerpt_line(args.query))
             return 1
-        heading = f"{excerpt.title} — {excerpt.section}" if excerpt.section else excerpt.title
-        byline = ", ".join(x for x in (excerpt.author, excerpt.date) if x)
-        print(f"{heading}" + (f" ({byline})" if byline else ""))
-        print()
-        print(excerpt.text)
-        if excerpt.url:
-            print()
-            print(excerpt.url)
+        print("\n\n".join(excerpt_lines(excerpt)))
         return 0
 
     return _run(args, settings, body)

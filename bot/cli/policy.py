@@ -11,11 +11,11 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from bot import texts
-from bot.cli import add_db_option, add_guild_option, settings_for
+from bot.cli import _, add_db_option, add_guild_option, settings_for
 from bot.config import Settings
 from bot.errors import UserFacingError
-from bot.policy.console import read_policy_file
 from bot.policy.explain import explain
+from bot.policy.files import read_policy_file
 from bot.policy.learn import Example
 from bot.policy.matcher import compile_policy, evaluate
 from bot.policy.model import load_policy_text
@@ -26,75 +26,104 @@ T = TypeVar("T")
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     policy = sub.add_parser(
         "policy",
-        help="the keyword policy: check, test, export, import",
-        description=(
-            "The keyword policy that flags requests for free work, one per server: test a "
-            "message, check a file of messages, export it to YAML, import an edited file."
+        help=_("la policy delle parole chiave: check, test, export, import"),
+        description=_(
+            "La policy delle parole chiave che segnala le richieste di lavoro gratis, una per "
+            "server: prova un messaggio, controlla un file di messaggi, esportala in YAML, "
+            "importa un file modificato."
         ),
     )
     commands = policy.add_subparsers(dest="policy_command", metavar="ACTION", required=True)
+    _add_check_parser(commands)
+    _add_test_parser(commands)
+    _add_export_parser(commands)
+    _add_import_parser(commands)
+    _add_learn_parser(commands)
 
+
+def _add_check_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     check = commands.add_parser(
         "check",
-        help='evaluate a JSONL file of {"id","text"} lines; one JSON verdict a line',
-        description=(
-            'Evaluate each line of a JSONL file ({"id": ..., "text": ...}) and print one JSON '
-            'verdict a line with "id", "flagged", "score" and "hits". A bad line is reported '
-            "on stderr with its number, the others are still checked, and the exit status is "
-            "1 at the end if any line was bad."
+        help=_('valuta un file JSONL di righe {"id","text"}; un verdetto JSON per riga'),
+        description=_(
+            'Valuta ogni riga di un file JSONL ({"id": ..., "text": ...}) e stampa un verdetto '
+            'JSON per riga con "id", "flagged", "score" e "hits". Una riga sbagliata è '
+            "segnalata su stderr con il suo numero, le altre sono valutate comunque, e alla "
+            "fine il codice di uscita è 1 se qualche riga era sbagliata."
         ),
     )
-    check.add_argument("--jsonl", type=Path, required=True, help="input file ('-' for stdin)")
     check.add_argument(
-        "--policy", type=Path, default=None, help="a policy YAML to use instead of the guild's"
+        "--jsonl", type=Path, required=True, help=_("il file da leggere («-» per lo stdin)")
+    )
+    check.add_argument(
+        "--policy",
+        type=Path,
+        default=None,
+        help=_("una policy YAML da usare al posto di quella del server"),
     )
     _common(check)
     check.set_defaults(func=_cmd_check)
 
+
+def _add_test_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     test = commands.add_parser(
         "test",
-        help="explain the verdict on one message",
-        description="Explain, rule by rule, how Rete judges one message.",
+        help=_("spiega il verdetto su un messaggio"),
+        description=_("Spiega, regola per regola, come Rete giudica un messaggio."),
     )
-    test.add_argument("text", help="the message, in quotes")
+    test.add_argument("text", help=_("il messaggio, tra virgolette"))
     _common(test)
     test.set_defaults(func=_cmd_test)
 
+
+def _add_export_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     export = commands.add_parser(
         "export",
-        help="print the guild's policy as YAML",
-        description="Print the server's policy as YAML, to read, edit and import again.",
+        help=_("stampa la policy del server in YAML"),
+        description=_(
+            "Stampa la policy del server in YAML, da leggere, modificare e importare di nuovo."
+        ),
     )
-    export.add_argument("--out", type=Path, default=None, help="write to this file")
+    export.add_argument("--out", type=Path, default=None, help=_("scrivi in questo file"))
     _common(export)
     export.set_defaults(func=_cmd_export)
 
+
+def _add_import_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     imp = commands.add_parser(
         "import",
-        help="replace the guild's policy with a YAML file",
-        description=(
-            "Replace the server's policy with a YAML file, validated as a whole: every problem "
-            "is listed and nothing changes if there is one. A policy that can flag no message "
-            "is refused unless --allow-no-flagging; an identical file changes nothing."
+        help=_("sostituisci la policy del server con un file YAML"),
+        description=_(
+            "Sostituisce la policy del server con un file YAML, validato per intero: ogni "
+            "problema è elencato e se ce n'è uno non cambia nulla. Una policy che non può "
+            "segnalare nessun messaggio è rifiutata senza --allow-no-flagging; un file "
+            "identico non cambia nulla."
         ),
     )
-    imp.add_argument("file", type=Path, help="the policy YAML (e.g. from rete policy export)")
-    imp.add_argument("--actor", type=int, default=0, help="who is importing (Discord id)")
+    imp.add_argument(
+        "file", type=Path, help=_("la policy YAML (per esempio da rete policy export)")
+    )
+    imp.add_argument("--actor", type=int, default=0, help=_("chi importa (id Discord)"))
     imp.add_argument(
         "--allow-no-flagging",
         action="store_true",
-        help="accept a policy that can flag no message (no rules, or a threshold out of reach)",
+        help=_(
+            "accetta una policy che non può segnalare nessun messaggio (nessuna regola, o una "
+            "soglia irraggiungibile)"
+        ),
     )
     _common(imp)
     imp.set_defaults(func=_cmd_import)
 
+
+def _add_learn_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     learn = commands.add_parser(
         "learn",
-        help="learn the rules' weights and threshold from decisions; show what would change",
-        description=(
-            "Fit the rules' weights and the threshold on the server's confirmed and dismissed "
-            "cases (or on labelled messages), show what would newly be flagged or cleared, and "
-            "apply them as a new policy version only with --accept."
+        help=_("impara pesi e soglia delle regole dalle decisioni; mostra cosa cambierebbe"),
+        description=_(
+            "Adatta i pesi delle regole e la soglia ai casi confermati e archiviati del server "
+            "(o a messaggi etichettati), mostra cosa verrebbe segnalato o non più segnalato, "
+            "e li applica come nuova versione della policy solo con --accept."
         ),
     )
     learn.add_argument(
@@ -102,13 +131,15 @@ def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
         type=Path,
         action="append",
         default=None,
-        help='labelled messages ({"id","text","label": "flag"|"ok"}), repeatable; '
-        "default: the guild's confirmed and dismissed cases",
+        help=_(
+            'messaggi etichettati ({"id","text","label": "flag"|"ok"}), ripetibile; '
+            "predefinito: i casi confermati e archiviati del server"
+        ),
     )
     learn.add_argument(
-        "--accept", action="store_true", help="apply the learned weights as a new version"
+        "--accept", action="store_true", help=_("applica i pesi imparati come nuova versione")
     )
-    learn.add_argument("--actor", type=int, default=0, help="who accepts (Discord id)")
+    learn.add_argument("--actor", type=int, default=0, help=_("chi accetta (id Discord)"))
     _common(learn)
     learn.set_defaults(func=_cmd_learn)
 
@@ -150,19 +181,22 @@ def _check_rows(lines: list[str]) -> tuple[list[dict[str, Any]], int]:
         try:
             row = json.loads(line)
         except json.JSONDecodeError:
-            problem = "is not JSON"
+            problem = _("non è JSON")
         else:
             if not isinstance(row, dict):
-                problem = 'is not a JSON object with "id" and "text"'
+                problem = _('non è un oggetto JSON con "id" e "text"')
             elif "id" not in row or row["id"] is None:
-                problem = 'has no "id"'
+                problem = _('non ha "id"')
             elif not isinstance(row.get("text"), str):
-                problem = 'has no "text"'
+                problem = _('non ha "text"')
             else:
                 rows.append(row)
                 continue
         bad += 1
-        print(f"rete policy check: line {number} {problem}", file=sys.stderr)
+        print(
+            _("rete policy check: riga {n} {problem}").format(n=number, problem=problem),
+            file=sys.stderr,
+        )
     return rows, bad
 
 
@@ -258,7 +292,7 @@ def _labelled(paths: list[Path]) -> tuple[list[Example], list[str]]:
 
 
 def _cmd_learn(args: argparse.Namespace, settings: Settings) -> int:
-    from bot.review.policy_link import learn_and_maybe_accept, learn_from_decisions
+    from bot.policy.flows import learn_and_maybe_accept, learn_from_decisions
 
     labelled = _labelled(args.jsonl) if args.jsonl else None
 
@@ -273,7 +307,7 @@ def _cmd_learn(args: argparse.Namespace, settings: Settings) -> int:
             proposal,
             accept=args.accept,
             actor_id=args.actor,
-            how_to_accept=texts.POLICY_LEARN_ACCEPT_CLI,
+            how_to_accept=str(texts.POLICY_LEARN_ACCEPT_CLI),
         )
         for line in lines:
             print(line)

@@ -20,6 +20,8 @@ import defusedxml.ElementTree as SafeET
 import feedparser
 import yaml
 
+from bot import texts
+from bot.errors import os_error_text
 from bot.knowledge.markup import (
     HEADING,
     Block,
@@ -71,15 +73,17 @@ FETCH_MAX_BYTES = 10 * 1024 * 1024
 def fetch_url(url: str) -> bytes:
     """GET a feed or page (blocking: call it in a thread)."""
     if not url.startswith(("http://", "https://")):
-        raise KnowledgeImportError(url, "only http and https addresses can be imported")
+        raise KnowledgeImportError(url, str(texts.KB_IMPORT_ONLY_HTTP))
     request = urllib.request.Request(url, headers={"User-Agent": "Rete knowledge import"})  # noqa: S310
     try:
         with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_S) as response:  # noqa: S310
             data: bytes = response.read(FETCH_MAX_BYTES + 1)
     except OSError as exc:
-        raise KnowledgeImportError(url, f"could not download it ({exc})") from exc
+        raise KnowledgeImportError(url, texts.KB_IMPORT_DOWNLOAD.format(problem=exc)) from exc
     if len(data) > FETCH_MAX_BYTES:
-        raise KnowledgeImportError(url, f"larger than {FETCH_MAX_BYTES // 1_048_576} MB")
+        raise KnowledgeImportError(
+            url, texts.KB_IMPORT_TOO_LARGE.format(mb=FETCH_MAX_BYTES // 1_048_576)
+        )
     return data
 
 
@@ -120,12 +124,10 @@ def load_source(source: str | Path, *, fetch: Fetcher = fetch_url) -> Batch:
     if path.is_dir():
         return load_directory(path)
     if not path.exists():
-        raise KnowledgeImportError(name, "no such file or folder")
+        raise KnowledgeImportError(name, str(texts.KB_IMPORT_NO_SUCH_FILE))
     kind = kind_of(path)
     if kind is None:
-        raise KnowledgeImportError(
-            name, "unknown format (expected .md, .yaml, .xml/.rss/.atom, .html or .txt)"
-        )
+        raise KnowledgeImportError(name, str(texts.KB_IMPORT_UNKNOWN_FORMAT))
     return parse_file(path, kind)
 
 
@@ -139,12 +141,12 @@ def load_directory(path: Path) -> Batch:
         kind = kind_of(file)
         if kind is None:
             if not _IGNORED_NAMES.match(file.name):
-                batch = batch + Batch(skipped=(f"{file}: unknown format, ignored",))
+                batch = batch + Batch(skipped=(texts.KB_IMPORT_IGNORED.format(file=file),))
             continue
         found = True
         batch = batch + parse_file(file, kind)
     if not found:
-        raise KnowledgeImportError(str(path), "no articles, FAQ, feeds or pages found in it")
+        raise KnowledgeImportError(str(path), str(texts.KB_IMPORT_NOTHING))
     return batch
 
 
@@ -159,7 +161,7 @@ def parse_file(path: Path, kind: str) -> Batch:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise KnowledgeImportError(origin, f"cannot be read ({exc.strerror})") from exc
+        raise KnowledgeImportError(origin, os_error_text(exc)) from exc
     if kind in (XML, HTML, TEXT):
         return parse_bytes(origin, data, kind=kind)
     text = _decode(origin, data)
@@ -199,7 +201,7 @@ def _decode(origin: str, data: bytes) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise KnowledgeImportError(origin, f"is not UTF-8 text (byte {exc.start})") from exc
+        raise KnowledgeImportError(origin, texts.KB_IMPORT_NOT_UTF8.format(byte=exc.start)) from exc
 
 
 def _check_unique(batch: Batch) -> None:
@@ -208,13 +210,15 @@ def _check_unique(batch: Batch) -> None:
         other = slugs.setdefault(article.slug, article.origin)
         if other != article.origin:
             raise KnowledgeImportError(
-                article.origin, f"slug «{article.slug}» is also used by {other}"
+                article.origin, texts.KB_IMPORT_SLUG_TWICE.format(slug=article.slug, other=other)
             )
     keys: dict[str, str] = {}
     for faq in batch.faqs:
         other = keys.setdefault(faq.key, faq.origin)
         if other != faq.origin:
-            raise KnowledgeImportError(faq.origin, f"FAQ id «{faq.key}» is also used by {other}")
+            raise KnowledgeImportError(
+                faq.origin, texts.KB_IMPORT_FAQ_TWICE.format(key=faq.key, other=other)
+            )
 
 
 # --- Dates ----------------------------------------------------------------------------------
@@ -238,8 +242,8 @@ def iso_date(value: object) -> str | None:
         try:
             return email.utils.parsedate_to_datetime(text).date().isoformat()
         except (TypeError, ValueError, IndexError) as exc:
-            raise ValueError(f"«{text[:40]}» is not a date (use YYYY-MM-DD)") from exc
-    raise ValueError(f"{value!r} is not a date (use YYYY-MM-DD)")
+            raise ValueError(texts.KB_IMPORT_NOT_A_DATE.format(value=f"«{text[:40]}»")) from exc
+    raise ValueError(texts.KB_IMPORT_NOT_A_DATE.format(value=repr(value)))
 
 
 def _lenient_date(value: object) -> str | None:
@@ -264,16 +268,16 @@ def _struct_date(value: Any) -> str | None:
 def parse_markdown(origin: str, text: str, *, default_slug: str) -> ArticleDoc:
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
-        raise KnowledgeImportError(origin, "no YAML front matter (the first line must be ---)")
+        raise KnowledgeImportError(origin, str(texts.KB_IMPORT_NO_FRONT_MATTER))
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
     except StopIteration:
-        raise KnowledgeImportError(origin, "the front matter is not closed by a --- line") from None
+        raise KnowledgeImportError(origin, str(texts.KB_IMPORT_FRONT_MATTER_OPEN)) from None
     meta = _yaml(origin, "\n".join(lines[1:end]), line_offset=1)
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
-        raise KnowledgeImportError(origin, "the front matter must be a mapping (title: …)")
+        raise KnowledgeImportError(origin, str(texts.KB_IMPORT_FRONT_MATTER_MAP))
     body = "\n".join(lines[end + 1 :])
     blocks = markdown_blocks(body)
     title = _optional_str(origin, meta, "title")
@@ -281,22 +285,22 @@ def parse_markdown(origin: str, text: str, *, default_slug: str) -> ArticleDoc:
         title = title or blocks[0].text
         blocks = blocks[1:]
     if not title:
-        raise KnowledgeImportError(origin, "the front matter has no title")
+        raise KnowledgeImportError(origin, str(texts.KB_IMPORT_NO_TITLE))
     slug = _optional_str(origin, meta, "slug") or slugify(default_slug)
     if not _SLUG_OK.match(slug) or len(slug) > SLUG_MAX:
         raise KnowledgeImportError(
-            origin, f"slug «{slug[:40]}» may only have letters, digits and -, at most {SLUG_MAX}"
+            origin, texts.KB_IMPORT_BAD_SLUG.format(slug=slug[:40], most=SLUG_MAX)
         )
     url = _optional_str(origin, meta, "url")
     if url is not None and not url.startswith(("http://", "https://")):
-        raise KnowledgeImportError(origin, f"url «{url[:60]}» is not an http(s) address")
+        raise KnowledgeImportError(origin, texts.KB_IMPORT_BAD_URL.format(url=url[:60]))
     try:
         date = iso_date(meta.get("date"))
     except ValueError as exc:
         raise KnowledgeImportError(origin, f"date: {exc}") from None
     found = passages(blocks)
     if not found:
-        raise KnowledgeImportError(origin, "there is no text after the front matter")
+        raise KnowledgeImportError(origin, str(texts.KB_IMPORT_NO_TEXT))
     return ArticleDoc(
         slug=slug,
         title=title,
@@ -316,10 +320,14 @@ def _yaml(origin: str, text: str, *, line_offset: int = 0) -> Any:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        where = f"line {mark.line + 1 + line_offset}: " if mark is not None else ""
-        raise KnowledgeImportError(origin, f"invalid YAML, {where}{problem}") from None
+        where = (
+            texts.KB_IMPORT_LINE.format(n=mark.line + 1 + line_offset) if mark is not None else ""
+        )
+        raise KnowledgeImportError(
+            origin, texts.KB_IMPORT_BAD_YAML.format(where=where, problem=problem)
+        ) from None
     except RecursionError:  # thousands of nested brackets: PyYAML recurses per level
-        raise KnowledgeImportError(origin, "invalid YAML, nested too deeply") from None
+        raise KnowledgeImportError(origin, str(texts.KB_IMPORT_YAML_DEEP)) from None
 
 
 def _optional_str(origin: str, meta: dict[Any, Any], key: str) -> str | None:
@@ -329,7 +337,9 @@ def _optional_str(origin: str, meta: dict[Any, Any], key: str) -> str | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         value = str(value)
     if not isinstance(value, str):
-        raise KnowledgeImportError(origin, f"{key} must be text, not {type(value).__name__}")
+        raise KnowledgeImportError(
+            origin, texts.KB_IMPORT_NOT_TEXT.format(key=key, kind=type(value).__name__)
+        )
     return value.strip() or None
 
 
@@ -340,7 +350,7 @@ def _tags(origin: str, value: object) -> tuple[str, ...]:
         return tuple(t.strip() for t in value.split(",") if t.strip())
     if isinstance(value, list) and all(isinstance(t, (str, int)) for t in value):
         return tuple(str(t).strip() for t in value if str(t).strip())
-    raise KnowledgeImportError(origin, "tags must be a list of words")
+    raise KnowledgeImportError(origin, str(texts.KB_IMPORT_TAGS))
 
 
 # --- FAQ YAML -------------------------------------------------------------------------------
@@ -354,9 +364,7 @@ def parse_faq(origin: str, text: str) -> tuple[FaqDoc, ...]:
                 data = data[key]
                 break
     if not isinstance(data, list):
-        raise KnowledgeImportError(
-            origin, "not a FAQ file: expected a list of entries (id, question, answer)"
-        )
+        raise KnowledgeImportError(origin, str(texts.KB_IMPORT_NOT_FAQ))
     entries: list[FaqDoc] = []
     seen: set[str] = set()
     for index, item in enumerate(data, start=1):
@@ -365,28 +373,34 @@ def parse_faq(origin: str, text: str) -> tuple[FaqDoc, ...]:
 
 
 def faq_entry(origin: str, index: int, item: object, seen: set[str]) -> FaqDoc:
-    where = f"entry {index}"
+    where = texts.KB_IMPORT_ENTRY.format(n=index)
     if not isinstance(item, dict):
-        raise KnowledgeImportError(origin, f"{where}: expected a mapping with id, question, answer")
+        raise KnowledgeImportError(origin, texts.KB_IMPORT_ENTRY_MAP.format(where=where))
     raw_id = item.get("id")
     if isinstance(raw_id, (int, str)) and not isinstance(raw_id, bool) and str(raw_id).strip():
         key = str(raw_id).strip()
         where = f"{where} ({key})"
     else:
-        raise KnowledgeImportError(origin, f"{where}: 'id' is missing")
+        raise KnowledgeImportError(
+            origin, texts.KB_IMPORT_FIELD_MISSING.format(where=where, name="id")
+        )
     if not _SLUG_OK.match(key) or len(key) > 80:
-        raise KnowledgeImportError(origin, f"{where}: the id may only have letters, digits and -")
+        raise KnowledgeImportError(origin, texts.KB_IMPORT_BAD_ID.format(where=where))
     if key in seen:
-        raise KnowledgeImportError(origin, f"{where}: the id is used twice")
+        raise KnowledgeImportError(origin, texts.KB_IMPORT_ID_TWICE.format(where=where))
     seen.add(key)
     unknown = sorted(str(k) for k in item if k not in _FAQ_FIELDS)
     if unknown:
-        raise KnowledgeImportError(origin, f"{where}: unknown field '{unknown[0]}'")
+        raise KnowledgeImportError(
+            origin, texts.KB_IMPORT_UNKNOWN_FIELD.format(where=where, name=unknown[0])
+        )
     question = item.get("question")
     answer = item.get("answer")
     for name, value in (("question", question), ("answer", answer)):
         if not isinstance(value, str) or not value.strip():
-            raise KnowledgeImportError(origin, f"{where}: '{name}' is missing or empty")
+            raise KnowledgeImportError(
+                origin, texts.KB_IMPORT_FIELD_EMPTY.format(where=where, name=name)
+            )
     assert isinstance(question, str)
     assert isinstance(answer, str)
     variants = _str_list(origin, where, "variants", item.get("variants"))
@@ -396,13 +410,12 @@ def faq_entry(origin: str, index: int, item: object, seen: set[str]) -> FaqDoc:
         name, length, most = too_long
         raise KnowledgeImportError(
             origin,
-            f"{where}: '{name}' has {length:,} characters, at most {most:,} "
-            "(what the /faq edit form holds)",
+            texts.KB_IMPORT_FIELD_LONG.format(where=where, name=name, length=length, most=most),
         )
     for link in links:
         if not link.startswith(("http://", "https://")):
             raise KnowledgeImportError(
-                origin, f"{where}: link «{link[:60]}» is not an http(s) address"
+                origin, texts.KB_IMPORT_BAD_LINK.format(where=where, link=link[:60])
             )
     return FaqDoc(key, question.strip(), answer.strip(), variants, links, origin)
 
@@ -413,7 +426,7 @@ def _str_list(origin: str, where: str, name: str, value: object) -> tuple[str, .
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise KnowledgeImportError(origin, f"{where}: '{name}' must be a list of text lines")
+        raise KnowledgeImportError(origin, texts.KB_IMPORT_NOT_LINES.format(where=where, name=name))
     return tuple(v.strip() for v in value if v.strip())
 
 
@@ -430,10 +443,12 @@ def parse_feed(origin: str, data: bytes, *, url: str | None = None) -> Batch:
     if parsed.get("bozo") and not isinstance(problem, _HARMLESS_FEED_PROBLEMS):
         line = getattr(problem, "getLineNumber", lambda: None)()
         message = getattr(problem, "getMessage", lambda: str(problem))()
-        where = f" (line {line})" if line else ""
-        raise KnowledgeImportError(origin, f"not a well-formed feed{where}: {message}")
+        where = texts.KB_IMPORT_AT_LINE.format(n=line) if line else ""
+        raise KnowledgeImportError(
+            origin, texts.KB_IMPORT_BAD_FEED.format(where=where, problem=message)
+        )
     if not parsed.get("version") and not parsed.entries:
-        raise KnowledgeImportError(origin, "not an RSS or Atom feed")
+        raise KnowledgeImportError(origin, str(texts.KB_IMPORT_NOT_FEED))
     feed_author = parsed.feed.get("author")
     base = absolute_url(parsed.feed.get("link"), url) or url
     articles: list[ArticleDoc] = []
@@ -442,7 +457,7 @@ def parse_feed(origin: str, data: bytes, *, url: str | None = None) -> Batch:
         title = (entry.get("title") or "").strip()
         link = absolute_url(entry.get("link"), base)
         if not title:
-            raise KnowledgeImportError(origin, f"item {index} has no title")
+            raise KnowledgeImportError(origin, texts.KB_IMPORT_ITEM_NO_TITLE.format(n=index))
         html = ""
         if entry.get("content"):
             html = entry.content[0].get("value", "")
@@ -450,7 +465,7 @@ def parse_feed(origin: str, data: bytes, *, url: str | None = None) -> Batch:
         blocks, meta = html_blocks(html)
         found = passages(blocks)
         if not found:
-            skipped.append(f"{origin}: «{title[:60]}» has no text")
+            skipped.append(texts.KB_IMPORT_ITEM_NO_TEXT.format(origin=origin, title=title[:60]))
             continue
         articles.append(
             ArticleDoc(
@@ -503,13 +518,15 @@ def parse_wxr(origin: str, data: bytes, *, url: str | None = None) -> Batch:
     except StdET.ParseError as exc:
         line, column = exc.position
         raise KnowledgeImportError(
-            origin, f"not well-formed XML (line {line}, column {column})"
+            origin, texts.KB_IMPORT_BAD_XML.format(line=line, column=column)
         ) from None
     except defusedxml.DefusedXmlException as exc:
-        raise KnowledgeImportError(origin, f"refused: {type(exc).__name__}") from None
+        raise KnowledgeImportError(
+            origin, texts.KB_IMPORT_REFUSED.format(kind=type(exc).__name__)
+        ) from None
     channel = root.find("channel")
     if root.tag != "rss" or channel is None:
-        raise KnowledgeImportError(origin, "not a WordPress export (no <rss><channel>)")
+        raise KnowledgeImportError(origin, str(texts.KB_IMPORT_NOT_WXR))
     authors: dict[str, str] = {}
     base = url
     for key in (("wp", "base_site_url"), ("wp", "base_blog_url"), ("", "link")):
@@ -540,11 +557,11 @@ def parse_wxr(origin: str, data: bytes, *, url: str | None = None) -> Batch:
             continue
         title = fields.get(("", "title"), "").strip()
         if not title:
-            raise KnowledgeImportError(origin, f"item {index} has no title")
+            raise KnowledgeImportError(origin, texts.KB_IMPORT_ITEM_NO_TITLE.format(n=index))
         blocks, _ = html_blocks(fields.get(("content", "encoded"), ""))
         found = passages(blocks)
         if not found:
-            skipped.append(f"{origin}: «{title[:60]}» has no text")
+            skipped.append(texts.KB_IMPORT_ITEM_NO_TEXT.format(origin=origin, title=title[:60]))
             continue
         link = absolute_url(fields.get(("", "link")), base)
         login = fields.get(("dc", "creator"), "").strip()
@@ -601,7 +618,7 @@ def _page(
 ) -> ArticleDoc:
     found = passages(list(blocks))
     if not found:
-        raise KnowledgeImportError(origin, "no article text found in the page")
+        raise KnowledgeImportError(origin, str(texts.KB_IMPORT_NO_PAGE_TEXT))
     # canonical / og:url may be relative to the page (or to its <base href>).
     base = absolute_url(meta.base, url) or absolute_url(url)
     url = absolute_url(meta.url, base) or absolute_url(url)

@@ -5,7 +5,7 @@ answer got a 👎 are kept per guild, one row per question however often it is a
 attach one to an existing FAQ entry (it becomes a variant, so it is answered from then on),
 write a new entry from it, or dismiss it. A 👍 is kept with the question it answered: evidence
 for question → source that the ranking does not use yet. Each flow is one function here;
-Discord (cogs/knowledge.py) and the console (bot/knowledge/learning_console.py) only parse and
+Discord (cogs/knowledge.py) and the console (bot/console/learning.py) only parse and
 render. Member text is never logged.
 """
 
@@ -102,9 +102,9 @@ class Vote:
     @property
     def message(self) -> str:
         if self.outcome == "same":
-            return texts.LEARN_VOTE_SAME
-        thanks = texts.LEARN_VOTE_THANKS[self.helpful]
-        return thanks + (" " + texts.LEARN_VOTE_REPLACED if self.outcome == "changed" else "")
+            return str(texts.LEARN_VOTE_SAME)
+        thanks = str(texts.LEARN_VOTE_THANKS[self.helpful])
+        return thanks + (" " + str(texts.LEARN_VOTE_REPLACED) if self.outcome == "changed" else "")
 
 
 @dataclass(frozen=True)

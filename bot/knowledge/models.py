@@ -7,6 +7,7 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bot import texts
 from bot.errors import UserFacingError
 from bot.knowledge.markup import Passage
 from bot.knowledge.text import ANALYZER_VERSION
@@ -58,8 +59,9 @@ class PartialImportError(KnowledgeError):
 
     def __init__(self, written: int, total: int, cause: BaseException) -> None:
         super().__init__(
-            f"import interrupted after {written} of {total} documents ({type(cause).__name__}: "
-            f"{cause}); import the same sources again to finish (unchanged ones are skipped)"
+            texts.KB_IMPORT_INTERRUPTED.format(
+                written=written, total=total, problem=f"{type(cause).__name__}: {cause}"
+            )
         )
         self.written = written
         self.total = total

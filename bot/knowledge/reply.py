@@ -47,8 +47,8 @@ def suggestion_lines(reply: Reply, *, markdown: bool) -> list[str]:
     """ "Non ne sono sicura" and the likely sources, or the plain "non lo so" when there are
     none. With `markdown` the titles link to their pages (Discord); otherwise the link follows."""
     if not reply.suggestions:
-        return [texts.KB_DONT_KNOW]
-    lines = [texts.KB_UNSURE]
+        return [str(texts.KB_DONT_KNOW)]
+    lines = [str(texts.KB_UNSURE)]
     for answer in reply.suggestions:
         kind = (
             texts.KB_SOURCE_FAQ if answer.source.startswith(FAQ_PREFIX) else texts.KB_SOURCE_ARTICLE

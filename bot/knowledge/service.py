@@ -16,6 +16,7 @@ import yaml
 
 from bot import limits, texts
 from bot.db import Database
+from bot.guild_store import GuildStore
 from bot.knowledge import examples as labelled
 from bot.knowledge import ingest, lexicon
 from bot.knowledge.examples import Examples, Near
@@ -61,7 +62,6 @@ from bot.knowledge.ranking import (
 from bot.knowledge.reply import Reply, Why
 from bot.knowledge.store import FAQ, PASSAGE, KnowledgeStore
 from bot.knowledge.text import Query, analyse_query, fold, looks_like_question, slugify
-from bot.store import GuildStore
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -574,8 +574,18 @@ class KnowledgeService:
 
     # --- FAQ management ---------------------------------------------------------------------
 
+    async def is_empty(self, guild_id: int) -> bool:
+        """No article and no FAQ entry the guild can see (its own or the shared ones)."""
+        if await self.store.article_count(guild_id):
+            return False
+        return not await self.faq_entries(guild_id)
+
     async def faq_entries(self, guild_id: int, *, include_shared: bool = True) -> list[FaqEntry]:
         return await self.store.faqs(guild_id, include_shared=include_shared)
+
+    async def own_faq_entry(self, guild_id: int, key: str) -> FaqEntry | None:
+        """The guild's own entry (not a shared one), as a moderator may edit it."""
+        return await self.store.faq(guild_id, key)
 
     async def faq_entry(self, guild_id: int, key: str) -> FaqEntry | None:
         return await self.store.faq(guild_id, key) or await self.store.faq(SHARED_GUILD, key)
@@ -595,7 +605,7 @@ class KnowledgeService:
         if key is not None:
             key = key.strip()
             if key in taken:
-                raise KnowledgeError(f"Esiste già una FAQ con id «{key}».")
+                raise KnowledgeError(texts.KB_FAQ_EXISTS.format(key=key))
         else:
             base = "faq-" + (slugify(question, limit=60) or "domanda")
             key, n = base, 2
@@ -649,7 +659,7 @@ class KnowledgeService:
         if entry is None and guild_id != SHARED_GUILD:
             entry = await self.store.faq(SHARED_GUILD, key)
         if entry is None:
-            raise KnowledgeError(f"Non c'è una FAQ con id «{key}» in questo server.")
+            raise KnowledgeError(texts.LEARN_NO_FAQ.format(key=key))
         known = {fold(v).strip() for v in (entry.question, *entry.variants)}
         if fold(variant).strip() in known:
             return entry
@@ -675,11 +685,8 @@ class KnowledgeService:
         if entry is not None:
             return entry
         if guild_id != SHARED_GUILD and await self.store.faq(SHARED_GUILD, key) is not None:
-            raise KnowledgeError(
-                f"«{key}» fa parte delle FAQ condivise dell'Accademia: si modifica nel file "
-                "delle FAQ e si ricarica con /articles sync."
-            )
-        raise KnowledgeError(f"Non c'è una FAQ con id «{key}» in questo server.")
+            raise KnowledgeError(texts.KB_FAQ_SHARED_READ_ONLY.format(key=key))
+        raise KnowledgeError(texts.LEARN_NO_FAQ.format(key=key))
 
     @staticmethod
     def _validated(
@@ -726,7 +733,7 @@ class KnowledgeService:
     async def follow_feed(self, guild_id: int, url: str, channel_id: int | None) -> ImportReport:
         """Follow a feed: import it now (nothing announced) and poll it from then on."""
         if not url.startswith(("http://", "https://")):
-            raise KnowledgeError("L'indirizzo del feed deve iniziare con http:// o https://.")
+            raise KnowledgeError(str(texts.KB_FEED_NOT_HTTP))
         report = await self.import_sources([url], guild_id)
         await self.store.set_feed(guild_id, url, channel_id)
         await self.store.mark_polled(guild_id, url, now=self._clock())

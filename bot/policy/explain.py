@@ -74,7 +74,7 @@ def describe_proposal(proposal: Proposal) -> list[str]:
     ]
     changed = proposal.changed_weights()
     if not proposal.changes:
-        return [*lines, texts.POLICY_LEARN_NO_CHANGE]
+        return [*lines, str(texts.POLICY_LEARN_NO_CHANGE)]
     lines.append(texts.POLICY_LEARN_WEIGHTS.format(n=len(changed)))
     for rule, before, after in changed[:WEIGHTS_SHOWN]:
         lines.append(texts.POLICY_LEARN_WEIGHT.format(rule=rule, before=before, after=after))

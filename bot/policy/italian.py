@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import texts
+
 # Clitic clusters before a finite verb ("me lo fai") and after an imperative/infinitive ("fammelo").
 PROCLITICS = ("mi", "me lo", "me la", "me li", "me le", "me ne")
 ENCLITICS = ("mi", "melo", "mela", "meli", "mele", "mene")
@@ -128,7 +130,7 @@ def conjugate(infinitive: str) -> Forms:
             (present2, stem + "ite"),
             stem + "ir",
         )
-    raise ValueError(f"«{infinitive}» non sembra un infinito italiano (-are, -ere, -ire, -urre)")
+    raise ValueError(texts.POLICY_NOT_AN_INFINITIVE.format(verb=infinitive))
 
 
 def _enclitic(base: str, clitic: str) -> str:

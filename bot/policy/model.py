@@ -42,7 +42,7 @@ class PolicyError(UserFacingError):
 
     def __init__(self, problems: Iterable[str]) -> None:
         self.problems = tuple(problems)
-        super().__init__(texts.POLICY_INVALID + "\n  - " + "\n  - ".join(self.problems))
+        super().__init__(str(texts.POLICY_INVALID) + "\n  - " + "\n  - ".join(self.problems))
 
 
 @dataclass(frozen=True)
@@ -216,14 +216,14 @@ def parse_policy(data: Any) -> PolicySpec:
     """A validated PolicySpec from loaded YAML; PolicyError lists every problem."""
     problems: list[str] = []
     if not isinstance(data, Mapping):
-        raise PolicyError([texts.POLICY_NOT_A_MAPPING])
+        raise PolicyError([str(texts.POLICY_NOT_A_MAPPING)])
     for key in data:
         if key not in TOP_KEYS:
             problems.append(texts.POLICY_UNKNOWN_KEY.format(where="policy", key=key))
 
     threshold = _number(data.get("threshold", 1.0))
     if threshold is None or threshold <= 0:
-        problems.append(texts.POLICY_BAD_THRESHOLD)
+        problems.append(str(texts.POLICY_BAD_THRESHOLD))
         threshold = 1.0
 
     allow = _strings(data.get("allow"), "allow", "allow", problems)
@@ -264,7 +264,7 @@ def _parse_lists(raw: Any, problems: list[str]) -> list[WordList]:
     if raw is None:
         return []
     if not isinstance(raw, Mapping):
-        problems.append(texts.POLICY_LISTS_NOT_MAPPING)
+        problems.append(str(texts.POLICY_LISTS_NOT_MAPPING))
         return []
     lists: list[WordList] = []
     for name, body in raw.items():
@@ -317,7 +317,7 @@ def _parse_rules(raw: Any, list_names: set[str], problems: list[str]) -> list[Ru
     if raw is None:
         return []
     if not isinstance(raw, list):
-        problems.append(texts.POLICY_RULES_NOT_LIST)
+        problems.append(str(texts.POLICY_RULES_NOT_LIST))
         return []
     if len(raw) > MAX_RULES:
         problems.append(texts.POLICY_TOO_MANY_RULES.format(limit=MAX_RULES))
@@ -462,10 +462,10 @@ def with_weights(spec: PolicySpec, data: Any) -> PolicySpec:
     PolicyError names a rule the policy does not have or a weight that is not a number."""
     problems: list[str] = []
     if not isinstance(data, Mapping) or not isinstance(data.get("weights"), Mapping):
-        raise PolicyError([texts.POLICY_NOT_A_MAPPING])
+        raise PolicyError([str(texts.POLICY_NOT_A_MAPPING)])
     threshold = _number(data.get("threshold", spec.threshold))
     if threshold is None or threshold <= 0:
-        problems.append(texts.POLICY_BAD_THRESHOLD)
+        problems.append(str(texts.POLICY_BAD_THRESHOLD))
     weights: dict[str, float] = {}
     for name, value in data["weights"].items():
         weight = _number(value)
@@ -616,4 +616,4 @@ def dump_policy(spec: PolicySpec) -> str:
         out.append("exempt:")
         out += _field("roles", sorted(spec.exempt_roles), "  ")
         out += _field("channels", sorted(spec.exempt_channels), "  ")
-    return texts.POLICY_EXPORT_HEADER + "\n".join(out) + "\n"
+    return str(texts.POLICY_EXPORT_HEADER) + "\n".join(out) + "\n"

@@ -8,12 +8,12 @@ ALLOW_PAGE_SIZE = 15
 
 
 def allow_page(
-    allow: tuple[str, ...], page: int, next_hint: str = texts.POLICY_ALLOW_NEXT
+    allow: tuple[str, ...], page: int, next_hint: str = str(texts.POLICY_ALLOW_NEXT)
 ) -> list[str]:
     """One page of the allow-list, one phrase a line, with the way to the next page
     (`next_hint`: how this front-end asks for page {page})."""
     if not allow:
-        return [texts.POLICY_ALLOW_EMPTY]
+        return [str(texts.POLICY_ALLOW_EMPTY)]
     pages = -(-len(allow) // ALLOW_PAGE_SIZE)
     page = min(page, pages)
     start = (page - 1) * ALLOW_PAGE_SIZE

@@ -13,7 +13,7 @@ import logging
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from bot import texts
 from bot.db import Database
@@ -38,6 +38,13 @@ log = logging.getLogger(__name__)
 
 SYSTEM_ACTOR = 0  # the bot itself (seeding a new guild)
 EXEMPT_KINDS = ("role", "channel")
+
+
+class Exemptions(NamedTuple):
+    roles: frozenset[int]
+    channels: frozenset[int]
+
+
 _CACHE_SIZE = 32  # distinct compiled policies kept (guilds with the same rules share one)
 
 
@@ -51,7 +58,7 @@ class PolicyFlagsNothingError(UserFacingError):
 
 def why_flags_nothing(spec: PolicySpec) -> str:
     if spec.max_score <= 0:
-        return texts.POLICY_FLAGS_NOTHING_NO_RULES
+        return str(texts.POLICY_FLAGS_NOTHING_NO_RULES)
     return texts.POLICY_FLAGS_NOTHING_LOW.format(max=spec.max_score, threshold=spec.threshold)
 
 
@@ -361,9 +368,9 @@ class PolicyService:
     async def set_exempt(
         self, guild_id: int, kind: str, target_id: int, exempt: bool, *, actor_id: int
     ) -> PolicySpec:
-        """Exempt (or stop exempting) a role or a channel."""
+        """Exempt (or stop exempting) a role or a channel: the one entry point for exemptions."""
         if kind not in EXEMPT_KINDS:
-            raise PolicyError([f"kind deve essere uno tra {', '.join(EXEMPT_KINDS)}"])
+            raise PolicyError([texts.POLICY_BAD_EXEMPT_KIND.format(kinds=", ".join(EXEMPT_KINDS))])
 
         def mutate(spec: PolicySpec) -> PolicySpec:
             def change(ids: frozenset[int]) -> frozenset[int]:
@@ -376,13 +383,12 @@ class PolicyService:
         action = f"exempt {kind} {'add' if exempt else 'remove'}"
         return await self._change(guild_id, actor_id, action, str(target_id), mutate)
 
-    async def exempt_role(self, guild_id: int, role_id: int, on: bool, actor_id: int) -> PolicySpec:
-        return await self.set_exempt(guild_id, "role", role_id, on, actor_id=actor_id)
-
-    async def exempt_channel(
-        self, guild_id: int, channel_id: int, on: bool, actor_id: int
-    ) -> PolicySpec:
-        return await self.set_exempt(guild_id, "channel", channel_id, on, actor_id=actor_id)
+    def exemptions(self, guild_id: int) -> Exemptions:
+        """The guild's exempt roles and channels, from the policy in memory."""
+        spec = self.spec(guild_id)
+        if spec is None:
+            return Exemptions(frozenset(), frozenset())
+        return Exemptions(frozenset(spec.exempt_roles), frozenset(spec.exempt_channels))
 
     # --- learning weights (issue 13) --------------------------------------------------------
 

@@ -6,17 +6,20 @@ Pure functions (no discord): the cog puts the strings in embeds, the console pri
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from bot import limits, texts
 from bot.review.models import (
     CLAIMED,
     CONFIRMED,
     DISMISSED,
+    OPEN_STATUSES,
     PENDING,
     REOPENED,
     Case,
     CaseHit,
+    RuleStats,
+    Stats,
 )
 
 ZWSP = "\u200b"
@@ -94,13 +97,13 @@ def highlight(text: str, spans: Iterable[tuple[int, int]], limit: int) -> str:
 def duration(seconds: int) -> str:
     """Italian for the timeout lengths moderators choose."""
     if seconds == 604_800:
-        return texts.DURATION_WEEK
+        return str(texts.DURATION_WEEK)
     if seconds % 86_400 == 0:
         days = seconds // 86_400
-        return texts.DURATION_DAY if days == 1 else texts.DURATION_DAYS.format(n=days)
+        return str(texts.DURATION_DAY if days == 1 else texts.DURATION_DAYS.format(n=days))
     if seconds % 3600 == 0:
         hours = seconds // 3600
-        return texts.DURATION_HOUR if hours == 1 else texts.DURATION_HOURS.format(n=hours)
+        return str(texts.DURATION_HOUR if hours == 1 else texts.DURATION_HOURS.format(n=hours))
     return texts.DURATION_MINUTES.format(n=max(1, seconds // 60))
 
 
@@ -118,9 +121,9 @@ def rules_line(
 def status_line(case: Case, who: str | None = None) -> str:
     """The case's status for a moderator; `who` renders the decider (a mention in Discord)."""
     if case.status == PENDING:
-        return texts.STATUS_PENDING
+        return str(texts.STATUS_PENDING)
     if case.status == REOPENED:
-        return texts.STATUS_REOPENED
+        return str(texts.STATUS_REOPENED)
     if case.status == CLAIMED:
         return texts.STATUS_CLAIMED.format(who=who or f"<@{case.claimed_by}>")
     if case.status == DISMISSED:
@@ -129,7 +132,7 @@ def status_line(case: Case, who: str | None = None) -> str:
         line = texts.STATUS_CONFIRMED.format(who=who or f"<@{case.decided_by}>")
         decision = case.decision
         if decision is not None and decision.delete_message:
-            line += " · " + texts.ACTION_DELETED
+            line += " · " + str(texts.ACTION_DELETED)
         if decision is not None and decision.timeout_s:
             line += " · " + texts.ACTION_TIMEOUT.format(duration=duration(decision.timeout_s))
         return line
@@ -140,12 +143,12 @@ def case_body(case: Case, limit: int) -> str:
     """What a review post shows of the message: highlighted text, or why it is gone."""
     if case.text is None:
         if case.text_dropped == "retention":
-            return texts.REVIEW_TEXT_PURGED
-        return texts.REVIEW_TEXT_DELETED
+            return str(texts.REVIEW_TEXT_PURGED)
+        return str(texts.REVIEW_TEXT_DELETED)
     body = highlight(case.text, case.spans, limit - 80)
     if case.edited:
         note = texts.REVIEW_EDITED if case.still_flagged else texts.REVIEW_NO_LONGER_FLAGGED
-        body = body + "\n\n" + note
+        body = body + "\n\n" + str(note)
     return limits.clip(body, limit)
 
 
@@ -158,3 +161,48 @@ def plain_highlight(text: str, spans: Iterable[tuple[int, int]]) -> str:
         cursor = end
     out.append(text[cursor:])
     return "".join(out)
+
+
+# /review stats, alike in Discord and the console: rules by number of cases, the noisiest few.
+STATS_RULES_SHOWN = 25
+NOISIEST_SHOWN = 5
+
+
+def _percent(value: float | None) -> str:
+    return "—" if value is None else f"{value:.0%}"
+
+
+def stats_summary(stats: Stats) -> str:
+    """Open, confirmed and dismissed cases in one line."""
+    counts = stats.by_status
+    return texts.REVIEW_STATS_STATUS.format(
+        open=sum(counts.get(s, 0) for s in OPEN_STATUSES),
+        confirmed=counts.get(CONFIRMED, 0),
+        dismissed=counts.get(DISMISSED, 0),
+    )
+
+
+def stats_rule_lines(stats: Stats, name: Callable[[str], str] = str) -> list[str]:
+    """One line per rule, most cases first; `name` formats a rule's name for the front-end."""
+    ranked = sorted(stats.rules, key=lambda r: (-r.cases, r.rule))[:STATS_RULES_SHOWN]
+    return [
+        texts.REVIEW_STATS_LINE.format(
+            rule=name(r.rule),
+            cases=r.cases,
+            confirmed=r.confirmed,
+            dismissed=r.dismissed,
+            precision=_percent(r.precision),
+        )
+        for r in ranked
+    ]
+
+
+def stats_noisy_lines(stats: Stats, name: Callable[[str], str] = str) -> list[str]:
+    """The rules with the most false positives (NOISIEST_SHOWN at most); empty if none."""
+    noisy: tuple[RuleStats, ...] = stats.noisiest[:NOISIEST_SHOWN]
+    return [
+        texts.REVIEW_STATS_NOISY.format(
+            rule=name(r.rule), dismissed=r.dismissed, precision=_percent(r.precision or 0.0)
+        )
+        for r in noisy
+    ]

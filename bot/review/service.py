@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from bot.db import Database
+from bot.guild_store import GuildSettings, GuildStore
 from bot.review.models import (
     CONFIRMED,
     DISMISSED,
@@ -26,7 +27,6 @@ from bot.review.models import (
     VerdictLike,
 )
 from bot.review.store import ReviewStore
-from bot.store import GuildSettings, GuildStore
 
 log = logging.getLogger(__name__)
 
@@ -210,6 +210,10 @@ class ReviewService:
     async def get(self, guild_id: int, case_id: int) -> Case | None:
         case = await self.store.get(case_id)
         return case if case is not None and case.guild_id == guild_id else None
+
+    async def find(self, case_id: int) -> Case | None:
+        """A case by its number alone: an appeal's button in a DM carries no guild."""
+        return await self.store.get(case_id)
 
     async def decide(
         self,

@@ -9,10 +9,11 @@ import discord
 import pytest
 
 from bot import limits, texts
-from bot.pipeline import Nudge
+from bot.intake.pipeline import Nudge
 from bot.review import CONFIRMED, DISMISSED, PENDING, REOPENED, Case, CaseHit, Decision
 from bot.review.models import RuleStats, Stats
 from cogs._messages import nudge_text
+from cogs._review_embeds import post_embeds, review_embed
 from cogs._review_ui import (
     APPEAL_TEMPLATE,
     CONFIRM_WITH_TEMPLATE,
@@ -20,9 +21,7 @@ from cogs._review_ui import (
     AppealModal,
     appeal_view,
     choose_view,
-    post_embeds,
     post_view,
-    review_embed,
     review_view,
 )
 from cogs.review import pending_embed, stats_embed

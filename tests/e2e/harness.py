@@ -219,6 +219,7 @@ class ReteProcess:
 
     def environment(self) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("RETE_", "DISCORD_"))}
+        env["RETE_LANG"] = "it"  # whatever the machine's LANG
         env.update(
             DISCORD_TOKEN=self.fake.token,
             RETE_DISCORD_API_BASE=self.fake.api_base,

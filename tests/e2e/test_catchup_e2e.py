@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from cogs._review_ui import CASES_PER_POST
+from cogs._review_embeds import CASES_PER_POST
 from tests.e2e.harness import ReteHarness, eventually
 from tests.e2e.test_moderation_e2e import configure, in_channel
 from tests.fakediscord import FakeDiscord, routes

@@ -244,4 +244,4 @@ async def test_faq_import_attachment(rete: ReteHarness, fake: FakeDiscord) -> No
         {"file": fake.upload("faq.yaml", b"- id: x\n  question: senza risposta?\n")},
         subcommand="import",
     )
-    assert "'answer' is missing" in (await broken.reply()).content
+    assert "'answer' manca" in (await broken.reply()).content

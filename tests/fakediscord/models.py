@@ -112,6 +112,7 @@ class FakeUser:
     name: str
     bot: bool = False
     dms_open: bool = True  # False: sending a DM answers 403 code 50007, as Discord does
+    locale: str = "it"  # the language of the member's Discord client (interaction.locale)
 
     @property
     def mention(self) -> str:

@@ -1072,7 +1072,7 @@ class FakeDiscord:
             "version": 1,
             "channel_id": str(channel.id),
             "channel": channel.payload(self.users),
-            "locale": "it",
+            "locale": user.locale,
             "app_permissions": str(self.bot_permissions(channel)),
             "entitlements": [],
             "entitlement_sku_ids": [],

@@ -9,7 +9,7 @@ import pytest
 
 from bot import texts
 from bot.config import Settings
-from bot.console import open_session
+from bot.console.app import open_session
 from bot.core import Core
 from tests.knowledge.conftest import CORPUS
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings
-from bot.console import CHANNELS, open_session
+from bot.console.app import CHANNELS, open_session
 from bot.core import Core
 from tests.knowledge.test_feeds_cli import Feed
 

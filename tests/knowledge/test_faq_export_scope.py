@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from bot.config import Settings
-from bot.console import LOCAL_GUILD_ID, open_session
+from bot.console.app import LOCAL_GUILD_ID, open_session
 from bot.core import Core
 from bot.knowledge import SHARED_GUILD
 

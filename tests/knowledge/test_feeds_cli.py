@@ -149,4 +149,4 @@ def test_cli_import_error_names_the_file(
     assert code == 1
     err = capsys.readouterr().err
     assert str(bad) in err
-    assert "'answer' is missing" in err
+    assert "'answer' manca" in err

@@ -277,31 +277,35 @@ def test_the_shared_corpus_directory() -> None:
 
 
 MALFORMED = [
-    ("a.md", "title: senza front matter\n\ntesto", "no YAML front matter"),
-    ("a.md", '---\ntitle: "x"\n\ntesto senza chiusura', "not closed"),
-    ("a.md", '---\ntitle: "x\nslug: [\n---\n\ntesto', "invalid YAML, line"),
-    ("a.md", "---\nslug: x\n---\n\ntesto", "no title"),
+    ("a.md", "title: senza front matter\n\ntesto", "manca il front matter YAML"),
+    ("a.md", '---\ntitle: "x"\n\ntesto senza chiusura', "non è chiuso"),
+    ("a.md", '---\ntitle: "x\nslug: [\n---\n\ntesto', "YAML non valido, riga"),
+    ("a.md", "---\nslug: x\n---\n\ntesto", "non ha un titolo"),
     ("a.md", '---\ntitle: "x"\ndate: "ieri"\n---\n\ntesto', "date:"),
-    ("a.md", '---\ntitle: "x"\nurl: "blog.it/x"\n---\n\ntesto', "not an http(s) address"),
-    ("a.md", '---\ntitle: "x"\n---\n', "no text after the front matter"),
-    ("faq.yaml", "- id: a\n  question: q?\n", "'answer' is missing"),
-    ("faq.yaml", "- question: q?\n  answer: a\n", "'id' is missing"),
+    ("a.md", '---\ntitle: "x"\nurl: "blog.it/x"\n---\n\ntesto', "non è un indirizzo http(s)"),
+    ("a.md", '---\ntitle: "x"\n---\n', "testo dopo il front matter"),
+    ("faq.yaml", "- id: a\n  question: q?\n", "'answer' manca"),
+    ("faq.yaml", "- question: q?\n  answer: a\n", "manca 'id'"),
     (
         "faq.yaml",
         "- id: a\n  question: q?\n  answer: a\n- id: a\n  question: r?\n  answer: b\n",
-        "used twice",
+        "usato due volte",
     ),
     (
         "faq.yaml",
         "- id: a\n  question: q?\n  answer: a\n  varinats: [x]\n",
-        "unknown field 'varinats'",
+        "campo sconosciuto 'varinats'",
     ),
-    ("faq.yaml", "domanda: risposta\n", "not a FAQ file"),
-    ("faq.yaml", "- id: a\n  question: [unclosed\n", "invalid YAML"),
-    ("feed.rss", "<rss><channel><item><title>a</item></channel></rss>", "not a well-formed feed"),
-    ("export.xml", WXR.replace("</channel>", ""), "not well-formed XML"),
-    ("page.html", "<html><body><nav>Home</nav></body></html>", "no article text"),
-    ("a.md", b"\xff\xfe\x00bad", "not UTF-8"),
+    ("faq.yaml", "domanda: risposta\n", "non è un file di FAQ"),
+    ("faq.yaml", "- id: a\n  question: [unclosed\n", "YAML non valido"),
+    (
+        "feed.rss",
+        "<rss><channel><item><title>a</item></channel></rss>",
+        "non è un feed ben formato",
+    ),
+    ("export.xml", WXR.replace("</channel>", ""), "XML non ben formato"),
+    ("page.html", "<html><body><nav>Home</nav></body></html>", "testo di un articolo"),
+    ("a.md", b"\xff\xfe\x00bad", "non è testo UTF-8"),
 ]
 
 
@@ -326,19 +330,19 @@ def test_xml_bombs_are_refused(tmp_path: Path) -> None:
         '<!ENTITY lol2 "&lol;&lol;&lol;">]><rss xmlns:wp="http://wordpress.org/export/1.2/">'
         "<channel><item><title>&lol2;</title></item></channel></rss>"
     )
-    with pytest.raises(KnowledgeImportError, match="refused"):
+    with pytest.raises(KnowledgeImportError, match="rifiutato"):
         ingest.load_sources([write(tmp_path, "export.xml", bomb)])
 
 
 def test_missing_source_and_unknown_format(tmp_path: Path) -> None:
-    with pytest.raises(KnowledgeImportError, match="no such file"):
+    with pytest.raises(KnowledgeImportError, match="file o cartella inesistente"):
         ingest.load_sources([tmp_path / "nope.md"])
-    with pytest.raises(KnowledgeImportError, match="unknown format"):
+    with pytest.raises(KnowledgeImportError, match="formato sconosciuto"):
         ingest.load_sources([write(tmp_path, "x.docx", "x")])
 
 
 def test_the_same_slug_from_two_files_is_refused(tmp_path: Path) -> None:
     write(tmp_path, "one/a.md", ARTICLE)
     write(tmp_path, "two/a.md", ARTICLE)
-    with pytest.raises(KnowledgeImportError, match="also used by"):
+    with pytest.raises(KnowledgeImportError, match="usato anche da"):
         ingest.load_sources([tmp_path])

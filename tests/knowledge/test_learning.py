@@ -12,6 +12,7 @@ import pytest
 from bot import texts
 from bot.cli import main
 from bot.db import Database
+from bot.guild_store import GuildStore
 from bot.knowledge import KnowledgeError, KnowledgeService
 from bot.knowledge.learning import (
     ABSTAINED,
@@ -25,7 +26,6 @@ from bot.knowledge.learning import (
     normalize,
 )
 from bot.knowledge.learning_store import LearningStore
-from bot.store import GuildStore
 from tests.knowledge.conftest import Clock
 
 GUILD = 7

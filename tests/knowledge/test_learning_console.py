@@ -11,7 +11,7 @@ import pytest
 
 from bot import texts
 from bot.config import Settings
-from bot.console import Session, open_session
+from bot.console.app import Session, open_session
 from bot.core import Core
 
 PARKING = "Dove si parcheggia per il meetup?"

@@ -13,7 +13,7 @@ from bot.knowledge.learning import LearningService
 
 ROOT = Path(__file__).resolve().parents[2]
 DISCORD = [ROOT / "cogs" / "knowledge.py", ROOT / "cogs" / "_learning_ui.py"]
-CONSOLE = [ROOT / "bot" / "knowledge" / name for name in ("console.py", "learning_console.py")]
+CONSOLE = [ROOT / "bot" / "console" / name for name in ("knowledge.py", "learning.py")]
 # What people do; auto_answer is reached through the pipeline, which both front-ends share.
 FLOWS = ("ask", "vote", "unanswered", "attach", "write_faq", "dismiss")
 
@@ -46,5 +46,5 @@ def test_every_flow_is_a_core_function_both_front_ends_call(flow: str) -> None:
 
 
 def test_the_pipeline_answers_through_the_learning_flow() -> None:
-    source = (ROOT / "bot" / "pipeline.py").read_text("utf-8")
+    source = (ROOT / "bot" / "intake" / "pipeline.py").read_text("utf-8")
     assert "learning.auto_answer(" in source

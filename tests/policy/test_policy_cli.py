@@ -16,6 +16,7 @@ from bot.policy.model import POLICY_TEXT_MAX_BYTES, PolicyError, load_policy_tex
 
 def rete(args: list[str], tmp_path: Path, stdin: str = "") -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "RETE_"))}
+    env["RETE_LANG"] = "it"  # whatever the machine's LANG
     return subprocess.run(
         [sys.executable, "-m", "bot", *args],
         input=stdin,

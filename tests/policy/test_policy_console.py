@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.console import open_session
+from bot.console.app import open_session
 from bot.core import Core
 
 

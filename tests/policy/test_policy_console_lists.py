@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from bot.console import open_session
+from bot.console.app import open_session
 from bot.core import Core
 
 GUILD = 1

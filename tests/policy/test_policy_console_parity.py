@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bot.console import CHANNELS, ROLES, open_session
+from bot.console.app import CHANNELS, ROLES, open_session
 from bot.core import Core
 
 GUILD = 1

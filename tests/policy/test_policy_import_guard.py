@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.console import open_session
+from bot.console.app import open_session
 from bot.core import Core
 from bot.policy.model import default_policy
 from bot.policy.service import PolicyFlagsNothingError

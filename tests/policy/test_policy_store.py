@@ -66,7 +66,7 @@ async def test_changes_apply_at_once_and_survive_a_restart(tmp_path: Path) -> No
         verdict = await core.policy.evaluate(GUILD, FLAG_ME)  # the new compiled policy, swapped in
         assert not verdict.flagged
         assert verdict.policy_version == 2
-        await core.policy.exempt_channel(GUILD, 10, True, actor_id=MOD)
+        await core.policy.set_exempt(GUILD, "channel", 10, True, actor_id=MOD)
     finally:
         await core.close()
     reopened = await Core.open(settings)
@@ -86,7 +86,7 @@ async def test_guilds_are_isolated(core: Core) -> None:
     await core.ensure_guild(OTHER)
     await core.policy.set_threshold(GUILD, 50, actor_id=MOD, allow_no_flagging=True)
     await core.policy.remove_rule(GUILD, "consegna-gratis", actor_id=MOD)
-    await core.policy.exempt_role(GUILD, 1, True, actor_id=MOD)
+    await core.policy.set_exempt(GUILD, "role", 1, True, actor_id=MOD)
     other = core.policy.spec(OTHER)
     assert other is not None
     assert (other.version, other.threshold) == (1, 1.0)

@@ -10,7 +10,7 @@ import pytest
 
 from bot.config import Settings
 from bot.core import Core
-from bot.pipeline import IncomingMessage, Outcome, Skip
+from bot.intake.pipeline import IncomingMessage, Outcome, Skip
 from tests.reliability.helpers import flagged_text
 
 GUILD, CHANNEL, REVIEW = 11, 22, 33
@@ -39,7 +39,7 @@ async def test_cursors_move_forward_only_and_survive_a_new_core(core: Core, tmp_
     assert await core.catchup.flush() == 0
     core.catchup.seen(outcome(95))
     await core.catchup.flush()
-    assert await core.guilds.cursor(GUILD, CHANNEL) == 100
+    assert await core.catchup.store.cursors(GUILD) == {CHANNEL: 100}  # written, not pending
     again = await Core.open(Settings(db_path=tmp_path / "rete.db"))
     try:
         assert await again.catchup.cursors(GUILD) == {CHANNEL: 100}

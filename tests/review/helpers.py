@@ -13,8 +13,8 @@ from pathlib import Path
 
 from bot.config import Settings
 from bot.core import Core
+from bot.intake.pipeline import IncomingMessage, Origin
 from bot.knowledge import Lookup
-from bot.pipeline import IncomingMessage, Origin
 
 GUILD = 1
 CHANNEL = 10

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from bot.core import Core
-from bot.pipeline import Origin, PostAction, Skip
+from bot.intake.pipeline import Origin, PostAction, Skip
 from bot.review import PENDING
 from tests.review.helpers import CHANNEL, GUILD, MEMBER, MODERATOR, REVIEW_CHANNEL, message
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot import texts
-from bot.console import open_session
+from bot.console.app import open_session
 from tests.review.helpers import open_core
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from bot.core import Core
+from bot.errors import UserFacingError
 from bot.review import (
     CLAIMED,
     CONFIRMED,
@@ -209,6 +210,21 @@ async def test_deleting_the_message_drops_its_text_only(core: Core) -> None:
     assert await core.review.message_deleted(GUILD, 424242, 1003.0) is None
     audit = [a.action for a in await core.review.audit(GUILD, case.case_id)]
     assert audit[-1] == "message_deleted"
+
+
+@pytest.mark.parametrize("days", [0, -5, 3651, "30"])
+async def test_retention_out_of_range_is_refused_by_the_core_and_nothing_changes(
+    core: Core, days: object
+) -> None:
+    await core.review.update_settings(GUILD, retention_days=30)
+    with pytest.raises(UserFacingError, match="3650"):
+        await core.review.update_settings(GUILD, retention_days=days)
+    assert (await core.review.settings(GUILD)).retention_days == 30
+
+
+@pytest.mark.parametrize("days", [1, 3650])
+async def test_retention_bounds_are_accepted(core: Core, days: int) -> None:
+    assert (await core.review.update_settings(GUILD, retention_days=days)).retention_days == days
 
 
 async def test_retention_purges_closed_cases_only_after_their_period(core: Core) -> None:

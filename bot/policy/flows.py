@@ -1,8 +1,10 @@
-"""Glue between the moderators' screens (/setup, /policy) and the policy service.
+"""Policy flows that read the review queue, shared by every front-end: add a rule from the
+words a moderator typed, backtest a policy over the stored cases, learn the weights from the
+moderators' decisions.
 
-The policy service (bot.policy.PolicyService, on `core.policy`) owns rules and exemptions;
-these helpers translate what a slash command carries into its calls, and run backtests over
-the review queue's stored cases.
+The policy service (bot.policy.PolicyService, on `core.policy`) owns rules and exemptions and
+records every change; Discord (cogs/policy.py) and the console (bot/console/policy.py) call
+these functions as `flows.<name>` and only format what they return.
 """
 
 from __future__ import annotations
@@ -23,22 +25,6 @@ if TYPE_CHECKING:
 
 GROUP_SEPARATOR = "+"
 ITEM_SEPARATOR = ","
-
-
-def exemptions(core: Core, guild_id: int) -> tuple[frozenset[int], frozenset[int]]:
-    """(exempt role ids, exempt channel ids) of the guild, from the policy's memory."""
-    spec = core.policy.spec(guild_id)
-    if spec is None:
-        return frozenset(), frozenset()
-    return frozenset(spec.exempt_roles), frozenset(spec.exempt_channels)
-
-
-async def set_exempt(
-    core: Core, guild_id: int, kind: str, target_id: int, exempt: bool, actor_id: int
-) -> int:
-    """Exempt (or stop exempting) a role or a channel; returns the new policy version."""
-    spec = await core.policy.set_exempt(guild_id, kind, target_id, exempt, actor_id=actor_id)
-    return spec.version
 
 
 def parse_groups(raw: str, syntax_help: str) -> tuple[tuple[str, ...], ...]:
@@ -85,7 +71,7 @@ async def add_rule(
     rule = Rule(
         name=name.strip(),
         weight=weight,
-        groups=parse_groups(words, texts.POLCMD_RULE_SYNTAX),
+        groups=parse_groups(words, str(texts.POLCMD_RULE_SYNTAX)),
         description=description.strip(),
         within=within,
         shadow=shadow,
@@ -101,7 +87,7 @@ def backtest_body(
     `clean` makes rule names safe for the front-end (Discord: neutralise markdown).
     """
     if not report.rows:
-        return texts.POLCMD_BACKTEST_EMPTY
+        return str(texts.POLCMD_BACKTEST_EMPTY)
     body = texts.POLCMD_BACKTEST_SUMMARY.format(
         total=len(report.rows),
         skipped=report.skipped_without_text,
@@ -113,8 +99,8 @@ def backtest_body(
     )
     lines = []
     for row in report.changed[:shown]:
-        before = texts.POLCMD_ALERT if row.was_alert else texts.POLCMD_NO_ALERT
-        after = texts.POLCMD_ALERT if row.now_alert else texts.POLCMD_NO_ALERT
+        before = str(texts.POLCMD_ALERT if row.was_alert else texts.POLCMD_NO_ALERT)
+        after = str(texts.POLCMD_ALERT if row.now_alert else texts.POLCMD_NO_ALERT)
         if before == after:
             before = ", ".join(row.rules_before) or "—"
             after = ", ".join(row.rules_after) or "—"
@@ -122,8 +108,8 @@ def backtest_body(
             texts.POLCMD_BACKTEST_LINE.format(
                 case_id=row.case_id,
                 status=texts.STATUS_SHORT.get(row.status, row.status),
-                before=clean(before),
-                after=clean(after),
+                before=clean(str(before)),
+                after=clean(str(after)),
             )
         )
     if lines:

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import texts
 from bot.db import Database
+from bot.errors import UserFacingError
 
 NUDGE_MODES = ("off", "reply", "dm")
+# How long a case's text is kept: a day at least, ten years at most (/setup retention).
+RETENTION_DAYS_MIN = 1
+RETENTION_DAYS_MAX = 3650
+LANGUAGES = ("it", "en")  # = bot.i18n.LANGUAGES and the CHECK of guild_settings.language
 
 
 @dataclass(frozen=True)
@@ -16,13 +22,20 @@ class GuildSettings:
     nudge_mode: str = "reply"
     retention_days: int = 90
     announce_channel_id: int | None = None
+    language: str = "it"
 
     @property
     def configured(self) -> bool:
         return self.review_channel_id is not None
 
 
-_SETTING_COLUMNS = ("review_channel_id", "nudge_mode", "retention_days", "announce_channel_id")
+_SETTING_COLUMNS = (
+    "review_channel_id",
+    "nudge_mode",
+    "retention_days",
+    "announce_channel_id",
+    "language",
+)
 
 
 class GuildStore:
@@ -46,8 +59,8 @@ class GuildStore:
 
     async def settings(self, guild_id: int) -> GuildSettings:
         row = await self.db.fetchone(
-            "SELECT guild_id, review_channel_id, nudge_mode, retention_days, announce_channel_id "
-            "FROM guild_settings WHERE guild_id = ?",
+            "SELECT guild_id, review_channel_id, nudge_mode, retention_days, announce_channel_id, "
+            "language FROM guild_settings WHERE guild_id = ?",
             (guild_id,),
         )
         if row is None:
@@ -58,6 +71,7 @@ class GuildStore:
             nudge_mode=row["nudge_mode"],
             retention_days=row["retention_days"],
             announce_channel_id=row["announce_channel_id"],
+            language=row["language"],
         )
 
     async def update_settings(self, guild_id: int, **changes: object) -> GuildSettings:
@@ -66,6 +80,12 @@ class GuildStore:
             raise ValueError(f"unknown settings: {sorted(unknown)}")
         if "nudge_mode" in changes and changes["nudge_mode"] not in NUDGE_MODES:
             raise ValueError(f"nudge_mode must be one of {NUDGE_MODES}")
+        if "retention_days" in changes:
+            days = changes["retention_days"]
+            if not isinstance(days, int) or not RETENTION_DAYS_MIN <= days <= RETENTION_DAYS_MAX:
+                raise UserFacingError(texts.SETUP_RETENTION_RANGE)
+        if "language" in changes and changes["language"] not in LANGUAGES:
+            raise ValueError(f"language must be one of {LANGUAGES}")
         await self.ensure_guild(guild_id)
         if changes:
             # Column names come from the fixed tuple above, never from input.
@@ -76,6 +96,13 @@ class GuildStore:
                 (*changes.values(), guild_id),
             )
         return await self.settings(guild_id)
+
+    async def languages(self) -> dict[int, str]:
+        """The guilds that chose a language other than Italian (read once at start)."""
+        rows = await self.db.fetchall(
+            "SELECT guild_id, language FROM guild_settings WHERE language != 'it'"
+        )
+        return {int(r["guild_id"]): str(r["language"]) for r in rows}
 
     async def answer_channels(self, guild_id: int) -> frozenset[int]:
         rows = await self.db.fetchall(
@@ -96,19 +123,3 @@ class GuildStore:
                 "DELETE FROM answer_channels WHERE guild_id = ? AND channel_id = ?",
                 (guild_id, channel_id),
             )
-
-    async def cursor(self, guild_id: int, channel_id: int) -> int | None:
-        row = await self.db.fetchone(
-            "SELECT last_message_id FROM channel_cursor WHERE guild_id = ? AND channel_id = ?",
-            (guild_id, channel_id),
-        )
-        return int(row["last_message_id"]) if row else None
-
-    async def advance_cursor(self, guild_id: int, channel_id: int, message_id: int) -> None:
-        await self.ensure_guild(guild_id)
-        await self.db.execute(
-            "INSERT INTO channel_cursor (guild_id, channel_id, last_message_id) VALUES (?, ?, ?) "
-            "ON CONFLICT(guild_id, channel_id) DO UPDATE SET "
-            "last_message_id = max(last_message_id, excluded.last_message_id)",
-            (guild_id, channel_id, message_id),
-        )

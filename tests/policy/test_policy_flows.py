@@ -6,7 +6,7 @@ import pytest
 
 from bot.core import Core
 from bot.errors import UserFacingError
-from bot.review.policy_link import backtest, exemptions, parse_groups, set_exempt
+from bot.policy.flows import backtest, parse_groups
 from tests.review.helpers import GUILD, MODERATOR, message
 
 
@@ -33,13 +33,13 @@ def test_parse_groups_refuses_empty_groups(raw: str) -> None:
 
 async def test_exemptions_go_through_the_policy(core: Core) -> None:
     before = core.policy.version(GUILD)
-    version = await set_exempt(core, GUILD, "role", 77, True, MODERATOR)
-    await set_exempt(core, GUILD, "channel", 88, True, MODERATOR)
-    assert version > before
-    assert exemptions(core, GUILD) == (frozenset({77}), frozenset({88}))
+    spec = await core.policy.set_exempt(GUILD, "role", 77, True, actor_id=MODERATOR)
+    await core.policy.set_exempt(GUILD, "channel", 88, True, actor_id=MODERATOR)
+    assert spec.version > before
+    assert core.policy.exemptions(GUILD) == (frozenset({77}), frozenset({88}))
     assert core.policy.is_exempt(GUILD, 1, [77])
-    await set_exempt(core, GUILD, "role", 77, False, MODERATOR)
-    assert exemptions(core, GUILD) == (frozenset(), frozenset({88}))
+    await core.policy.set_exempt(GUILD, "role", 77, False, actor_id=MODERATOR)
+    assert core.policy.exemptions(GUILD) == (frozenset(), frozenset({88}))
 
 
 async def test_backtest_with_the_current_and_an_uploaded_policy(core: Core) -> None:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import logging
 
-from bot.catchup_store import CatchUpStore
 from bot.db import Database
-from bot.pipeline import Outcome, Skip
+from bot.intake.catchup_store import CatchUpStore
+from bot.intake.pipeline import Outcome, Skip
 
 log = logging.getLogger(__name__)
 

@@ -14,9 +14,11 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from typing import TextIO
 
-from bot import texts
+from bot import i18n, texts
 from bot.config import Settings
 from bot.core import Core
+from bot.errors import UserFacingError
+from bot.i18n import CONSOLE_CONTEXT, Msg
 
 LOCAL_GUILD_ID = 1
 LOCAL_GUILD_NAME = "Accademia (locale)"
@@ -53,11 +55,39 @@ ChatHandler = Callable[["Session", "ChatLine"], Awaitable[list[str]]]
 
 # Features plug their console commands in here: each module has `register(registry)`.
 CONSOLE_EXTENSIONS: tuple[str, ...] = (
-    "bot.review.console",
-    "bot.policy.console",
-    "bot.knowledge.console",
-    "bot.knowledge.learning_console",
+    "bot.console.review",
+    "bot.console.policy",
+    "bot.console.knowledge",
+    "bot.console.learning",
 )
+
+
+class Commands:
+    """A feature's console commands, declared at module level with `@COMMANDS.command(…)` and
+    installed into the session's registry by the module's `register(registry)`."""
+
+    def __init__(self) -> None:
+        self._commands: list[tuple[str, str, str, bool, CommandHandler]] = []
+        self._chat: list[ChatHandler] = []
+
+    def command(
+        self, name: str, usage: str, help: str, *, moderator_only: bool = False
+    ) -> Callable[[CommandHandler], CommandHandler]:
+        def decorator(handler: CommandHandler) -> CommandHandler:
+            self._commands.append((name, usage, help, moderator_only, handler))
+            return handler
+
+        return decorator
+
+    def chat(self, handler: ChatHandler) -> ChatHandler:
+        self._chat.append(handler)
+        return handler
+
+    def install(self, registry: Registry) -> None:
+        for name, usage, help, moderator_only, handler in self._commands:
+            registry.command(name, usage, help, moderator_only=moderator_only)(handler)
+        for chat in self._chat:
+            registry.chat(chat)
 
 
 @dataclass(frozen=True)
@@ -89,6 +119,9 @@ class Registry:
     def command(
         self, name: str, usage: str, help: str, *, moderator_only: bool = False
     ) -> Callable[[CommandHandler], CommandHandler]:
+        # Usage and help are message ids (Italian) read in the session's language.
+        usage, help = Msg(usage, CONSOLE_CONTEXT), Msg(help, CONSOLE_CONTEXT)
+
         def decorator(handler: CommandHandler) -> CommandHandler:
             self.commands[name] = ConsoleCommand(name, usage, help, handler, moderator_only)
             return handler
@@ -146,6 +179,14 @@ class Session:
     channel: str = "generale"
     message_ids: MessageIds = field(default_factory=lambda: MessageIds(0))
     done: bool = False  # /quit or /exit was typed
+    lang: i18n.Lang = field(default_factory=i18n.current)  # RETE_LANG, LANG, --lang; /lang
+
+    async def handle(self, line: str) -> list[str]:
+        """What Rete answers to one line typed at the console, in the session's language."""
+        with i18n.using(self.lang):
+            out = await self._handle(line)
+        i18n.activate(self.lang)  # /lang: what the loop prints next follows it too
+        return out
 
     @property
     def guild_id(self) -> int:
@@ -159,8 +200,7 @@ class Session:
     def channel_id(self) -> int:
         return CHANNELS[self.channel]
 
-    async def handle(self, line: str) -> list[str]:
-        """What Rete answers to one line typed at the console."""
+    async def _handle(self, line: str) -> list[str]:
         line = line.strip()
         if not line:
             return []
@@ -182,7 +222,7 @@ class Session:
         out: list[str] = []
         for handler in self.registry.chat_handlers:
             out.extend(await handler(self, chat))
-        return out or [texts.CONSOLE_NO_REACTION]
+        return out or [str(texts.CONSOLE_NO_REACTION)]
 
     async def _command(self, line: str) -> list[str]:
         head, _, rest = line[1:].partition(" ")
@@ -198,10 +238,13 @@ class Session:
             command = self.registry.commands.get(name)
             if command is not None:
                 if command.moderator_only and not self.is_moderator:
-                    return [texts.NOT_MODERATOR + " (scrivi /as mod per fare la moderatrice)"]
+                    return [str(texts.CONSOLE_NOT_MODERATOR)]
                 split = line[1:].split(None, size)
                 raw = split[size] if len(split) > size else ""
-                return await command.handler(self, parts[size:], raw)
+                try:
+                    return await command.handler(self, parts[size:], raw)
+                except UserFacingError as exc:  # the core's clear error, as a reply
+                    return [str(exc)]
         group = self.registry.group(lowered[0]) if lowered else []
         if group:  # a bare group, or an unknown subcommand: what the group has
             return [
@@ -215,8 +258,8 @@ USAGE_WIDTH = 34
 
 
 def _usage_line(command: ConsoleCommand) -> str:
-    marker = " (moderatori)" if command.moderator_only else ""
-    if len(command.usage) > USAGE_WIDTH:  # a long usage gets its own line
+    marker = str(texts.CONSOLE_MODERATORS_MARK) if command.moderator_only else ""
+    if len(str(command.usage)) > USAGE_WIDTH:  # a long usage gets its own line
         return f"  {command.usage}\n  {'':<{USAGE_WIDTH}} {command.help}{marker}"
     return f"  {command.usage:<{USAGE_WIDTH}} {command.help}{marker}"
 
@@ -226,18 +269,27 @@ def builtin_registry() -> Registry:
 
     @registry.command("help", "/help", "questo elenco")
     async def _help(session: Session, args: list[str], raw: str) -> list[str]:
-        lines = [texts.HELP_TITLE, texts.HELP_INTRO, "", "Comandi:"]
+        lines = [str(texts.HELP_TITLE), str(texts.HELP_INTRO), "", str(texts.CONSOLE_COMMANDS)]
         for command in sorted(session.registry.commands.values(), key=lambda c: c.name):
             lines.append(_usage_line(command))
-        lines.append("Tutto il resto è un messaggio in chat nel canale corrente.")
+        lines.append(str(texts.CONSOLE_HELP_CHAT))
         return lines
 
     @registry.command("quit", "/quit (o /exit, Ctrl-D)", "esci dalla console")
     async def _quit(session: Session, args: list[str], raw: str) -> list[str]:
         session.done = True
-        return [texts.CONSOLE_BYE]
+        return [str(texts.CONSOLE_BYE)]
 
     registry.commands["exit"] = replace(registry.commands["quit"], name="exit", usage="/exit")
+
+    @registry.command("lang", "/lang it|en", "lingua della console (italiano o inglese)")
+    async def _lang(session: Session, args: list[str], raw: str) -> list[str]:
+        lang = i18n.parse_lang(args[0]) if args else None
+        if lang is None:
+            return [str(texts.CONSOLE_LANG_USAGE)]
+        session.lang = lang
+        with i18n.using(lang):
+            return [texts.CONSOLE_LANG_SET.format(name=texts.LANGUAGE_NAMES[lang])]
 
     @registry.command("as", "/as mod|member", "scrivi come moderatrice o come membro")
     async def _as(session: Session, args: list[str], raw: str) -> list[str]:
@@ -247,16 +299,16 @@ def builtin_registry() -> Registry:
         elif choice in ("member", "membro"):
             session.user = MEMBER
         else:
-            return ["Uso: /as mod oppure /as member"]
+            return [str(texts.CONSOLE_AS_USAGE)]
         return [texts.CONSOLE_ROLE.format(role=session.user[1])]
 
     @registry.command("channel", "/channel NOME", f"cambia canale ({', '.join(CHANNELS)})")
     async def _channel(session: Session, args: list[str], raw: str) -> list[str]:
         name = args[0].lstrip("#").lower() if args else ""
         if name not in CHANNELS:
-            return [f"Canali: {', '.join('#' + c for c in CHANNELS)}"]
+            return [texts.CONSOLE_CHANNELS.format(names=", ".join("#" + c for c in CHANNELS))]
         session.channel = name
-        return [f"Ora scrivi in #{name}."]
+        return [texts.CONSOLE_CHANNEL_SET.format(name=name)]
 
     return registry
 
@@ -319,6 +371,7 @@ def run_terminal(settings: Settings) -> int:
                     break
                 try:
                     out = runner.run(session.handle(line))
+                    i18n.activate(session.lang)  # the runner's task had its own context
                 except KeyboardInterrupt:
                     print(texts.CONSOLE_INTERRUPTED, flush=True)
                     continue
