@@ -37,6 +37,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.setup",
     "cogs.policy",
     "cogs.knowledge",
+    "cogs.web",
 )
 
 

@@ -118,3 +118,28 @@ def test_moderators_only_is_defined_once() -> None:
         if isinstance(node, ast.FunctionDef) and node.name in {"moderators_only", "moderator_only"}
     ]
     assert defined == [Path("cogs/_checks.py")]
+
+
+def imported_modules(path: Path) -> set[str]:
+    tree = ast.parse((ROOT / path).read_text("utf-8"))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+@pytest.mark.parametrize("path", modules("bot/web"), ids=str)
+def test_the_web_dashboard_is_a_front_end_over_the_core(path: Path) -> None:
+    """bot/web reaches the core's services only: no discord, no cogs, no other front-end (the
+    console), and no SQL of its own."""
+    imported = imported_modules(path)
+    assert not {m.split(".")[0] for m in imported} & {"discord", "cogs"}, f"{path}"
+    consoles = {m for m in imported if m == "bot.console" or ".console" in m}
+    assert not consoles, f"{path} imports the console: {consoles}"
+    stores = {m for m in imported if m.endswith(("store", "_store")) or m == "bot.db"}
+    assert not stores, f"{path} reaches a store directly: {stores}"
+    assert not sql_strings(path), f"{path} holds SQL"

@@ -18,6 +18,9 @@ from bot.review.models import (
     REOPENED,
     AuditEntry,
     Case,
+    CaseFilter,
+    CasePage,
+    DayCount,
     Decision,
     NewCase,
     RuleStats,
@@ -335,6 +338,59 @@ class ReviewStore:
         sql = _SELECT_CASE + where
         rows = await self.db.fetchall(sql, (guild_id, *statuses, limit))
         return [_case(r) for r in rows]
+
+    async def search(
+        self, guild_id: int, where: CaseFilter, *, limit: int, offset: int = 0
+    ) -> CasePage:
+        """The cases matching `where`, newest first, one page of them and the total."""
+        clauses = ["c.guild_id = ?"]
+        params: list[object] = [guild_id]
+        if where.statuses:
+            clauses.append(f"c.status IN ({', '.join('?' for _ in where.statuses)})")
+            params.extend(where.statuses)
+        if where.rule is not None:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM review_case_rules AS r "
+                "WHERE r.case_id = c.case_id AND r.rule = ?)"
+            )
+            params.append(where.rule)
+        for column, value in (("c.channel_id", where.channel_id), ("c.author_id", where.author_id)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if where.since is not None:
+            clauses.append("c.created_at >= ?")
+            params.append(where.since)
+        if where.until is not None:
+            clauses.append("c.created_at < ?")
+            params.append(where.until)
+        # Only "?" marks and fixed clauses are interpolated; the values are parameters.
+        condition = " WHERE " + " AND ".join(clauses)
+        total_row = await self.db.fetchone(
+            "SELECT count(*) AS n FROM review_cases AS c" + condition,  # noqa: S608 (marks only)
+            tuple(params),
+        )
+        columns = ", ".join("c." + name.strip() for name in _CASE_COLUMNS.split(","))
+        rows = await self.db.fetchall(
+            f"SELECT {columns} FROM review_cases AS c"  # noqa: S608 (fixed column list)
+            + condition
+            + " ORDER BY c.case_id DESC LIMIT ? OFFSET ?",
+            (*params, limit, offset),
+        )
+        return CasePage(
+            cases=tuple(_case(r) for r in rows),
+            total=int(total_row["n"]) if total_row else 0,
+            offset=offset,
+            limit=limit,
+        )
+
+    async def flags_per_day(self, guild_id: int, since: float) -> list[DayCount]:
+        rows = await self.db.fetchall(
+            "SELECT date(created_at, 'unixepoch') AS day, count(*) AS n FROM review_cases "
+            "WHERE guild_id = ? AND created_at >= ? GROUP BY day ORDER BY day",
+            (guild_id, since),
+        )
+        return [DayCount(str(r["day"]), int(r["n"])) for r in rows]
 
     async def count_by_status(self, guild_id: int) -> dict[str, int]:
         rows = await self.db.fetchall(

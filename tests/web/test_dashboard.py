@@ -1,0 +1,255 @@
+"""The dashboard in process: login, permission, CSRF, escaping, decisions, policy, stats."""
+
+from __future__ import annotations
+
+import asyncio
+
+from bot.core import Core
+from bot.review import CONFIRMED, DISMISSED, PENDING, CaseChange
+from tests.web.conftest import GUILD, MODERATOR, Web, make_web, open_case
+
+HOSTILE = (
+    "Mi fai gratis il logo? <script>alert(1)</script> <img src=x onerror=alert(2)> "
+    "[clicca qui](https://evil.example) \u202eotisiv"
+)
+
+
+async def test_without_a_session_pages_send_to_the_login(web: Web) -> None:
+    response = await web.client.get(f"/g/{GUILD}/queue", allow_redirects=False)
+    assert response.status == 303
+    assert response.headers["Location"] == "/login"
+
+
+async def test_a_one_time_link_works_once(web: Web) -> None:
+    token = web.links.issue()
+    first = await web.client.get(f"/login/once?token={token}", allow_redirects=False)
+    assert first.status == 303
+    cookie = first.cookies["rete_session"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
+    web.client.session.cookie_jar.clear()
+    second = await web.client.get(f"/login/once?token={token}", allow_redirects=False)
+    assert second.status == 403
+    assert "rete_session" not in second.cookies
+
+
+async def test_someone_who_may_not_moderate_gets_403_and_nothing_else(core: Core) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    case = await open_case(core, message_id=5)
+    dashboard, links = make_web(core, user_id=MODERATOR + 1)  # not the console's moderator
+    async with TestClient(TestServer(dashboard.app())) as client:
+        await client.get(f"/login/once?token={links.issue()}")
+        for path in (f"/g/{GUILD}/queue", f"/g/{GUILD}/case/{case.case_id}", f"/g/{GUILD}/policy"):
+            response = await client.get(path)
+            assert response.status == 403, path
+            body = await response.text()
+            assert case.text is not None
+            assert "gratis" not in body
+
+
+async def test_every_answer_carries_a_strict_csp(web: Web) -> None:
+    await web.login()
+    response = await web.client.get(f"/g/{GUILD}/queue")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert "unsafe-eval" not in csp
+    assert response.headers["X-Frame-Options"] == "DENY"
+    body = await response.text()
+    assert " style=" not in body
+    assert "<script>" not in body.replace('<script src="/static/htmx.min.js" defer></script>', "")
+
+
+async def test_a_hostile_message_renders_inert(core: Core, web: Web) -> None:
+    case = await open_case(core, HOSTILE, message_id=6)
+    await web.login()
+    for path in (f"/g/{GUILD}/queue", f"/g/{GUILD}/case/{case.case_id}"):
+        body = await (await web.client.get(path)).text()
+        assert "<script>alert" not in body, path
+        assert "<img src=x" not in body, path
+        assert "<mark>gratis</mark>" in body  # the matched word, highlighted
+        body = body.replace("<mark>", "").replace("</mark>", "")  # matches cut the text
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+        assert "&lt;img src=x onerror=alert(2)&gt;" in body
+        assert 'href="https://evil.example"' not in body
+        assert "[U+202E]otisiv" in body
+        assert "\u202e" not in body
+
+
+async def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(
+    core: Core, web: Web
+) -> None:
+    case = await open_case(core, message_id=7)
+    await web.login()
+    response = await web.client.post(
+        f"/g/{GUILD}/case/{case.case_id}", data={"action": "dismiss"}, allow_redirects=False
+    )
+    assert response.status == 403
+    wrong = await web.client.post(
+        f"/g/{GUILD}/case/{case.case_id}",
+        data={"action": "dismiss", "csrf": "forged"},
+        allow_redirects=False,
+    )
+    assert wrong.status == 403
+    stored = await core.review.get(GUILD, case.case_id)
+    assert stored is not None
+    assert stored.status == PENDING
+
+
+async def test_confirm_on_the_web_is_the_core_decision_with_the_actor(core: Core, web: Web) -> None:
+    case = await open_case(core, message_id=8)
+    changes: list[CaseChange] = []
+
+    async def listen(change: CaseChange) -> None:
+        changes.append(change)
+
+    core.review.subscribe(listen)
+    csrf = await web.login()
+    response = await web.client.post(
+        f"/g/{GUILD}/case/{case.case_id}",
+        data={"action": "confirm", "delete": "on", "timeout_s": "600", "csrf": csrf},
+        allow_redirects=False,
+    )
+    assert response.status == 303
+    assert f"msg=applied-confirm-{case.case_id}" in response.headers["Location"]
+    stored = await core.review.get(GUILD, case.case_id)
+    assert stored is not None
+    assert stored.status == CONFIRMED
+    assert stored.decided_by == MODERATOR
+    assert stored.decision is not None
+    assert stored.decision.delete_message
+    assert stored.decision.timeout_s == 600
+    audit = await core.review.audit(GUILD, case.case_id)
+    assert [(a.action, a.actor_id) for a in audit][-1] == (CONFIRMED, MODERATOR)
+    assert [(c.case.case_id, c.action, c.origin, c.actor_id) for c in changes] == [
+        (case.case_id, "confirm", "web", MODERATOR)
+    ]
+
+
+async def test_two_decisions_at_once_make_one(core: Core, web: Web) -> None:
+    case = await open_case(core, message_id=9)
+    csrf = await web.login()
+
+    async def post(action: str) -> str:
+        response = await web.client.post(
+            f"/g/{GUILD}/case/{case.case_id}",
+            data={"action": action, "csrf": csrf},
+            allow_redirects=False,
+        )
+        return response.headers["Location"]
+
+    locations = await asyncio.gather(post("dismiss"), post("confirm"))
+    assert sorted(loc.rsplit("msg=", 1)[1].split("-")[0] for loc in locations) == [
+        "applied",
+        "late",
+    ]
+    stored = await core.review.get(GUILD, case.case_id)
+    assert stored is not None
+    assert stored.status in (CONFIRMED, DISMISSED)
+
+
+async def test_bad_input_gets_a_clear_error(core: Core, web: Web) -> None:
+    case = await open_case(core, message_id=10)
+    csrf = await web.login()
+    response = await web.client.post(
+        f"/g/{GUILD}/case/{case.case_id}",
+        data={"action": "confirm", "timeout_s": "12345", "csrf": csrf},
+    )
+    assert response.status == 400
+    assert "timeout" in (await response.text()).lower()
+    body = await (await web.client.get(f"/g/{GUILD}/queue?from=ieri&member=mario")).text()
+    assert "non è una data" in body
+    assert "non è un id" in body
+    stored = await core.review.get(GUILD, case.case_id)
+    assert stored is not None
+    assert stored.status == PENDING
+
+
+async def test_the_queue_filters_newest_first_and_pages(core: Core, web: Web) -> None:
+    for n in range(1, 56):
+        await open_case(core, message_id=100 + n, author_id=400 + n % 2, channel_id=20 + n % 3)
+    await web.login()
+    body = await (await web.client.get(f"/g/{GUILD}/queue")).text()
+    assert "55 casi · pagina 1 di 2" in body
+    first = body.index("Caso #55")
+    assert first < body.index("Caso #54")
+    assert "Caso #5<" not in body
+    page2 = await (await web.client.get(f"/g/{GUILD}/queue?page=2")).text()
+    assert "Caso #5<" in page2
+    assert "Caso #55" not in page2
+    member = await (await web.client.get(f"/g/{GUILD}/queue?member=401")).text()
+    assert "28 casi" in member
+    channel = await (await web.client.get(f"/g/{GUILD}/queue?channel=20&member=401")).text()
+    assert "9 casi" in channel
+    rows = await (await web.client.get(f"/g/{GUILD}/queue/rows?status=dismissed")).text()
+    assert rows.startswith('<section id="rows"')
+    assert "0 casi" in rows
+
+
+async def test_the_policy_test_box_explains_rule_by_rule(web: Web) -> None:
+    csrf = await web.login()
+    body = await (
+        await web.client.post(
+            f"/g/{GUILD}/policy/test", data={"text": "mi fai gratis il logo?", "csrf": csrf}
+        )
+    ).text()
+    assert 'id="test-result"' in body
+    assert "«gratis»" in body.replace("&#171;", "«").replace("&#187;", "»")
+
+
+async def test_a_policy_edit_is_validated_diffed_and_applied_by_version(
+    core: Core, web: Web
+) -> None:
+    csrf = await web.login()
+    before = core.policy.version(GUILD)
+    bad = await web.client.post(
+        f"/g/{GUILD}/policy/preview", data={"yaml": "threshold: -3\nrules: 7\n", "csrf": csrf}
+    )
+    assert bad.status == 400
+    assert "non è valida" in await bad.text()
+    current = core.policy.export_yaml(GUILD)
+    edited = current.replace("threshold: 1.0", "threshold: 1.5", 1)
+    assert edited != current
+    preview = await web.client.post(
+        f"/g/{GUILD}/policy/preview", data={"yaml": edited, "csrf": csrf}
+    )
+    text = await preview.text()
+    assert preview.status == 200
+    assert "+threshold: 1.5" in text
+    assert "-threshold: 1.0" in text
+    assert core.policy.version(GUILD) == before  # nothing saved by a preview
+    stale = await web.client.post(
+        f"/g/{GUILD}/policy/apply",
+        data={"yaml": edited, "base_version": str(before - 1), "csrf": csrf},
+    )
+    assert stale.status == 409
+    applied = await web.client.post(
+        f"/g/{GUILD}/policy/apply",
+        data={"yaml": edited, "base_version": str(before), "csrf": csrf},
+        allow_redirects=False,
+    )
+    assert applied.status == 303
+    spec = core.policy.spec(GUILD)
+    assert spec is not None
+    assert spec.threshold == 1.5
+    assert spec.version == before + 1
+    history = await core.policy.history(GUILD)
+    assert history[0].actor_id == MODERATOR
+    export = await web.client.get(f"/g/{GUILD}/policy/export")
+    assert "threshold: 1.5" in await export.text()
+
+
+async def test_stats_draw_svg_and_give_csv(core: Core, web: Web) -> None:
+    case = await open_case(core, message_id=11)
+    await core.review.dismiss(GUILD, case.case_id, MODERATOR, case.created_at + 1)
+    await web.login()
+    body = await (await web.client.get(f"/g/{GUILD}/stats")).text()
+    assert body.count('<svg role="img"') >= 3
+    csv = await (await web.client.get(f"/g/{GUILD}/stats/decisions.csv")).text()
+    lines = csv.splitlines()
+    assert lines[0] == "regola,confermati,archiviati"
+    assert any(line.endswith(",0,1") for line in lines[1:])
+    missing = await web.client.get(f"/g/{GUILD}/stats/nope.csv")
+    assert missing.status == 404
