@@ -754,7 +754,7 @@ class Dashboard:
                 [("risposte", answers.answered), ("astensioni", answers.abstained)],
             ),
             "votes": (
-                "👍/👎 per fonte",
+                "Voti utili e non utili per fonte (👍/👎)",
                 ("fonte", "utili", "non utili"),
                 [(s.source, s.helpful, s.unhelpful) for s in answers.sources],
             ),

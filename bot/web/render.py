@@ -47,6 +47,7 @@ class Bar:
     width: float
     height: float
     text: str  # the value as shown
+    short: str  # the label cut to fit under its bar (the full one is in <title> and the table)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,7 @@ def bar_chart(
     peak = peak or 1.0
     slot = CHART_WIDTH / max(len(points), 1)
     width = max(slot * 0.7, 1.0)
+    fits = max(3, int(slot / 6.5))  # characters of 11px text under one bar
     bars = []
     for i, (label, value) in enumerate(points):
         h = height * (value / peak)
@@ -90,6 +92,7 @@ def bar_chart(
                 width=round(width, 1),
                 height=round(h, 1),
                 text=fmt.format(value),
+                short=label if len(label) <= fits else label[: fits - 1] + "…",
             )
         )
     return BarChart(title, tuple(bars), CHART_WIDTH, CHART_HEIGHT, peak)
