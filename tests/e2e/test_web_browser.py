@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from bot import texts
-from tests.e2e.harness import ReteProcess, eventually
+from tests.e2e.harness import ReteProcess
 from tests.fakediscord import FakeDiscord, routes
 from tests.fakediscord.oauth import CLIENT_SECRET
 from tests.fakediscord.server import Call
