@@ -324,13 +324,22 @@ class CaseFilter:
 
 
 @dataclass(frozen=True)
+class PageAt:
+    """Where a page starts: the newest cases (both None), those older than `before`, or those
+    newer than `after` (keyset pagination: as fast on the hundredth page as on the first)."""
+
+    before: int | None = None
+    after: int | None = None
+
+
+@dataclass(frozen=True)
 class CasePage:
     """One page of a filtered queue, newest first, and how many cases match in all."""
 
     cases: tuple[Case, ...]
-    total: int
-    offset: int
-    limit: int
+    total: int  # every case that matches, on any page
+    newer: bool  # there are newer matching cases than this page's
+    older: bool  # there are older ones
 
 
 @dataclass(frozen=True)

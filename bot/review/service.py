@@ -25,6 +25,7 @@ from bot.review.models import (
     Decision,
     DecisionResult,
     NewCase,
+    PageAt,
     ReviewAction,
     Stats,
     VerdictLike,
@@ -303,11 +304,11 @@ class ReviewService:
         return await self.store.list_cases(guild_id, OPEN_STATUSES, limit=limit)
 
     async def search(
-        self, guild_id: int, where: CaseFilter, *, limit: int = 50, offset: int = 0
+        self, guild_id: int, where: CaseFilter, *, limit: int = 50, at: PageAt | None = None
     ) -> CasePage:
         """A page of the cases matching `where`, newest first (the web dashboard's queue)."""
         limit = max(1, min(limit, QUEUE_PAGE_MAX))
-        return await self.store.search(guild_id, where, limit=limit, offset=max(0, offset))
+        return await self.store.search(guild_id, where, limit=limit, at=at)
 
     async def flags_per_day(self, guild_id: int, since: float) -> list[DayCount]:
         return await self.store.flags_per_day(guild_id, since)

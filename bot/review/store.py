@@ -23,6 +23,7 @@ from bot.review.models import (
     DayCount,
     Decision,
     NewCase,
+    PageAt,
     RuleStats,
     hits_from_json,
     hits_to_json,
@@ -340,9 +341,10 @@ class ReviewStore:
         return [_case(r) for r in rows]
 
     async def search(
-        self, guild_id: int, where: CaseFilter, *, limit: int, offset: int = 0
+        self, guild_id: int, where: CaseFilter, *, limit: int, at: PageAt | None = None
     ) -> CasePage:
-        """The cases matching `where`, newest first, one page of them and the total."""
+        """A page of the cases matching `where`, newest first, and how many match in all."""
+        at = at or PageAt()
         clauses = ["c.guild_id = ?"]
         params: list[object] = [guild_id]
         if where.statuses:
@@ -370,18 +372,30 @@ class ReviewStore:
             "SELECT count(*) AS n FROM review_cases AS c" + condition,  # noqa: S608 (marks only)
             tuple(params),
         )
+        page_clause, order = "", "DESC"
+        page_params: list[object] = []
+        if at.before is not None:
+            page_clause, page_params = " AND c.case_id < ?", [at.before]
+        elif at.after is not None:
+            page_clause, page_params, order = " AND c.case_id > ?", [at.after], "ASC"
         columns = ", ".join("c." + name.strip() for name in _CASE_COLUMNS.split(","))
         rows = await self.db.fetchall(
             f"SELECT {columns} FROM review_cases AS c"  # noqa: S608 (fixed column list)
             + condition
-            + " ORDER BY c.case_id DESC LIMIT ? OFFSET ?",
-            (*params, limit, offset),
+            + page_clause
+            + f" ORDER BY c.case_id {order} LIMIT ?",
+            (*params, *page_params, limit + 1),
         )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        if order == "ASC":
+            rows.reverse()
+        cases = tuple(_case(r) for r in rows)
         return CasePage(
-            cases=tuple(_case(r) for r in rows),
+            cases=cases,
             total=int(total_row["n"]) if total_row else 0,
-            offset=offset,
-            limit=limit,
+            newer=more if order == "ASC" else at.before is not None,
+            older=more if order == "DESC" else bool(cases),
         )
 
     async def flags_per_day(self, guild_id: int, since: float) -> list[DayCount]:

@@ -35,6 +35,7 @@ from bot.review import (
     REOPENED,
     CaseFilter,
     Decision,
+    PageAt,
     ReviewAction,
 )
 from bot.review.models import TIMEOUT_CHOICES_S
@@ -409,7 +410,9 @@ class Dashboard:
 
     # --- the queue -----------------------------------------------------------------------------
 
-    def _filters(self, request: web.Request) -> tuple[CaseFilter, dict[str, str], list[str], int]:
+    def _filters(
+        self, request: web.Request
+    ) -> tuple[CaseFilter, dict[str, str], list[str], PageAt]:
         q = request.query
         errors: list[str] = []
         status = q.get("status", "open")
@@ -423,10 +426,8 @@ class Dashboard:
         until = _day(q.get("to", ""), "al", errors)
         if until is not None:
             until += 86_400  # "to" is inclusive
-        try:
-            page = max(1, int(q.get("page", "1")))
-        except ValueError:
-            page = 1
+        before = _snowflake(q.get("before", ""), "prima di", errors)
+        after = _snowflake(q.get("after", ""), "dopo", errors) if before is None else None
         where = CaseFilter(
             statuses=STATUS_CHOICES[status],
             rule=rule,
@@ -443,32 +444,32 @@ class Dashboard:
             "from": q.get("from", "")[:10] if since is not None else "",
             "to": q.get("to", "")[:10] if until is not None else "",
         }
-        return where, shown, errors, page
+        return where, shown, errors, PageAt(before=before, after=after)
 
     async def _queue_context(
         self, request: web.Request, session: Session, guild_id: int
     ) -> dict[str, Any]:
-        where, shown, errors, page = self._filters(request)
-        found = await self.core.review.search(
-            guild_id, where, limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE
-        )
-        pages = max(1, -(-found.total // PAGE_SIZE))
+        where, shown, errors, at = self._filters(request)
+        found = await self.core.review.search(guild_id, where, limit=PAGE_SIZE, at=at)
         query = {k: v for k, v in shown.items() if v}
-
-        def link(to_page: int) -> str:
-            return "?" + urlencode({**query, "page": str(to_page)})
-
+        here = {"before": str(at.before)} if at.before else {}
+        if at.after:
+            here = {"after": str(at.after)}
+        newer = older = None
+        if found.cases and found.newer:
+            newer = "?" + urlencode({**query, "after": str(found.cases[0].case_id)})
+        if found.cases and found.older:
+            older = "?" + urlencode({**query, "before": str(found.cases[-1].case_id)})
         return {
             "session": session,
             "guild_id": guild_id,
             "guild_name": await self.permissions.guild_name(guild_id),
             "found": found,
-            "page": page,
-            "pages": pages,
-            "prev_link": link(page - 1) if page > 1 else None,
-            "next_link": link(page + 1) if page < pages else None,
+            "newest_link": "?" + urlencode(query) if at.before or at.after else None,
+            "prev_link": newer,
+            "next_link": older,
             "filters": shown,
-            "query": urlencode({**query, "page": str(page)}),
+            "query": urlencode({**query, **here}),
             "errors": errors,
             "statuses": STATUS_LABELS,
             "rules": [r.name for r in self.core.policy.rules(guild_id)],

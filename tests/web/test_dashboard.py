@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import html
+import re
 
 from bot.core import Core
 from bot.review import CONFIRMED, DISMISSED, PENDING, CaseChange
@@ -172,13 +174,21 @@ async def test_the_queue_filters_newest_first_and_pages(core: Core, web: Web) ->
         await open_case(core, message_id=100 + n, author_id=400 + n % 2, channel_id=20 + n % 3)
     await web.login()
     body = await (await web.client.get(f"/g/{GUILD}/queue")).text()
-    assert "55 casi · pagina 1 di 2" in body
+    assert "55 casi · da #55 a #6<" in body
     first = body.index("Caso #55")
     assert first < body.index("Caso #54")
     assert "Caso #5<" not in body
-    page2 = await (await web.client.get(f"/g/{GUILD}/queue?page=2")).text()
+    older = re.search(r'href="\?([^"]*before=6)" rel="next"', body)
+    assert older, "a link to the older cases"
+    assert 'rel="prev"' not in body
+    page2 = await (await web.client.get(f"/g/{GUILD}/queue?{html.unescape(older.group(1))}")).text()
     assert "Caso #5<" in page2
     assert "Caso #55" not in page2
+    assert 'rel="next"' not in page2
+    back = re.search(r'href="\?([^"]*after=5)" rel="prev"', page2)
+    assert back, "a link back to the newer cases"
+    again = await (await web.client.get(f"/g/{GUILD}/queue?{html.unescape(back.group(1))}")).text()
+    assert "da #55 a #6<" in again
     member = await (await web.client.get(f"/g/{GUILD}/queue?member=401")).text()
     assert "28 casi" in member
     channel = await (await web.client.get(f"/g/{GUILD}/queue?channel=20&member=401")).text()
