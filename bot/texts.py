@@ -276,6 +276,7 @@ POLICY_RULE_WITHIN_ALONE = "{where}: within ha senso solo con «all» e almeno d
 POLICY_UNKNOWN_LIST = "{where}: la lista {item} non esiste"
 POLICY_RULE_REQUIRES = "{where}: requires «{name}» deve essere una regola che viene prima"
 POLICY_NO_SUCH_RULE = "Non c'è nessuna regola «{name}»."
+POLICY_VERSION_NOT_KEPT = "La versione {version} della policy non è stata conservata."
 POLICY_NO_SUCH_LIST = "Non c'è nessuna lista «{name}»."
 POLICY_RULE_EXISTS = "Esiste già una regola «{name}»."
 POLICY_RULE_IN_USE = "La regola «{name}» è richiesta da «{by}»: toglila prima da lì."

@@ -22,6 +22,7 @@ import jinja2
 from aiohttp import web
 
 from bot.core import Core
+from bot.errors import UserFacingError
 from bot.permissions import Permissions
 from bot.policy import PolicyError
 from bot.policy.explain import explain
@@ -195,6 +196,7 @@ class Dashboard:
         r.add_post("/g/{guild}/policy/test", self.guarded(self.policy_test))
         r.add_post("/g/{guild}/policy/preview", self.guarded(self.policy_preview))
         r.add_post("/g/{guild}/policy/apply", self.guarded(self.policy_apply))
+        r.add_post("/g/{guild}/policy/rollback", self.guarded(self.policy_rollback))
         r.add_get("/g/{guild}/policy/export", self.guarded(self.policy_export))
         r.add_get("/g/{guild}/stats", self.guarded(self.stats))
         r.add_get("/g/{guild}/stats/{name}.csv", self.guarded(self.stats_csv))
@@ -689,11 +691,7 @@ class Dashboard:
         except PolicyError as exc:
             context = await self._policy_context(session, guild_id, problems=exc.problems)
             return self.page("policy.html", status=400, **context)
-        except Exception as exc:  # PolicyFlagsNothingError, a version conflict: said in words
-            from bot.errors import UserFacingError
-
-            if not isinstance(exc, UserFacingError):
-                raise
+        except UserFacingError as exc:  # PolicyFlagsNothingError: said in words
             context = await self._policy_context(session, guild_id, problems=(str(exc),))
             return self.page("policy.html", status=400, **context)
         log.info(
@@ -705,6 +703,30 @@ class Dashboard:
         raise web.HTTPSeeOther(
             f"/g/{guild_id}/policy?" + urlencode({"msg": " ".join(result.lines())})
         )
+
+    async def policy_rollback(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        form = await request.post()
+        try:
+            version = int(str(form.get("version", "")))
+            spec = await self.core.policy.rollback(guild_id, version, session.user_id)
+        except ValueError:
+            context = await self._policy_context(session, guild_id, problems=("Versione?",))
+            return self.page("policy.html", status=400, **context)
+        except UserFacingError as exc:
+            problems = exc.problems if isinstance(exc, PolicyError) else (str(exc),)
+            context = await self._policy_context(session, guild_id, problems=problems)
+            return self.page("policy.html", status=400, **context)
+        log.info(
+            "web: policy of guild %s rolled back to v%s (now v%s) by user %s",
+            guild_id,
+            version,
+            spec.version,
+            session.user_id,
+        )
+        message = f"Policy riportata alla v{version}: ora in vigore la v{spec.version}."
+        raise web.HTTPSeeOther(f"/g/{guild_id}/policy?" + urlencode({"msg": message}))
 
     async def policy_export(
         self, request: web.Request, session: Session, guild_id: int

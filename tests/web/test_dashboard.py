@@ -263,3 +263,36 @@ async def test_stats_draw_svg_and_give_csv(core: Core, web: Web) -> None:
     assert any(line.endswith(",0,1") for line in lines[1:])
     missing = await web.client.get(f"/g/{GUILD}/stats/nope.csv")
     assert missing.status == 404
+
+
+async def test_a_version_is_rolled_back_to_as_a_new_version(core: Core, web: Web) -> None:
+    csrf = await web.login()
+    first = core.policy.version(GUILD)
+    current = core.policy.export_yaml(GUILD)
+    await core.policy.import_yaml(
+        GUILD, current.replace("threshold: 1.0", "threshold: 1.4", 1), MODERATOR
+    )
+    assert core.policy.spec(GUILD).threshold == 1.4  # type: ignore[union-attr]
+    page = await (await web.client.get(f"/g/{GUILD}/policy")).text()
+    assert f"Ripristina v{first}" in page
+    done = await web.client.post(
+        f"/g/{GUILD}/policy/rollback",
+        data={"version": str(first), "csrf": csrf},
+        allow_redirects=False,
+    )
+    assert done.status == 303
+    spec = core.policy.spec(GUILD)
+    assert spec is not None
+    assert spec.threshold == 1.0
+    assert spec.version == first + 2
+    latest = (await core.policy.history(GUILD))[0]
+    assert (latest.action, latest.actor_id, latest.detail) == (
+        "rollback",
+        MODERATOR,
+        f"alla v{first}",
+    )
+    missing = await web.client.post(
+        f"/g/{GUILD}/policy/rollback", data={"version": "999", "csrf": csrf}
+    )
+    assert missing.status == 400
+    assert "non è stata conservata" in await missing.text()
