@@ -23,6 +23,8 @@ from aiohttp import web
 
 from bot.core import Core
 from bot.errors import UserFacingError
+from bot.knowledge.learning import item_fields
+from bot.knowledge.models import faq_too_long
 from bot.permissions import Permissions
 from bot.policy import PolicyError
 from bot.policy.explain import explain
@@ -63,6 +65,13 @@ PAGE_SIZE = 50
 POLL_SECONDS = 3  # how often an open queue page asks for its rows again
 LOGIN_ATTEMPTS = (10, 60.0)  # per client address: attempts, seconds
 POLICY_MAX_BYTES = 256 * 1024
+ARTICLES_SHOWN = 200
+FAQ_FIELDS = {
+    "question": "domanda",
+    "answer": "risposta",
+    "variants": "altre formulazioni",
+    "links": "link",
+}
 STATUS_CHOICES: dict[str, tuple[str, ...]] = {
     "open": OPEN_STATUSES,
     PENDING: (PENDING,),
@@ -198,6 +207,10 @@ class Dashboard:
         r.add_post("/g/{guild}/policy/apply", self.guarded(self.policy_apply))
         r.add_post("/g/{guild}/policy/rollback", self.guarded(self.policy_rollback))
         r.add_get("/g/{guild}/policy/export", self.guarded(self.policy_export))
+        r.add_get("/g/{guild}/knowledge", self.guarded(self.knowledge))
+        r.add_post("/g/{guild}/knowledge/faq", self.guarded(self.faq_add))
+        r.add_post("/g/{guild}/knowledge/faq/{key}", self.guarded(self.faq_change))
+        r.add_post("/g/{guild}/knowledge/unanswered/{item}", self.guarded(self.unanswered))
         r.add_get("/g/{guild}/stats", self.guarded(self.stats))
         r.add_get("/g/{guild}/stats/{name}.csv", self.guarded(self.stats_csv))
         r.add_static("/static", HERE / "static", append_version=True)
@@ -741,6 +754,169 @@ class Dashboard:
                 "Content-Disposition": f'attachment; filename="policy-{guild_id}-v{version}.yaml"'
             },
         )
+
+    # --- knowledge ----------------------------------------------------------------------------
+
+    async def _knowledge_page(
+        self,
+        request: web.Request,
+        session: Session,
+        guild_id: int,
+        *,
+        status: int = 200,
+        problems: tuple[str, ...] = (),
+        form: dict[str, str] | None = None,
+    ) -> web.Response:
+        knowledge = self.core.knowledge
+        try:
+            page = max(1, int(request.query.get("page", "1")))
+        except ValueError:
+            page = 1
+        unanswered = await knowledge.learning.unanswered(guild_id, page=page)
+        return self.page(
+            "knowledge.html",
+            status=status,
+            session=session,
+            guild_id=guild_id,
+            guild_name=await self.permissions.guild_name(guild_id),
+            faqs=await knowledge.faq_entries(guild_id),
+            articles=(await knowledge.articles(guild_id))[:ARTICLES_SHOWN],
+            feeds=await knowledge.feeds(guild_id),
+            unanswered=unanswered,
+            reasons={i.item_id: item_fields(i).reasons for i in unanswered.items},
+            answers=await knowledge.learning.stats(guild_id),
+            problems=problems,
+            form=form or {},
+            message=request.query.get("msg", ""),
+        )
+
+    async def knowledge(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        return await self._knowledge_page(request, session, guild_id)
+
+    @staticmethod
+    def _lines(value: object) -> list[str]:
+        return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+
+    @classmethod
+    def _faq_too_long(cls, form: Any) -> str | None:
+        """What Discord's /faq form refuses by its fields' lengths, said in words (the web
+        refuses too, rather than cut what the moderator wrote)."""
+        found = faq_too_long(
+            str(form.get("question", "")).strip(),
+            str(form.get("answer", "")).strip(),
+            cls._lines(form.get("variants")),
+            cls._lines(form.get("links")),
+        )
+        if found is None:
+            return None
+        name, length, most = found
+        field = FAQ_FIELDS.get(name.split("[")[0], name)
+        return f"«{field}» ha {length} caratteri, al massimo {most}: non è stato salvato nulla."
+
+    def _done(self, guild_id: int, message: str) -> web.HTTPSeeOther:
+        return web.HTTPSeeOther(f"/g/{guild_id}/knowledge?" + urlencode({"msg": message}))
+
+    async def faq_add(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        """A new FAQ entry, with the same validation as /faq add in Discord."""
+        form = await request.post()
+        fields = {k: str(form.get(k, "")) for k in ("question", "answer", "variants", "links")}
+        too_long = self._faq_too_long(form)
+        if too_long is not None:
+            return await self._knowledge_page(
+                request, session, guild_id, status=400, problems=(too_long,), form=fields
+            )
+        try:
+            entry = await self.core.knowledge.add_faq(
+                guild_id,
+                fields["question"],
+                fields["answer"],
+                variants=self._lines(fields["variants"]),
+                links=self._lines(fields["links"]),
+                author_id=session.user_id,
+            )
+        except UserFacingError as exc:
+            return await self._knowledge_page(
+                request, session, guild_id, status=400, problems=(str(exc),), form=fields
+            )
+        log.info("web: FAQ %s added in guild %s by user %s", entry.key, guild_id, session.user_id)
+        raise self._done(guild_id, f"FAQ «{entry.key}» aggiunta.")
+
+    async def faq_change(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        key = request.match_info["key"]
+        form = await request.post()
+        too_long = None if form.get("action") == "delete" else self._faq_too_long(form)
+        if too_long is not None:
+            return await self._knowledge_page(
+                request, session, guild_id, status=400, problems=(too_long,)
+            )
+        try:
+            if form.get("action") == "delete":
+                await self.core.knowledge.remove_faq(guild_id, key)
+                message = f"FAQ «{key}» eliminata."
+            else:
+                await self.core.knowledge.edit_faq(
+                    guild_id,
+                    key,
+                    question=str(form.get("question", "")),
+                    answer=str(form.get("answer", "")),
+                    variants=self._lines(form.get("variants")),
+                    links=self._lines(form.get("links")),
+                    author_id=session.user_id,
+                )
+                message = f"FAQ «{key}» modificata."
+        except UserFacingError as exc:
+            return await self._knowledge_page(
+                request, session, guild_id, status=400, problems=(str(exc),)
+            )
+        log.info("web: FAQ %s changed in guild %s by user %s", key, guild_id, session.user_id)
+        raise self._done(guild_id, message)
+
+    async def unanswered(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        """Attach a question to an entry, write an entry from it, or dismiss it."""
+        learning = self.core.knowledge.learning
+        try:
+            item_id = int(request.match_info["item"])
+        except ValueError:
+            raise web.HTTPNotFound() from None
+        form = await request.post()
+        action = form.get("action")
+        try:
+            if action == "attach":
+                decided = await learning.attach(
+                    guild_id, item_id, str(form.get("key", "")), session.user_id
+                )
+            elif action == "write":
+                decided = await learning.write_faq(
+                    guild_id, item_id, str(form.get("answer", "")), session.user_id
+                )
+            elif action == "dismiss":
+                decided = await learning.dismiss(guild_id, item_id, session.user_id)
+            else:
+                return await self._knowledge_page(
+                    request, session, guild_id, status=400, problems=("Azione sconosciuta.",)
+                )
+        except UserFacingError as exc:
+            return await self._knowledge_page(
+                request, session, guild_id, status=400, problems=(str(exc),)
+            )
+        log.info(
+            "web: question %s %s in guild %s by user %s (applied=%s)",
+            item_id,
+            action,
+            guild_id,
+            session.user_id,
+            decided.applied,
+        )
+        done = "fatto" if decided.applied else "già deciso da un altro moderatore"
+        raise self._done(guild_id, f"Domanda #{item_id}: {done}.")
 
     # --- stats -----------------------------------------------------------------------------------
 

@@ -296,3 +296,74 @@ async def test_a_version_is_rolled_back_to_as_a_new_version(core: Core, web: Web
     )
     assert missing.status == 400
     assert "non è stata conservata" in await missing.text()
+
+
+async def test_faq_entries_are_added_edited_and_removed_with_discord_s_validation(
+    core: Core, web: Web
+) -> None:
+    csrf = await web.login()
+    too_long = await web.client.post(
+        f"/g/{GUILD}/knowledge/faq",
+        data={"question": "x" * 301, "answer": "risposta", "csrf": csrf},
+    )
+    assert too_long.status == 400
+    assert "«domanda» ha 301 caratteri, al massimo 300" in await too_long.text()
+    assert await core.knowledge.faq_entries(GUILD, include_shared=False) == []
+    added = await web.client.post(
+        f"/g/{GUILD}/knowledge/faq",
+        data={
+            "question": "Quanto costa il corso <b>base</b>?",
+            "answer": "Costa 100 euro.",
+            "variants": "prezzo del corso base\n\n",
+            "csrf": csrf,
+        },
+        allow_redirects=False,
+    )
+    assert added.status == 303
+    (entry,) = await core.knowledge.faq_entries(GUILD, include_shared=False)
+    assert entry.variants == ("prezzo del corso base",)
+    assert entry.origin  # the moderator is recorded as its author
+    page = await (await web.client.get(f"/g/{GUILD}/knowledge")).text()
+    assert "Quanto costa il corso &lt;b&gt;base&lt;/b&gt;?" in page
+    edited = await web.client.post(
+        f"/g/{GUILD}/knowledge/faq/{entry.key}",
+        data={"action": "edit", "question": entry.question, "answer": "Ora 90.", "csrf": csrf},
+        allow_redirects=False,
+    )
+    assert edited.status == 303
+    changed = await core.knowledge.faq_entry(GUILD, entry.key)
+    assert changed is not None
+    assert changed.answer == "Ora 90."
+    removed = await web.client.post(
+        f"/g/{GUILD}/knowledge/faq/{entry.key}",
+        data={"action": "delete", "csrf": csrf},
+        allow_redirects=False,
+    )
+    assert removed.status == 303
+    assert await core.knowledge.faq_entries(GUILD, include_shared=False) == []
+
+
+async def test_unanswered_questions_are_listed_escaped_and_dismissed(core: Core, web: Web) -> None:
+    asked = await core.knowledge.learning.ask(
+        "<script>x</script> come si pota un bonsai di ulivo?", GUILD, author_id=300
+    )
+    assert asked.answer is None
+    page = await core.knowledge.learning.unanswered(GUILD)
+    (item,) = page.items
+    csrf = await web.login()
+    body = await (await web.client.get(f"/g/{GUILD}/knowledge")).text()
+    assert "&lt;script&gt;x&lt;/script&gt; come si pota" in body
+    assert "<script>x" not in body
+    done = await web.client.post(
+        f"/g/{GUILD}/knowledge/unanswered/{item.item_id}",
+        data={"action": "dismiss", "csrf": csrf},
+        allow_redirects=False,
+    )
+    assert done.status == 303
+    assert (await core.knowledge.learning.unanswered(GUILD)).total == 0
+    late = await web.client.post(
+        f"/g/{GUILD}/knowledge/unanswered/{item.item_id}",
+        data={"action": "dismiss", "csrf": csrf},
+    )
+    assert late.status == 200
+    assert f"Domanda #{item.item_id}: già deciso da un altro moderatore." in await late.text()
