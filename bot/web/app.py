@@ -953,7 +953,7 @@ class Dashboard:
                 [("risposte", answers.answered), ("astensioni", answers.abstained)],
             ),
             "votes": (
-                "Voti utili e non utili per fonte (👍/👎)",
+                "Voti per fonte: utili e non utili",
                 ("fonte", "utili", "non utili"),
                 [(s.source, s.helpful, s.unhelpful) for s in answers.sources],
             ),
@@ -976,8 +976,8 @@ class Dashboard:
                     title, [(r[0], float(r[1])) for r in rows], fmt="{:.0%}", top=1.0
                 )
             elif name == "votes":
-                points = [(f"{r[0]} 👍", float(r[1])) for r in rows] + [
-                    (f"{r[0]} 👎", float(r[2])) for r in rows
+                points = [(f"{r[0]} sì", float(r[1])) for r in rows] + [
+                    (f"{r[0]} no", float(r[2])) for r in rows
                 ]
                 points.sort(key=lambda p: p[0])
                 chart = render.bar_chart(title, points)

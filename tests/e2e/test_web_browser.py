@@ -118,14 +118,18 @@ async def site(rete_process: ReteProcess, fake: FakeDiscord) -> Site:
     return Site(base, rete_process, fake)
 
 
-async def login(browser: Any, site: Site, who: Any) -> Any:
+async def login(browser: Any, site: Site, who: Any, shots: Path | None = None) -> Any:
     """A new browser context logged in through the OAuth2 flow as `who`; returns its page."""
     site.fake.oauth.user = who
     context = await browser.new_context(viewport={"width": 1100, "height": 900})
     page = await context.new_page()
     await page.goto(site.url("/login"))
+    if shots is not None:
+        await page.screenshot(path=str(shots / "login.png"))
     await page.get_by_role("link", name="Accedi con Discord").click()
     await page.wait_for_url(site.url("/"))
+    if shots is not None:
+        await page.screenshot(path=str(shots / "servers.png"))
     return page
 
 
@@ -156,7 +160,7 @@ def status_of(payload: dict[str, Any]) -> str:
 async def test_moderate_a_case_on_the_web_and_in_discord(
     browser: Any, site: Site, fake: FakeDiscord, shots: Path
 ) -> None:
-    page = await login(browser, site, fake.moderator)
+    page = await login(browser, site, fake.moderator, shots)
     assert fake.oauth.authorized[-1]["scope"] == "identify guilds"
     await page.get_by_role("link", name=fake.guild.name).click()
     message_id, post_id = await flag(fake, FLAGGED)
@@ -269,10 +273,16 @@ async def test_without_manage_messages_a_member_gets_403(
     assert response.status == 403
     # A moderator whose role is removed is refused on the next request, not at next login.
     moderator = await login(browser, site, fake.moderator)
-    ok = await moderator.goto(site.url(f"/g/{site.guild}/stats"))
+    ok = await moderator.goto(site.url(f"/g/{site.guild}/knowledge"))
     assert ok is not None
     assert ok.status == 200
+    await moderator.get_by_text("Nuova FAQ").click()
+    await moderator.get_by_label("Domanda", exact=True).fill("Quanto costa il percorso completo?")
+    await moderator.get_by_label("Risposta", exact=True).fill("Trovi i prezzi nella pagina corsi.")
+    await moderator.get_by_role("button", name="Aggiungi").click()
+    await moderator.get_by_role("status").wait_for(timeout=WAIT_MS)
+    await moderator.screenshot(path=str(shots / "knowledge.png"), full_page=True)
     fake.set_roles(fake.moderator, [])
-    refused = await moderator.goto(site.url(f"/g/{site.guild}/stats"))
+    refused = await moderator.goto(site.url(f"/g/{site.guild}/knowledge"))
     assert refused is not None
     assert refused.status == 403
