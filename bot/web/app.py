@@ -66,6 +66,13 @@ POLL_SECONDS = 3  # how often an open queue page asks for its rows again
 LOGIN_ATTEMPTS = (10, 60.0)  # per client address: attempts, seconds
 POLICY_MAX_BYTES = 256 * 1024
 ARTICLES_SHOWN = 200
+FLASH_MAX_AGE_S = 120
+DECISION_SAID = {
+    "claim": "Caso #{case_id}: lo hai preso in carico.",
+    "confirm": "Caso #{case_id}: confermato.",
+    "dismiss": "Caso #{case_id}: archiviato.",
+    "late": "Caso #{case_id}: un altro moderatore ha già deciso, nulla è cambiato.",
+}
 FAQ_FIELDS = {
     "question": "domanda",
     "answer": "risposta",
@@ -323,6 +330,15 @@ class Dashboard:
 
         return check
 
+    def _flash(self, message: str) -> str:
+        """A query string carrying what to tell the moderator on the next page, signed: a link
+        made elsewhere cannot put words in the dashboard's mouth."""
+        return urlencode({"msg": self.signer.sign("flash", {"m": message})})
+
+    def _message(self, request: web.Request) -> str:
+        data = self.signer.unsign("flash", request.query.get("msg"), max_age=FLASH_MAX_AGE_S)
+        return str(data.get("m", "")) if data else ""
+
     def _client(self, request: web.Request) -> str:
         return request.remote or "?"
 
@@ -489,7 +505,7 @@ class Dashboard:
             "statuses": STATUS_LABELS,
             "rules": [r.name for r in self.core.policy.rules(guild_id)],
             "timeouts": [(s, duration(s) if s else "nessuno") for s in TIMEOUT_CHOICES_S],
-            "message": request.query.get("msg", ""),
+            "message": self._message(request),
         }
 
     async def queue(
@@ -528,7 +544,7 @@ class Dashboard:
             audit=audit,
             earlier=[c for c in earlier.cases if c.case_id != case.case_id],
             timeouts=[(s, duration(s) if s else "nessuno") for s in TIMEOUT_CHOICES_S],
-            message=request.query.get("msg", ""),
+            message=self._message(request),
             query="",
         )
 
@@ -594,7 +610,8 @@ class Dashboard:
             outcome,
         )
         joiner = "&" if "?" in back else "?"
-        raise web.HTTPSeeOther(f"{back}{joiner}msg={outcome}-{action.value}-{case_id}")
+        said = DECISION_SAID[action.value if result.applied else "late"]
+        raise web.HTTPSeeOther(back + joiner + self._flash(said.format(case_id=case_id)))
 
     # --- the policy ------------------------------------------------------------------------------
 
@@ -625,9 +642,7 @@ class Dashboard:
     async def policy(
         self, request: web.Request, session: Session, guild_id: int
     ) -> web.StreamResponse:
-        context = await self._policy_context(
-            session, guild_id, message=request.query.get("msg", "")
-        )
+        context = await self._policy_context(session, guild_id, message=self._message(request))
         return self.page("policy.html", **context)
 
     async def policy_test(
@@ -713,9 +728,7 @@ class Dashboard:
             result.spec.version,
             session.user_id,
         )
-        raise web.HTTPSeeOther(
-            f"/g/{guild_id}/policy?" + urlencode({"msg": " ".join(result.lines())})
-        )
+        raise web.HTTPSeeOther(f"/g/{guild_id}/policy?" + self._flash(" ".join(result.lines())))
 
     async def policy_rollback(
         self, request: web.Request, session: Session, guild_id: int
@@ -739,7 +752,7 @@ class Dashboard:
             session.user_id,
         )
         message = f"Policy riportata alla v{version}: ora in vigore la v{spec.version}."
-        raise web.HTTPSeeOther(f"/g/{guild_id}/policy?" + urlencode({"msg": message}))
+        raise web.HTTPSeeOther(f"/g/{guild_id}/policy?" + self._flash(message))
 
     async def policy_export(
         self, request: web.Request, session: Session, guild_id: int
@@ -787,7 +800,7 @@ class Dashboard:
             answers=await knowledge.learning.stats(guild_id),
             problems=problems,
             form=form or {},
-            message=request.query.get("msg", ""),
+            message=self._message(request),
         )
 
     async def knowledge(
@@ -816,7 +829,7 @@ class Dashboard:
         return f"«{field}» ha {length} caratteri, al massimo {most}: non è stato salvato nulla."
 
     def _done(self, guild_id: int, message: str) -> web.HTTPSeeOther:
-        return web.HTTPSeeOther(f"/g/{guild_id}/knowledge?" + urlencode({"msg": message}))
+        return web.HTTPSeeOther(f"/g/{guild_id}/knowledge?" + self._flash(message))
 
     async def faq_add(
         self, request: web.Request, session: Session, guild_id: int
