@@ -296,6 +296,8 @@ async def run_bot(settings: Settings) -> int:
 
 def login_failure(exc: BaseException) -> str | None:
     """One line on why Rete could not connect to Discord; None if `exc` is something else."""
+    if isinstance(exc, commands.ExtensionFailed) and isinstance(exc.original, UserFacingError):
+        return str(exc.original)  # a feature that cannot start says why (the web's port…)
     if isinstance(exc, discord.LoginFailure):
         return texts.LOGIN_REFUSED
     if isinstance(exc, discord.PrivilegedIntentsRequired):

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 import discord
 from discord.ext import commands
 
+from bot.errors import UserFacingError
 from bot.review import CaseChange, ReviewAction
 from bot.web import Dashboard, DiscordOAuth, WebServer
 from bot.web.oauth import DISCORD_API
@@ -85,8 +86,16 @@ class Web(commands.Cog):
             oauth=oauth,
             secure_cookies=public.startswith("https://"),
         )
-        self.server = WebServer(dashboard.app(), settings.web_host, settings.web_port)
-        await self.server.start()
+        server = WebServer(dashboard.app(), settings.web_host, settings.web_port)
+        try:
+            await server.start()
+        except OSError as exc:  # the port is taken, the host is not this machine's…
+            await server.stop()
+            raise UserFacingError(
+                f"RETE_WEB_HOST/RETE_WEB_PORT {settings.web_host}:{settings.web_port}: "
+                f"{exc.strerror or exc}"
+            ) from None
+        self.server = server
 
     async def cog_unload(self) -> None:
         if self._unsubscribe is not None:
