@@ -370,3 +370,28 @@ async def test_a_message_in_a_link_made_elsewhere_is_not_shown(web: Web) -> None
     await web.login()
     body = await (await web.client.get(f"/g/{GUILD}/queue?msg=Account+sospeso")).text()
     assert "Account sospeso" not in body
+
+
+async def test_the_case_page_shows_the_audit_trail_the_appeal_and_earlier_cases(
+    core: Core, web: Web
+) -> None:
+    earlier = await open_case(core, message_id=20, author_id=321)
+    case = await open_case(core, message_id=21, author_id=321)
+    other = await open_case(core, message_id=22, author_id=999)
+    await core.review.confirm(GUILD, case.case_id, MODERATOR, case.created_at + 1)
+    appealed = await core.review.appeal(
+        case.case_id, 321, "Non chiedevo gratis <i>davvero</i>", case.created_at + 2
+    )
+    assert appealed.applied
+    await web.login()
+    body = await (await web.client.get(f"/g/{GUILD}/case/{case.case_id}")).text()
+    assert "Non chiedevo gratis &lt;i&gt;davvero&lt;/i&gt;" in body
+    trail = body[body.index("Cronologia") :]
+    for action in ("opened", "confirmed", "appealed"):
+        assert f"<td>{action}</td>" in trail, action
+    assert f"<td>{MODERATOR}</td>" in trail
+    past = body[body.index("Casi precedenti") :]
+    assert f"Caso #{earlier.case_id}<" in past
+    assert f"Caso #{other.case_id}<" not in past
+    missing = await web.client.get(f"/g/{GUILD}/case/99999")
+    assert missing.status == 404
