@@ -39,6 +39,7 @@ EXTENSIONS: tuple[str, ...] = (
     "cogs.setup",
     "cogs.policy",
     "cogs.knowledge",
+    "cogs.web",
 )
 
 
@@ -352,6 +353,8 @@ async def run_bot(settings: Settings) -> int:
 
 def login_failure(exc: BaseException) -> str | None:
     """One line on why Rete could not connect to Discord; None if `exc` is something else."""
+    if isinstance(exc, commands.ExtensionFailed) and isinstance(exc.original, UserFacingError):
+        return str(exc.original)  # a feature that cannot start says why (the web's port…)
     if isinstance(exc, discord.LoginFailure):
         return str(texts.LOGIN_REFUSED)
     if isinstance(exc, discord.PrivilegedIntentsRequired):

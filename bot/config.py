@@ -29,6 +29,12 @@ class Settings:
     # Messages read back after downtime get a nudge only when younger than this (seconds);
     # 0: never (the member may have moved on hours ago; the case is still opened and posted).
     catchup_nudge_max_age_s: float = 0.0
+    # The moderators' web dashboard (bot/web): served when a port is set (`rete web`: 8080).
+    web_port: int | None = None
+    web_host: str = "127.0.0.1"
+    web_secret: str | None = field(default=None, repr=False)  # signs session cookies
+    web_public_url: str | None = None  # where browsers reach it (OAuth2 redirect)
+    web_client_secret: str | None = field(default=None, repr=False)  # the application's OAuth2
 
     @property
     def has_token(self) -> bool:
@@ -105,6 +111,20 @@ class Settings:
             problems.append(texts.CONFIG_BAD_NUDGE_MINUTES.format(value=nudge_minutes_raw[:20]))
             nudge_minutes = 0.0
 
+        web_port: int | None = None
+        web_port_raw = get("RETE_WEB_PORT")
+        if web_port_raw is not None:
+            if web_port_raw.isascii() and web_port_raw.isdigit() and 0 < int(web_port_raw) < 65536:
+                web_port = int(web_port_raw)
+            else:
+                problems.append(f"RETE_WEB_PORT: «{web_port_raw[:20]}» is not a port (1-65535)")
+        web_secret = get("RETE_WEB_SECRET")
+        if web_secret is not None and len(web_secret) < 32:
+            problems.append("RETE_WEB_SECRET: too short (at least 32 characters)")
+        web_public_url = get("RETE_WEB_PUBLIC_URL")
+        if web_public_url is not None and not web_public_url.startswith(("http://", "https://")):
+            problems.append(f"RETE_WEB_PUBLIC_URL: «{web_public_url[:60]}» is not an http(s) URL")
+
         if problems:
             raise ConfigError(texts.CONFIG_INVALID.format(problems="\n  - ".join(problems)))
         return cls(
@@ -117,6 +137,11 @@ class Settings:
             gateway_url=gateway_url,
             knowledge_sources=sources,
             catchup_nudge_max_age_s=nudge_minutes * 60.0,
+            web_port=web_port,
+            web_host=get("RETE_WEB_HOST") or "127.0.0.1",
+            web_secret=web_secret,
+            web_public_url=web_public_url.rstrip("/") if web_public_url else None,
+            web_client_secret=get("RETE_WEB_CLIENT_SECRET"),
         )
 
 

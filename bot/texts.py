@@ -331,6 +331,12 @@ POLICY_RULE_REQUIRES = Msg("{where}: requires «{name}» deve essere una regola 
 POLICY_BAD_EXEMPT_KIND = Msg("kind deve essere uno tra {kinds}")
 POLICY_NOT_AN_INFINITIVE = Msg("«{verb}» non sembra un infinito italiano (-are, -ere, -ire, -urre)")
 POLICY_NO_SUCH_RULE = Msg("Non c'è nessuna regola «{name}».")
+POLICY_VERSION_NOT_KEPT = Msg("La versione {version} della policy non è stata conservata.")
+WEB_OFFLINE_READY = Msg(
+    "Cruscotto di Rete su {url}\nAccedi (link valido una volta, per 10 minuti): {login}\n"
+    "Ctrl-C per fermarlo."
+)
+WEB_STOPPED = Msg("rete web: fermato.")
 POLICY_NO_SUCH_LIST = Msg("Non c'è nessuna lista «{name}».")
 POLICY_RULE_EXISTS = Msg("Esiste già una regola «{name}».")
 POLICY_RULE_IN_USE = Msg("La regola «{name}» è richiesta da «{by}»: toglila prima da lì.")

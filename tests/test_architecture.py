@@ -56,7 +56,13 @@ FRONT_ENDS: dict[str, tuple[str, ...]] = {
     "web": ("bot.web",),
 }
 # The CLI is the program's entry point: `rete run` and `rete console` start the other two.
-LAUNCHES = {Path("bot/cli/__init__.py"): {"bot.client.run_bot", "bot.console.app"}}
+LAUNCHES = {
+    Path("bot/cli/__init__.py"): {"bot.client.run_bot", "bot.console.app"},
+    # `rete web` serves the dashboard on the console's database, as the console's moderator
+    Path("bot/cli/web.py"): {"bot.web", "bot.console.app.MODERATOR"},
+    # `rete run` with RETE_WEB_PORT: the bot process serves the dashboard beside Discord
+    Path("cogs/web.py"): {"bot.web"},
+}
 ENTRY_POINTS = {Path("bot/__main__.py")}
 
 
@@ -261,3 +267,16 @@ def test_a_reach_into_a_store_is_seen(tmp_path: Path) -> None:
     source = tmp_path / "frontend.py"
     source.write_text("async def f(bot):\n    await bot.core.review.store.get(1)\n", "utf-8")
     assert reaches_into_stores(source) == ["bot.core.review.store (line 2)"]
+
+
+@pytest.mark.parametrize("path", modules("bot/web"), ids=str)
+def test_the_web_dashboard_is_a_front_end_over_the_core(path: Path) -> None:
+    """bot/web reaches the core's services only: no discord, no cogs, no other front-end (the
+    console), and no SQL of its own."""
+    imported = imported_modules(path)
+    assert not {m.split(".")[0] for m in imported} & {"discord", "cogs"}, f"{path}"
+    consoles = {m for m in imported if m == "bot.console" or ".console" in m}
+    assert not consoles, f"{path} imports the console: {consoles}"
+    stores = {m for m in imported if m.endswith(("store", "_store")) or m == "bot.db"}
+    assert not stores, f"{path} reaches a store directly: {stores}"
+    assert not sql_strings(path), f"{path} holds SQL"

@@ -13,10 +13,39 @@ import pytest
 from bot.core import FLOWS, SERVICE_ATTRIBUTES, Flow
 
 ROOT = Path(__file__).resolve().parents[1]
-# Each front-end's source folders; the web dashboard joins with one line: "web": ("bot/web",).
+# Each front-end's source folders.
 FRONT_ENDS: dict[str, tuple[str, ...]] = {
     "discord": ("cogs",),
     "console": ("bot/console",),
+    "web": ("bot/web",),
+}
+_MEMBERS = "a member's flow: the dashboard is for moderators"
+_YAML = "on the web through the policy file's edit box (validated, diffed and backtested)"
+_NOT_YET = "not on the dashboard yet (issue 18)"
+# What a front-end does not reach, and why. The test fails when one of these is reached after
+# all (take it off the list) as well as when a flow not listed here is missing.
+ABSENT: dict[str, dict[str, str]] = {
+    "web": {
+        "appeal a decision": _MEMBERS,
+        "ask": _MEMBERS,
+        "excerpt": _MEMBERS,
+        "vote on an answer": _MEMBERS,
+        "list the open cases": "the queue page lists cases with ReviewService.search (filters)",
+        "add a rule": _YAML,
+        "remove a rule": _YAML,
+        "set the threshold": _YAML,
+        "shadow a rule": _YAML,
+        "allow a phrase": _YAML,
+        "stop allowing a phrase": _YAML,
+        "exempt a role or a channel": _YAML,
+        "change the settings": _NOT_YET,
+        "learn weights from decisions": _NOT_YET,
+        "import articles and FAQ": _NOT_YET,
+        "sync the knowledge sources": _NOT_YET,
+        "follow a feed": _NOT_YET,
+        "unfollow a feed": _NOT_YET,
+        "answer in a channel": _NOT_YET,
+    },
 }
 
 
@@ -74,8 +103,10 @@ def sources(front_end: str) -> list[Path]:
 @pytest.mark.parametrize("front_end", sorted(FRONT_ENDS))
 def test_every_front_end_reaches_every_flow(front_end: str) -> None:
     calls = reached(sources(front_end))
-    missing = [flow.name for flow in FLOWS if owner_of(flow) not in calls]
-    assert missing == [], f"{front_end} does not reach: {missing}"
+    missing = {flow.name for flow in FLOWS if owner_of(flow) not in calls}
+    absent = set(ABSENT.get(front_end, {}))
+    assert missing - absent == set(), f"{front_end} does not reach: {sorted(missing - absent)}"
+    assert absent - missing == set(), f"{front_end} reaches these now: {sorted(absent - missing)}"
 
 
 def test_the_flow_list_is_the_core_and_has_no_duplicates() -> None:

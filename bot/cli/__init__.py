@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 
 # Features add their subcommands here: each module has `add_commands(subparsers)`, and each
 # subcommand sets `func(args, settings) -> int` with `set_defaults`.
-FEATURE_CLIS: tuple[str, ...] = ("bot.cli.policy", "bot.cli.knowledge")
+FEATURE_CLIS: tuple[str, ...] = ("bot.cli.policy", "bot.cli.knowledge", "bot.cli.web")
 
 Handler = Callable[[argparse.Namespace, Settings], int]
 

@@ -27,6 +27,7 @@ from bot.knowledge.learning_store import (
     THUMBS_DOWN,
     VIAS,
     WRITTEN,
+    AnswerStats,
     Endorsement,
     LearningStore,
     Unanswered,
@@ -359,6 +360,10 @@ class LearningService:
         """Questions whose answer members found helpful, with its source: stored evidence the
         ranking may use later (it does not yet)."""
         return await self.store.endorsements(guild_id)
+
+    async def stats(self, guild_id: int) -> AnswerStats:
+        """Answers given vs abstained, and 👍/👎 per source (the dashboard's stats)."""
+        return await self.store.answer_stats(guild_id)
 
     # --- the moderators' list ----------------------------------------------------------------
 

@@ -75,6 +75,25 @@ class Endorsement:
     unhelpful: int
 
 
+@dataclass(frozen=True)
+class SourceVotes:
+    """How often a source answered in a guild, and the votes those answers got."""
+
+    source: str
+    answers: int
+    helpful: int
+    unhelpful: int
+
+
+@dataclass(frozen=True)
+class AnswerStats:
+    """Answers given and questions Rete abstained on (times asked), votes per source."""
+
+    answered: int
+    abstained: int
+    sources: tuple[SourceVotes, ...]
+
+
 _ANSWER_COLUMNS = (
     "answer_id, guild_id, channel_id, author_id, question, source, score, via, message_id, at"
 )
@@ -195,6 +214,27 @@ class LearningStore:
             (guild_id,),
         )
         return [Endorsement(r["question"], r["source"], int(r["up"]), int(r["down"])) for r in rows]
+
+    async def answer_stats(self, guild_id: int) -> AnswerStats:
+        rows = await self.db.fetchall(
+            "SELECT a.source AS source, count(DISTINCT a.answer_id) AS answers, "
+            "coalesce(sum(v.helpful), 0) AS up, coalesce(sum(1 - v.helpful), 0) AS down "
+            "FROM kb_answers AS a LEFT JOIN kb_answer_votes AS v ON v.answer_id = a.answer_id "
+            "WHERE a.guild_id = ? GROUP BY a.source ORDER BY a.source",
+            (guild_id,),
+        )
+        row = await self.db.fetchone(
+            "SELECT coalesce(sum(abstained), 0) AS n FROM kb_unanswered WHERE guild_id = ?",
+            (guild_id,),
+        )
+        sources = tuple(
+            SourceVotes(r["source"], int(r["answers"]), int(r["up"]), int(r["down"])) for r in rows
+        )
+        return AnswerStats(
+            answered=sum(s.answers for s in sources),
+            abstained=int(row["n"]) if row else 0,
+            sources=sources,
+        )
 
     # --- unanswered questions ----------------------------------------------------------------
 

@@ -122,6 +122,7 @@ class PolicyService:
         self._cache: OrderedDict[tuple[object, ...], CompiledPolicy] = OrderedDict()
         self._locks: dict[int, asyncio.Lock] = {}
         self._fallback: _Loaded | None = None
+        self._seed_yaml: tuple[PolicySpec, str] | None = None
 
     # --- loading ---------------------------------------------------------------------------
 
@@ -157,6 +158,7 @@ class PolicyService:
                         actor_id=SYSTEM_ACTOR,
                         action="seed",
                         detail="policy predefinita",
+                        snapshot=await self._seed_snapshot(spec),
                     )
                 except VersionConflictError:
                     spec = await self.store.load(guild_id) or spec
@@ -165,6 +167,12 @@ class PolicyService:
                     log.info("guild %s: default policy seeded (v%s)", guild_id, version)
             self._guilds[guild_id] = _Loaded(spec, await self._compile(spec))
             return seeded
+
+    async def _seed_snapshot(self, spec: PolicySpec) -> str:
+        """The default policy's YAML, written once per process (guilds are seeded often)."""
+        if self._seed_yaml is None or self._seed_yaml[0] is not spec:
+            self._seed_yaml = (spec, await asyncio.to_thread(dump_policy, spec))
+        return self._seed_yaml[1]
 
     async def _compile(self, spec: PolicySpec) -> CompiledPolicy:
         key = spec.content_key()
@@ -268,6 +276,17 @@ class PolicyService:
             guild_id, text, actor_id, allow_no_flagging=allow_no_flagging
         )
         return result.spec
+
+    async def rollback(self, guild_id: int, version: int, actor_id: int) -> PolicySpec:
+        """The policy as version `version` left it becomes the policy in force (a new version,
+        recorded as a rollback); PolicyError when that version was not kept."""
+        text = await self.store.snapshot(guild_id, version)
+        if text is None:
+            raise PolicyError([texts.POLICY_VERSION_NOT_KEPT.format(version=version)])
+        old = await asyncio.to_thread(load_policy_text, text)
+        return await self._change(
+            guild_id, actor_id, "rollback", f"alla v{version}", lambda _current: old
+        )
 
     async def set_threshold(
         self, guild_id: int, threshold: float, actor_id: int, *, allow_no_flagging: bool = False
@@ -468,6 +487,7 @@ class PolicyService:
                     actor_id=actor_id,
                     action=action,
                     detail=detail,
+                    snapshot=await asyncio.to_thread(dump_policy, checked),
                 )
             except VersionConflictError:
                 # Another process changed it: reload what is stored; the caller may retry.

@@ -156,8 +156,10 @@ class PolicyStore:
         actor_id: int,
         action: str,
         detail: str = "",
+        snapshot: str | None = None,
     ) -> int:
-        """Replace the guild's whole policy with `spec`; returns the new version.
+        """Replace the guild's whole policy with `spec`; returns the new version. `snapshot`
+        (the policy's YAML) is kept with the change, for a rollback to this version.
 
         `expected_version` is the version the change was computed from (None: the guild has
         no policy yet); if another writer got there first, VersionConflictError, nothing changes.
@@ -187,9 +189,10 @@ class PolicyStore:
             version = 1 if expected_version is None else expected_version + 1
             await self._write_body(conn, guild_id, spec)
             await conn.execute(
-                "INSERT INTO policy_history (guild_id, version, actor_id, action, detail) "
-                "VALUES (?, ?, ?, ?, ?)",
-                (guild_id, version, actor_id, action, detail),
+                "INSERT INTO policy_history "
+                "(guild_id, version, actor_id, action, detail, policy_yaml) "
+                "VALUES (?, ?, ?, ?, ?, ?)",
+                (guild_id, version, actor_id, action, detail, snapshot),
             )
         return version
 
@@ -249,6 +252,15 @@ class PolicyStore:
             [(guild_id, "role", r) for r in sorted(spec.exempt_roles)]
             + [(guild_id, "channel", c) for c in sorted(spec.exempt_channels)],
         )
+
+    async def snapshot(self, guild_id: int, version: int) -> str | None:
+        """The policy's YAML as version `version` left it (None: not kept, or no such one)."""
+        row = await self.db.fetchone(
+            "SELECT policy_yaml FROM policy_history WHERE guild_id = ? AND version = ? "
+            "ORDER BY id DESC LIMIT 1",
+            (guild_id, version),
+        )
+        return row["policy_yaml"] if row else None
 
     async def history(self, guild_id: int, limit: int = 20) -> list[PolicyChange]:
         """The latest changes first."""

@@ -309,3 +309,55 @@ class BacktestReport:
     @property
     def confirmed_lost(self) -> int:
         return sum(1 for r in self.would_stop_alerting if r.status == CONFIRMED)
+
+
+@dataclass(frozen=True)
+class CaseFilter:
+    """What a moderator narrows the queue to (the web dashboard's filters); None: any."""
+
+    statuses: tuple[str, ...] = OPEN_STATUSES
+    rule: str | None = None
+    channel_id: int | None = None
+    author_id: int | None = None
+    since: float | None = None  # created_at >= since
+    until: float | None = None  # created_at < until
+
+
+@dataclass(frozen=True)
+class PageAt:
+    """Where a page starts: the newest cases (both None), those older than `before`, or those
+    newer than `after` (keyset pagination: as fast on the hundredth page as on the first)."""
+
+    before: int | None = None
+    after: int | None = None
+
+
+@dataclass(frozen=True)
+class CasePage:
+    """One page of a filtered queue, newest first, and how many cases match in all."""
+
+    cases: tuple[Case, ...]
+    total: int  # every case that matches, on any page
+    newer: bool  # there are newer matching cases than this page's
+    older: bool  # there are older ones
+
+
+@dataclass(frozen=True)
+class CaseChange:
+    """A moderator's decision that was applied, told to the front-ends that show the case.
+
+    `origin` names the front-end it came from ("discord", "web", "console"), so each one can
+    leave alone what it already updated itself.
+    """
+
+    case: Case
+    action: str
+    actor_id: int
+    origin: str
+    decision: Decision | None = None
+
+
+@dataclass(frozen=True)
+class DayCount:
+    day: str  # YYYY-MM-DD (UTC)
+    count: int

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
 from bot.db import Database
@@ -19,9 +19,14 @@ from bot.review.models import (
     BacktestReport,
     BacktestRow,
     Case,
+    CaseChange,
+    CaseFilter,
+    CasePage,
+    DayCount,
     Decision,
     DecisionResult,
     NewCase,
+    PageAt,
     ReviewAction,
     Stats,
     VerdictLike,
@@ -37,6 +42,8 @@ BACKTEST_MAX_CASES = 2000
 UNCONFIGURED_RECHECK_S = 5.0
 
 Evaluate = Callable[[Sequence[str]], Sequence[VerdictLike]]
+CaseListener = Callable[[CaseChange], Awaitable[None]]
+QUEUE_PAGE_MAX = 200
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,21 @@ class ReviewService:
         self._settings: dict[int, tuple[float, GuildSettings]] = {}
         self._settings_loading: dict[int, asyncio.Future[GuildSettings]] = {}
         self._last_nudge: dict[tuple[int, int], float] = {}
+        self._listeners: list[CaseListener] = []
+
+    def subscribe(self, listener: CaseListener) -> Callable[[], None]:
+        """Call `listener` after every applied decision, from any front-end; returns the
+        function that unsubscribes it. A front-end updates what it shows of the case (the
+        Discord review post when the web decided, and so on)."""
+        self._listeners.append(listener)
+        return lambda: self._listeners.remove(listener) if listener in self._listeners else None
+
+    async def _notify(self, change: CaseChange) -> None:
+        for listener in list(self._listeners):
+            try:
+                await listener(change)
+            except Exception:
+                log.exception("case %s: a listener failed", change.case.case_id)
 
     async def load(self) -> None:
         self._known = {
@@ -223,16 +245,23 @@ class ReviewService:
         actor_id: int,
         now: float,
         decision: Decision | None = None,
+        *,
+        origin: str = "discord",
     ) -> DecisionResult:
         """Claim, confirm (with `decision`) or dismiss; anything else is an error, never a
-        silent dismissal."""
+        silent dismissal. An applied decision is told to the subscribers (`subscribe`)."""
         if action is ReviewAction.CLAIM:
-            return await self.claim(guild_id, case_id, actor_id, now)
-        if action is ReviewAction.CONFIRM:
-            return await self.confirm(guild_id, case_id, actor_id, now, decision)
-        if action is ReviewAction.DISMISS:
-            return await self.dismiss(guild_id, case_id, actor_id, now)
-        raise ValueError(f"unknown review action: {action!r}")
+            result = await self.claim(guild_id, case_id, actor_id, now)
+        elif action is ReviewAction.CONFIRM:
+            decision = decision or Decision()
+            result = await self.confirm(guild_id, case_id, actor_id, now, decision)
+        elif action is ReviewAction.DISMISS:
+            result = await self.dismiss(guild_id, case_id, actor_id, now)
+        else:
+            raise ValueError(f"unknown review action: {action!r}")
+        if result.applied:
+            await self._notify(CaseChange(result.case, action.value, actor_id, origin, decision))
+        return result
 
     async def claim(self, guild_id: int, case_id: int, actor_id: int, now: float) -> DecisionResult:
         applied = await self.store.claim(case_id, guild_id, actor_id, now)
@@ -277,6 +306,16 @@ class ReviewService:
 
     async def pending(self, guild_id: int, *, limit: int = 25) -> list[Case]:
         return await self.store.list_cases(guild_id, OPEN_STATUSES, limit=limit)
+
+    async def search(
+        self, guild_id: int, where: CaseFilter, *, limit: int = 50, at: PageAt | None = None
+    ) -> CasePage:
+        """A page of the cases matching `where`, newest first (the web dashboard's queue)."""
+        limit = max(1, min(limit, QUEUE_PAGE_MAX))
+        return await self.store.search(guild_id, where, limit=limit, at=at)
+
+    async def flags_per_day(self, guild_id: int, since: float) -> list[DayCount]:
+        return await self.store.flags_per_day(guild_id, since)
 
     async def counts(self, guild_id: int) -> dict[str, int]:
         return await self.store.count_by_status(guild_id)

@@ -18,8 +18,12 @@ from bot.review.models import (
     REOPENED,
     AuditEntry,
     Case,
+    CaseFilter,
+    CasePage,
+    DayCount,
     Decision,
     NewCase,
+    PageAt,
     RuleStats,
     hits_from_json,
     hits_to_json,
@@ -335,6 +339,72 @@ class ReviewStore:
         sql = _SELECT_CASE + where
         rows = await self.db.fetchall(sql, (guild_id, *statuses, limit))
         return [_case(r) for r in rows]
+
+    async def search(
+        self, guild_id: int, where: CaseFilter, *, limit: int, at: PageAt | None = None
+    ) -> CasePage:
+        """A page of the cases matching `where`, newest first, and how many match in all."""
+        at = at or PageAt()
+        clauses = ["c.guild_id = ?"]
+        params: list[object] = [guild_id]
+        if where.statuses:
+            clauses.append(f"c.status IN ({', '.join('?' for _ in where.statuses)})")
+            params.extend(where.statuses)
+        if where.rule is not None:
+            clauses.append(
+                "EXISTS (SELECT 1 FROM review_case_rules AS r "
+                "WHERE r.case_id = c.case_id AND r.rule = ?)"
+            )
+            params.append(where.rule)
+        for column, value in (("c.channel_id", where.channel_id), ("c.author_id", where.author_id)):
+            if value is not None:
+                clauses.append(f"{column} = ?")
+                params.append(value)
+        if where.since is not None:
+            clauses.append("c.created_at >= ?")
+            params.append(where.since)
+        if where.until is not None:
+            clauses.append("c.created_at < ?")
+            params.append(where.until)
+        # Only "?" marks and fixed clauses are interpolated; the values are parameters.
+        condition = " WHERE " + " AND ".join(clauses)
+        total_row = await self.db.fetchone(
+            "SELECT count(*) AS n FROM review_cases AS c" + condition,  # noqa: S608 (marks only)
+            tuple(params),
+        )
+        page_clause, order = "", "DESC"
+        page_params: list[object] = []
+        if at.before is not None:
+            page_clause, page_params = " AND c.case_id < ?", [at.before]
+        elif at.after is not None:
+            page_clause, page_params, order = " AND c.case_id > ?", [at.after], "ASC"
+        columns = ", ".join("c." + name.strip() for name in _CASE_COLUMNS.split(","))
+        rows = await self.db.fetchall(
+            f"SELECT {columns} FROM review_cases AS c"  # noqa: S608 (fixed column list)
+            + condition
+            + page_clause
+            + f" ORDER BY c.case_id {order} LIMIT ?",
+            (*params, *page_params, limit + 1),
+        )
+        more = len(rows) > limit
+        rows = rows[:limit]
+        if order == "ASC":
+            rows.reverse()
+        cases = tuple(_case(r) for r in rows)
+        return CasePage(
+            cases=cases,
+            total=int(total_row["n"]) if total_row else 0,
+            newer=more if order == "ASC" else at.before is not None,
+            older=more if order == "DESC" else bool(cases),
+        )
+
+    async def flags_per_day(self, guild_id: int, since: float) -> list[DayCount]:
+        rows = await self.db.fetchall(
+            "SELECT date(created_at, 'unixepoch') AS day, count(*) AS n FROM review_cases "
+            "WHERE guild_id = ? AND created_at >= ? GROUP BY day ORDER BY day",
+            (guild_id, since),
+        )
+        return [DayCount(str(r["day"]), int(r["n"])) for r in rows]
 
     async def count_by_status(self, guild_id: int) -> dict[str, int]:
         rows = await self.db.fetchall(

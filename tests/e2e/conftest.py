@@ -47,6 +47,9 @@ THE FAKE (see tests/fakediscord/server.py for every signature)
   count=n), fake.expect_no_call(...), fake.calls_to(...), tests.fakediscord.routes.* for the
   (method, route) pairs, fake.history(channel), fake.bot_messages(channel), fake.messages[id],
   fake.pinged() (calls that notified someone), fake.violations.
+  The web dashboard's login (tests/fakediscord/oauth.py): set `fake.oauth.user = fake.moderator`
+  (who approves at /oauth2/authorize; None refuses); the client secret is
+  tests.fakediscord.oauth.CLIENT_SECRET; `fake.oauth.authorized` lists the authorize queries.
   Breaking things: fake.fail_next(method, route, times=1, status=429|500|502…, retry_after=…),
   fake.rate_limit(method, route, limit=5, per=5.0), await fake.drop_gateway(abort=False)
   (→ RESUME with replay), await fake.invalidate_session() (→ fresh IDENTIFY),

@@ -240,6 +240,9 @@ class FakeDiscord:
         from tests.fakediscord.rest import Rest  # the REST handlers need the class above
 
         self.rest = Rest(self)
+        from tests.fakediscord.oauth import OAuth
+
+        self.oauth = OAuth(self)  # the web dashboard's login: set `fake.oauth.user`
         self.guild = self.add_guild(guild_name)
         self.admin = self.member("amministratrice", roles=["Admin"])
         self.guild.owner_id = self.admin.id
@@ -253,6 +256,7 @@ class FakeDiscord:
         app.router.add_get("/ws", self.gateway.handle)
         app.router.add_get("/ws/", self.gateway.handle)
         app.router.add_get("/attachments/{channel_id}/{attachment_id}/{filename}", self._cdn)
+        self.oauth.routes(app, API_PREFIX)
         app.router.add_route("*", API_PREFIX + "/{tail:.*}", self._rest)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
         await self._runner.setup()
@@ -1263,6 +1267,10 @@ class FakeDiscord:
     async def _rest(self, request: web.Request) -> web.StreamResponse:
         arrival = time.perf_counter()
         path = "/" + request.match_info["tail"]
+        if request.method == "GET" and path == "/users/@me":
+            bearer = await self.oauth.me(request)  # a person's OAuth2 token, not the bot's
+            if bearer is not None:
+                return bearer
         body, files = await _read_body(request)
         route, params, handler = self.rest.match(request.method, path)
         auth = request.headers.get("Authorization", "")

@@ -1,0 +1,1043 @@
+"""The moderators' web dashboard: an aiohttp application over the core's services.
+
+A front-end like the cogs and the console: it parses a request, checks the person may moderate
+that server now (`Permissions`), calls the core, and renders a Jinja2 template (autoescaped:
+member-written text is data, never markup). It imports no discord and no store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import logging
+import secrets
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+import jinja2
+from aiohttp import web
+
+from bot.core import Core
+from bot.errors import UserFacingError
+from bot.knowledge.learning import item_fields
+from bot.knowledge.models import faq_too_long
+from bot.permissions import Permissions
+from bot.policy import PolicyError
+from bot.policy.explain import explain
+from bot.policy.flows import backtest, backtest_body
+from bot.policy.model import dump_policy, load_policy_text
+from bot.review import (
+    CLAIMED,
+    CONFIRMED,
+    DISMISSED,
+    OPEN_STATUSES,
+    PENDING,
+    REOPENED,
+    CaseFilter,
+    Decision,
+    PageAt,
+    ReviewAction,
+)
+from bot.review.models import TIMEOUT_CHOICES_S
+from bot.review.render import duration
+from bot.web import render
+from bot.web.oauth import DiscordOAuth, OAuthError
+from bot.web.security import (
+    SECURITY_HEADERS,
+    OneTimeLinks,
+    RateLimiter,
+    Signer,
+    same_token,
+)
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).parent
+SESSION_COOKIE = "rete_session"
+STATE_COOKIE = "rete_oauth_state"
+SESSION_MAX_AGE_S = 12 * 3600
+STATE_MAX_AGE_S = 600
+PAGE_SIZE = 50
+POLL_SECONDS = 3  # how often an open queue page asks for its rows again
+LOGIN_ATTEMPTS = (10, 60.0)  # per client address: attempts, seconds
+POLICY_MAX_BYTES = 256 * 1024
+ARTICLES_SHOWN = 200
+FLASH_MAX_AGE_S = 120
+DECISION_SAID = {
+    "claim": "Caso #{case_id}: lo hai preso in carico.",
+    "confirm": "Caso #{case_id}: confermato.",
+    "dismiss": "Caso #{case_id}: archiviato.",
+    "late": "Caso #{case_id}: un altro moderatore ha già deciso, nulla è cambiato.",
+}
+FAQ_FIELDS = {
+    "question": "domanda",
+    "answer": "risposta",
+    "variants": "altre formulazioni",
+    "links": "link",
+}
+STATUS_CHOICES: dict[str, tuple[str, ...]] = {
+    "open": OPEN_STATUSES,
+    PENDING: (PENDING,),
+    CLAIMED: (CLAIMED,),
+    REOPENED: (REOPENED,),
+    CONFIRMED: (CONFIRMED,),
+    DISMISSED: (DISMISSED,),
+    "all": (),
+}
+STATUS_LABELS = {
+    "open": "aperti",
+    PENDING: "in attesa",
+    CLAIMED: "presi in carico",
+    REOPENED: "riaperti",
+    CONFIRMED: "confermati",
+    DISMISSED: "archiviati",
+    "all": "tutti",
+}
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+@dataclass(frozen=True)
+class Session:
+    user_id: int
+    name: str
+    guilds: tuple[tuple[int, str], ...]
+    csrf: str
+
+
+@dataclass(frozen=True)
+class OfflineUser:
+    """Who a one-time link logs in as (`rete web`: the console's moderator)."""
+
+    user_id: int
+    name: str
+    guilds: tuple[tuple[int, str], ...]
+
+
+def _when(at: float | None) -> str:
+    if at is None:
+        return "—"
+    return dt.datetime.fromtimestamp(at, dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _jump(guild_id: int, channel_id: int, message_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def _day(raw: str, field: str, errors: list[str]) -> float | None:
+    if not raw:
+        return None
+    try:
+        return dt.datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=dt.UTC).timestamp()
+    except ValueError:
+        errors.append(f"{field}: «{raw[:20]}» non è una data (AAAA-MM-GG)")
+        return None
+
+
+def _snowflake(raw: str, field: str, errors: list[str]) -> int | None:
+    raw = raw.strip().lstrip("#@<>!")
+    if not raw:
+        return None
+    if raw.isascii() and raw.isdigit() and len(raw) <= 20:
+        return int(raw)
+    errors.append(f"{field}: «{raw[:30]}» non è un id di Discord")
+    return None
+
+
+def build_templates() -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(HERE / "templates"),
+        autoescape=True,  # every {{ }} is escaped, whatever the file is called
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = _when
+    env.filters["duration"] = duration
+    env.globals["jump"] = _jump
+    env.globals["segments"] = render.segments
+    env.globals["visible"] = render.visible
+    return env
+
+
+class Dashboard:
+    """The dashboard's state (sessions are signed cookies: none is kept here)."""
+
+    def __init__(
+        self,
+        core: Core,
+        permissions: Permissions,
+        *,
+        secret: bytes,
+        oauth: DiscordOAuth | None = None,
+        links: OneTimeLinks | None = None,
+        offline_user: OfflineUser | None = None,
+        secure_cookies: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.core = core
+        self.permissions = permissions
+        self.signer = Signer(secret)
+        self.oauth = oauth
+        self.links = links
+        self.offline_user = offline_user
+        self.secure_cookies = secure_cookies
+        self.clock = clock
+        self.logins = RateLimiter(*LOGIN_ATTEMPTS)
+        self.templates = build_templates()
+
+    # --- the application -------------------------------------------------------------------
+
+    def app(self) -> web.Application:
+        app = web.Application(
+            middlewares=[self._headers, self._csrf], client_max_size=POLICY_MAX_BYTES * 2
+        )
+        r = app.router
+        r.add_get("/", self.index)
+        r.add_get("/login", self.login)
+        r.add_get("/login/discord", self.login_discord)
+        r.add_get("/oauth/callback", self.oauth_callback)
+        r.add_get("/login/once", self.login_once)
+        r.add_post("/logout", self.logout)
+        r.add_get("/g/{guild}/", self.guarded(self.queue))
+        r.add_get("/g/{guild}/queue", self.guarded(self.queue))
+        r.add_get("/g/{guild}/queue/rows", self.guarded(self.queue_rows))
+        r.add_get("/g/{guild}/case/{case}", self.guarded(self.case))
+        r.add_post("/g/{guild}/case/{case}", self.guarded(self.decide))
+        r.add_get("/g/{guild}/policy", self.guarded(self.policy))
+        r.add_post("/g/{guild}/policy/test", self.guarded(self.policy_test))
+        r.add_post("/g/{guild}/policy/preview", self.guarded(self.policy_preview))
+        r.add_post("/g/{guild}/policy/apply", self.guarded(self.policy_apply))
+        r.add_post("/g/{guild}/policy/rollback", self.guarded(self.policy_rollback))
+        r.add_get("/g/{guild}/policy/export", self.guarded(self.policy_export))
+        r.add_get("/g/{guild}/knowledge", self.guarded(self.knowledge))
+        r.add_post("/g/{guild}/knowledge/faq", self.guarded(self.faq_add))
+        r.add_post("/g/{guild}/knowledge/faq/{key}", self.guarded(self.faq_change))
+        r.add_post("/g/{guild}/knowledge/unanswered/{item}", self.guarded(self.unanswered))
+        r.add_get("/g/{guild}/stats", self.guarded(self.stats))
+        r.add_get("/g/{guild}/stats/{name}.csv", self.guarded(self.stats_csv))
+        r.add_static("/static", HERE / "static", append_version=True)
+        return app
+
+    @web.middleware
+    async def _headers(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        try:
+            response = await handler(request)
+        except web.HTTPException as exc:
+            response = exc
+        response.headers.update(SECURITY_HEADERS)
+        if not request.path.startswith("/static/"):
+            response.headers["Cache-Control"] = "no-store"
+        if isinstance(response, web.HTTPException) and response.status >= 300:
+            raise response
+        return response
+
+    @web.middleware
+    async def _csrf(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Every state-changing request carries the session's CSRF token, or is refused."""
+        if request.method in ("GET", "HEAD", "OPTIONS"):
+            return await handler(request)
+        session = self.session(request)
+        given = request.headers.get("X-CSRF-Token")
+        if given is None and request.content_type in (
+            "application/x-www-form-urlencoded",
+            "multipart/form-data",
+        ):
+            form = await request.post()
+            value = form.get("csrf")
+            given = value if isinstance(value, str) else None
+        if session is None or not same_token(given, session.csrf):
+            log.info(
+                "web: %s %s refused without a valid CSRF token (user %s)",
+                request.method,
+                request.path,
+                session.user_id if session else None,
+            )
+            return self.page("error.html", status=403, message="Richiesta rifiutata (token CSRF).")
+        return await handler(request)
+
+    # --- sessions --------------------------------------------------------------------------------
+
+    def session(self, request: web.Request) -> Session | None:
+        data = self.signer.unsign(
+            "session", request.cookies.get(SESSION_COOKIE), max_age=SESSION_MAX_AGE_S
+        )
+        if data is None:
+            return None
+        try:
+            guilds = tuple((int(g), str(n)) for g, n in data["guilds"])
+            return Session(int(data["uid"]), str(data["name"]), guilds, str(data["csrf"]))
+        except (KeyError, TypeError, ValueError):
+            return None
+
+    def _start_session(
+        self,
+        response: web.StreamResponse,
+        user_id: int,
+        name: str,
+        guilds: tuple[tuple[int, str], ...],
+    ) -> None:
+        value = self.signer.sign(
+            "session",
+            {"uid": user_id, "name": name, "guilds": guilds, "csrf": secrets.token_urlsafe(24)},
+        )
+        response.set_cookie(
+            SESSION_COOKIE,
+            value,
+            max_age=SESSION_MAX_AGE_S,
+            httponly=True,
+            samesite="Lax",
+            secure=self.secure_cookies,
+            path="/",
+        )
+
+    def page(self, template: str, *, status: int = 200, **context: Any) -> web.Response:
+        context.setdefault("session", None)
+        context.setdefault("guild_id", None)
+        context.setdefault("guild_name", None)
+        context.setdefault("poll_seconds", POLL_SECONDS)
+        html = self.templates.get_template(template).render(**context)
+        return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
+
+    def guarded(
+        self, handler: Callable[[web.Request, Session, int], Awaitable[web.StreamResponse]]
+    ) -> Handler:
+        """A logged-in person who may moderate this server now; anyone else gets 403."""
+
+        async def check(request: web.Request) -> web.StreamResponse:
+            session = self.session(request)
+            if session is None:
+                if request.method == "GET":
+                    raise web.HTTPSeeOther("/login")
+                return self.page("error.html", status=401, message="Accedi di nuovo.")
+            try:
+                guild_id = int(request.match_info["guild"])
+            except ValueError:
+                raise web.HTTPNotFound() from None
+            if not await self.permissions.can_moderate(guild_id, session.user_id):
+                log.info("web: user %s refused in guild %s", session.user_id, guild_id)
+                return self.page(
+                    "error.html",
+                    status=403,
+                    session=session,
+                    message="Non hai il permesso Gestire i messaggi in questo server.",
+                )
+            return await handler(request, session, guild_id)
+
+        return check
+
+    def _flash(self, message: str) -> str:
+        """A query string carrying what to tell the moderator on the next page, signed: a link
+        made elsewhere cannot put words in the dashboard's mouth."""
+        return urlencode({"msg": self.signer.sign("flash", {"m": message})})
+
+    def _message(self, request: web.Request) -> str:
+        data = self.signer.unsign("flash", request.query.get("msg"), max_age=FLASH_MAX_AGE_S)
+        return str(data.get("m", "")) if data else ""
+
+    def _client(self, request: web.Request) -> str:
+        return request.remote or "?"
+
+    # --- login and logout --------------------------------------------------------------------
+
+    async def index(self, request: web.Request) -> web.StreamResponse:
+        session = self.session(request)
+        if session is None:
+            raise web.HTTPSeeOther("/login")
+        guilds = []
+        for guild_id, name in session.guilds:
+            known = await self.permissions.guild_name(guild_id)
+            if known is not None and await self.permissions.can_moderate(guild_id, session.user_id):
+                guilds.append((guild_id, known or name))
+        return self.page("index.html", session=session, guilds=guilds)
+
+    async def login(self, request: web.Request) -> web.StreamResponse:
+        return self.page(
+            "login.html",
+            discord=self.oauth is not None,
+            offline=self.links is not None,
+            error=request.query.get("error", "")[:100],
+        )
+
+    async def login_discord(self, request: web.Request) -> web.StreamResponse:
+        if self.oauth is None:
+            raise web.HTTPNotFound()
+        if not self.logins.allow(self._client(request)):
+            return self.page(
+                "error.html", status=429, message="Troppi tentativi: riprova tra un minuto."
+            )
+        state = secrets.token_urlsafe(24)
+        response = web.HTTPFound(self.oauth.authorize_url(state))
+        response.set_cookie(
+            STATE_COOKIE,
+            self.signer.sign("state", {"state": state}),
+            max_age=STATE_MAX_AGE_S,
+            httponly=True,
+            samesite="Lax",
+            secure=self.secure_cookies,
+            path="/oauth/callback",
+        )
+        raise response
+
+    async def oauth_callback(self, request: web.Request) -> web.StreamResponse:
+        if self.oauth is None:
+            raise web.HTTPNotFound()
+        if not self.logins.allow(self._client(request)):
+            return self.page(
+                "error.html", status=429, message="Troppi tentativi: riprova tra un minuto."
+            )
+        data = self.signer.unsign(
+            "state", request.cookies.get(STATE_COOKIE), max_age=STATE_MAX_AGE_S
+        )
+        state = request.query.get("state")
+        if data is None or not same_token(state, str(data.get("state"))):
+            log.info("web: OAuth2 callback with a missing or wrong state refused")
+            return self.page(
+                "error.html", status=400, message="Accesso non valido (state): riprova."
+            )
+        code = request.query.get("code")
+        if not code:
+            return self.page(
+                "error.html", status=400, message="Discord non ha autorizzato l'accesso."
+            )
+        try:
+            identity = await self.oauth.identify(code)
+        except (OAuthError, OSError, ValueError, KeyError) as exc:
+            log.warning("web: OAuth2 login failed: %s", type(exc).__name__)
+            return self.page(
+                "error.html", status=502, message="Discord non ha confermato l'accesso: riprova."
+            )
+        log.info("web: user %s logged in", identity.user_id)
+        response = web.HTTPSeeOther("/")
+        response.del_cookie(STATE_COOKIE, path="/oauth/callback")
+        self._start_session(response, identity.user_id, identity.name, identity.guilds)
+        raise response
+
+    async def login_once(self, request: web.Request) -> web.StreamResponse:
+        if self.links is None or self.offline_user is None:
+            raise web.HTTPNotFound()
+        if not self.logins.allow(self._client(request)):
+            return self.page(
+                "error.html", status=429, message="Troppi tentativi: riprova tra un minuto."
+            )
+        if not self.links.redeem(request.query.get("token", "")):
+            return self.page(
+                "error.html", status=403, message="Link già usato o scaduto: riavvia `rete web`."
+            )
+        user = self.offline_user
+        log.info("web: user %s logged in with a one-time link", user.user_id)
+        response = web.HTTPSeeOther("/")
+        self._start_session(response, user.user_id, user.name, user.guilds)
+        raise response
+
+    async def logout(self, request: web.Request) -> web.StreamResponse:
+        response = web.HTTPSeeOther("/login")
+        response.del_cookie(SESSION_COOKIE, path="/")
+        raise response
+
+    # --- the queue -----------------------------------------------------------------------------
+
+    def _filters(
+        self, request: web.Request
+    ) -> tuple[CaseFilter, dict[str, str], list[str], PageAt]:
+        q = request.query
+        errors: list[str] = []
+        status = q.get("status", "open")
+        if status not in STATUS_CHOICES:
+            errors.append(f"stato: «{status[:20]}» sconosciuto")
+            status = "open"
+        rule = q.get("rule", "").strip()[:100] or None
+        channel = _snowflake(q.get("channel", ""), "canale", errors)
+        member = _snowflake(q.get("member", ""), "membro", errors)
+        since = _day(q.get("from", ""), "dal", errors)
+        until = _day(q.get("to", ""), "al", errors)
+        if until is not None:
+            until += 86_400  # "to" is inclusive
+        before = _snowflake(q.get("before", ""), "prima di", errors)
+        after = _snowflake(q.get("after", ""), "dopo", errors) if before is None else None
+        where = CaseFilter(
+            statuses=STATUS_CHOICES[status],
+            rule=rule,
+            channel_id=channel,
+            author_id=member,
+            since=since,
+            until=until,
+        )
+        shown = {
+            "status": status,
+            "rule": rule or "",
+            "channel": str(channel or ""),
+            "member": str(member or ""),
+            "from": q.get("from", "")[:10] if since is not None else "",
+            "to": q.get("to", "")[:10] if until is not None else "",
+        }
+        return where, shown, errors, PageAt(before=before, after=after)
+
+    async def _queue_context(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> dict[str, Any]:
+        where, shown, errors, at = self._filters(request)
+        found = await self.core.review.search(guild_id, where, limit=PAGE_SIZE, at=at)
+        query = {k: v for k, v in shown.items() if v}
+        here = {"before": str(at.before)} if at.before else {}
+        if at.after:
+            here = {"after": str(at.after)}
+        newer = older = None
+        if found.cases and found.newer:
+            newer = "?" + urlencode({**query, "after": str(found.cases[0].case_id)})
+        if found.cases and found.older:
+            older = "?" + urlencode({**query, "before": str(found.cases[-1].case_id)})
+        return {
+            "session": session,
+            "guild_id": guild_id,
+            "guild_name": await self.permissions.guild_name(guild_id),
+            "found": found,
+            "newest_link": "?" + urlencode(query) if at.before or at.after else None,
+            "prev_link": newer,
+            "next_link": older,
+            "filters": shown,
+            "query": urlencode({**query, **here}),
+            "errors": errors,
+            "statuses": STATUS_LABELS,
+            "rules": [r.name for r in self.core.policy.rules(guild_id)],
+            "timeouts": [(s, duration(s) if s else "nessuno") for s in TIMEOUT_CHOICES_S],
+            "message": self._message(request),
+        }
+
+    async def queue(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        return self.page("queue.html", **await self._queue_context(request, session, guild_id))
+
+    async def queue_rows(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        return self.page("queue_rows.html", **await self._queue_context(request, session, guild_id))
+
+    async def case(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        case_id = self._case_id(request)
+        case = await self.core.review.get(guild_id, case_id)
+        if case is None:
+            return self.page(
+                "error.html",
+                status=404,
+                session=session,
+                guild_id=guild_id,
+                message=f"Nessun caso #{case_id} in questo server.",
+            )
+        audit = await self.core.review.audit(guild_id, case_id)
+        earlier = await self.core.review.search(
+            guild_id, CaseFilter(statuses=(), author_id=case.author_id), limit=20
+        )
+        return self.page(
+            "case.html",
+            session=session,
+            guild_id=guild_id,
+            guild_name=await self.permissions.guild_name(guild_id),
+            case=case,
+            audit=audit,
+            earlier=[c for c in earlier.cases if c.case_id != case.case_id],
+            timeouts=[(s, duration(s) if s else "nessuno") for s in TIMEOUT_CHOICES_S],
+            message=self._message(request),
+            query="",
+        )
+
+    @staticmethod
+    def _case_id(request: web.Request) -> int:
+        try:
+            return int(request.match_info["case"])
+        except ValueError:
+            raise web.HTTPNotFound() from None
+
+    async def decide(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        """Claim, confirm or dismiss: the same idempotent decision as a click in Discord."""
+        case_id = self._case_id(request)
+        form = await request.post()
+        back = str(form.get("next", ""))
+        if not back.startswith(f"/g/{guild_id}/") or "//" in back or "\\" in back:
+            back = f"/g/{guild_id}/case/{case_id}"
+        try:
+            action = ReviewAction(str(form.get("action", "")))
+        except ValueError:
+            return self.page(
+                "error.html",
+                status=400,
+                session=session,
+                guild_id=guild_id,
+                message="Azione sconosciuta.",
+            )
+        decision = None
+        if action is ReviewAction.CONFIRM:
+            try:
+                timeout_s = int(str(form.get("timeout_s", "0") or "0"))
+            except ValueError:
+                timeout_s = -1
+            if timeout_s not in TIMEOUT_CHOICES_S:
+                return self.page(
+                    "error.html",
+                    status=400,
+                    session=session,
+                    guild_id=guild_id,
+                    message="Durata del timeout non valida.",
+                )
+            decision = Decision(delete_message=form.get("delete") == "on", timeout_s=timeout_s)
+        if await self.core.review.get(guild_id, case_id) is None:
+            return self.page(
+                "error.html",
+                status=404,
+                session=session,
+                guild_id=guild_id,
+                message=f"Nessun caso #{case_id} in questo server.",
+            )
+        result = await self.core.review.decide(
+            guild_id, case_id, action, session.user_id, self.clock(), decision, origin="web"
+        )
+        outcome = "applied" if result.applied else "late"
+        log.info(
+            "web: %s of case %s in guild %s by user %s: %s",
+            action.value,
+            case_id,
+            guild_id,
+            session.user_id,
+            outcome,
+        )
+        joiner = "&" if "?" in back else "?"
+        said = DECISION_SAID[action.value if result.applied else "late"]
+        raise web.HTTPSeeOther(back + joiner + self._flash(said.format(case_id=case_id)))
+
+    # --- the policy ------------------------------------------------------------------------------
+
+    async def _policy_context(
+        self, session: Session, guild_id: int, **extra: Any
+    ) -> dict[str, Any]:
+        await self.core.policy.seed(guild_id)
+        spec = self.core.policy.spec(guild_id)
+        context = {
+            "session": session,
+            "guild_id": guild_id,
+            "guild_name": await self.permissions.guild_name(guild_id),
+            "spec": spec,
+            "yaml": self.core.policy.export_yaml(guild_id),
+            "history": await self.core.policy.history(guild_id),
+            "off": self.core.policy.flagging_off(guild_id),
+            "test_text": "",
+            "test_lines": None,
+            "problems": None,
+            "diff": None,
+            "backtest": None,
+            "proposed": None,
+            "message": "",
+        }
+        context.update(extra)
+        return context
+
+    async def policy(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        context = await self._policy_context(session, guild_id, message=self._message(request))
+        return self.page("policy.html", **context)
+
+    async def policy_test(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        form = await request.post()
+        text = str(form.get("text", ""))[:4000]
+        verdict = await self.core.policy.evaluate(guild_id, text)
+        lines = explain(verdict, text) if text.strip() else []
+        context = await self._policy_context(session, guild_id, test_text=text, test_lines=lines)
+        return self.page("policy.html", **context)
+
+    async def _proposed_yaml(self, request: web.Request) -> str:
+        form = await request.post()
+        upload = form.get("file")
+        if isinstance(upload, web.FileField) and upload.filename:
+            raw = upload.file.read(POLICY_MAX_BYTES + 1)
+            if len(raw) > POLICY_MAX_BYTES:
+                raise PolicyError([f"il file supera {POLICY_MAX_BYTES // 1024} KiB"])
+            try:
+                return raw.decode("utf-8")
+            except UnicodeDecodeError:
+                raise PolicyError(["il file non è testo UTF-8"]) from None
+        return str(form.get("yaml", ""))
+
+    async def policy_preview(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        """Validation, a diff against the policy in force and a backtest, before saving."""
+        try:
+            proposed = await self._proposed_yaml(request)
+            spec = load_policy_text(proposed)
+            report = await backtest(self.core, guild_id, proposed)
+        except PolicyError as exc:
+            context = await self._policy_context(session, guild_id, problems=exc.problems)
+            return self.page("policy.html", status=400, **context)
+        current = self.core.policy.export_yaml(guild_id)
+        normalised = dump_policy(spec)
+        diff = list(
+            difflib.unified_diff(
+                current.splitlines(),
+                normalised.splitlines(),
+                "in vigore",
+                "proposta",
+                lineterm="",
+                n=2,
+            )
+        )
+        context = await self._policy_context(
+            session,
+            guild_id,
+            diff=diff,
+            backtest=backtest_body(report, 20),
+            proposed=proposed,
+            base_version=self.core.policy.version(guild_id),
+        )
+        return self.page("policy.html", **context)
+
+    async def policy_apply(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        form = await request.post()
+        proposed = str(form.get("yaml", ""))
+        base = str(form.get("base_version", ""))
+        if base != str(self.core.policy.version(guild_id)):
+            context = await self._policy_context(
+                session,
+                guild_id,
+                problems=("La policy è cambiata nel frattempo: rivedi le differenze e riprova.",),
+            )
+            return self.page("policy.html", status=409, **context)
+        try:
+            result = await self.core.policy.import_policy(guild_id, proposed, session.user_id)
+        except PolicyError as exc:
+            context = await self._policy_context(session, guild_id, problems=exc.problems)
+            return self.page("policy.html", status=400, **context)
+        except UserFacingError as exc:  # PolicyFlagsNothingError: said in words
+            context = await self._policy_context(session, guild_id, problems=(str(exc),))
+            return self.page("policy.html", status=400, **context)
+        log.info(
+            "web: policy of guild %s set to v%s by user %s",
+            guild_id,
+            result.spec.version,
+            session.user_id,
+        )
+        raise web.HTTPSeeOther(f"/g/{guild_id}/policy?" + self._flash(" ".join(result.lines())))
+
+    async def policy_rollback(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        form = await request.post()
+        try:
+            version = int(str(form.get("version", "")))
+            spec = await self.core.policy.rollback(guild_id, version, session.user_id)
+        except ValueError:
+            context = await self._policy_context(session, guild_id, problems=("Versione?",))
+            return self.page("policy.html", status=400, **context)
+        except UserFacingError as exc:
+            problems = exc.problems if isinstance(exc, PolicyError) else (str(exc),)
+            context = await self._policy_context(session, guild_id, problems=problems)
+            return self.page("policy.html", status=400, **context)
+        log.info(
+            "web: policy of guild %s rolled back to v%s (now v%s) by user %s",
+            guild_id,
+            version,
+            spec.version,
+            session.user_id,
+        )
+        message = f"Policy riportata alla v{version}: ora in vigore la v{spec.version}."
+        raise web.HTTPSeeOther(f"/g/{guild_id}/policy?" + self._flash(message))
+
+    async def policy_export(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        await self.core.policy.seed(guild_id)
+        version = self.core.policy.version(guild_id)
+        return web.Response(
+            text=self.core.policy.export_yaml(guild_id),
+            content_type="application/yaml",
+            charset="utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="policy-{guild_id}-v{version}.yaml"'
+            },
+        )
+
+    # --- knowledge ----------------------------------------------------------------------------
+
+    async def _knowledge_page(
+        self,
+        request: web.Request,
+        session: Session,
+        guild_id: int,
+        *,
+        status: int = 200,
+        problems: tuple[str, ...] = (),
+        form: dict[str, str] | None = None,
+    ) -> web.Response:
+        knowledge = self.core.knowledge
+        try:
+            page = max(1, int(request.query.get("page", "1")))
+        except ValueError:
+            page = 1
+        unanswered = await knowledge.learning.unanswered(guild_id, page=page)
+        return self.page(
+            "knowledge.html",
+            status=status,
+            session=session,
+            guild_id=guild_id,
+            guild_name=await self.permissions.guild_name(guild_id),
+            faqs=await knowledge.faq_entries(guild_id),
+            articles=(await knowledge.articles(guild_id))[:ARTICLES_SHOWN],
+            feeds=await knowledge.feeds(guild_id),
+            unanswered=unanswered,
+            reasons={i.item_id: item_fields(i).reasons for i in unanswered.items},
+            answers=await knowledge.learning.stats(guild_id),
+            problems=problems,
+            form=form or {},
+            message=self._message(request),
+        )
+
+    async def knowledge(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        return await self._knowledge_page(request, session, guild_id)
+
+    @staticmethod
+    def _lines(value: object) -> list[str]:
+        return [line.strip() for line in str(value or "").splitlines() if line.strip()]
+
+    @classmethod
+    def _faq_too_long(cls, form: Any) -> str | None:
+        """What Discord's /faq form refuses by its fields' lengths, said in words (the web
+        refuses too, rather than cut what the moderator wrote)."""
+        found = faq_too_long(
+            str(form.get("question", "")).strip(),
+            str(form.get("answer", "")).strip(),
+            cls._lines(form.get("variants")),
+            cls._lines(form.get("links")),
+        )
+        if found is None:
+            return None
+        name, length, most = found
+        field = FAQ_FIELDS.get(name.split("[")[0], name)
+        return f"«{field}» ha {length} caratteri, al massimo {most}: non è stato salvato nulla."
+
+    def _done(self, guild_id: int, message: str) -> web.HTTPSeeOther:
+        return web.HTTPSeeOther(f"/g/{guild_id}/knowledge?" + self._flash(message))
+
+    async def faq_add(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        """A new FAQ entry, with the same validation as /faq add in Discord."""
+        form = await request.post()
+        fields = {k: str(form.get(k, "")) for k in ("question", "answer", "variants", "links")}
+        too_long = self._faq_too_long(form)
+        if too_long is not None:
+            return await self._knowledge_page(
+                request, session, guild_id, status=400, problems=(too_long,), form=fields
+            )
+        try:
+            entry = await self.core.knowledge.add_faq(
+                guild_id,
+                fields["question"],
+                fields["answer"],
+                variants=self._lines(fields["variants"]),
+                links=self._lines(fields["links"]),
+                author_id=session.user_id,
+            )
+        except UserFacingError as exc:
+            return await self._knowledge_page(
+                request, session, guild_id, status=400, problems=(str(exc),), form=fields
+            )
+        log.info("web: FAQ %s added in guild %s by user %s", entry.key, guild_id, session.user_id)
+        raise self._done(guild_id, f"FAQ «{entry.key}» aggiunta.")
+
+    async def faq_change(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        key = request.match_info["key"]
+        form = await request.post()
+        too_long = None if form.get("action") == "delete" else self._faq_too_long(form)
+        if too_long is not None:
+            return await self._knowledge_page(
+                request, session, guild_id, status=400, problems=(too_long,)
+            )
+        try:
+            if form.get("action") == "delete":
+                await self.core.knowledge.remove_faq(guild_id, key)
+                message = f"FAQ «{key}» eliminata."
+            else:
+                await self.core.knowledge.edit_faq(
+                    guild_id,
+                    key,
+                    question=str(form.get("question", "")),
+                    answer=str(form.get("answer", "")),
+                    variants=self._lines(form.get("variants")),
+                    links=self._lines(form.get("links")),
+                    author_id=session.user_id,
+                )
+                message = f"FAQ «{key}» modificata."
+        except UserFacingError as exc:
+            return await self._knowledge_page(
+                request, session, guild_id, status=400, problems=(str(exc),)
+            )
+        log.info("web: FAQ %s changed in guild %s by user %s", key, guild_id, session.user_id)
+        raise self._done(guild_id, message)
+
+    async def unanswered(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        """Attach a question to an entry, write an entry from it, or dismiss it."""
+        learning = self.core.knowledge.learning
+        try:
+            item_id = int(request.match_info["item"])
+        except ValueError:
+            raise web.HTTPNotFound() from None
+        form = await request.post()
+        action = form.get("action")
+        try:
+            if action == "attach":
+                decided = await learning.attach(
+                    guild_id, item_id, str(form.get("key", "")), session.user_id
+                )
+            elif action == "write":
+                decided = await learning.write_faq(
+                    guild_id, item_id, str(form.get("answer", "")), session.user_id
+                )
+            elif action == "dismiss":
+                decided = await learning.dismiss(guild_id, item_id, session.user_id)
+            else:
+                return await self._knowledge_page(
+                    request, session, guild_id, status=400, problems=("Azione sconosciuta.",)
+                )
+        except UserFacingError as exc:
+            return await self._knowledge_page(
+                request, session, guild_id, status=400, problems=(str(exc),)
+            )
+        log.info(
+            "web: question %s %s in guild %s by user %s (applied=%s)",
+            item_id,
+            action,
+            guild_id,
+            session.user_id,
+            decided.applied,
+        )
+        done = "fatto" if decided.applied else "già deciso da un altro moderatore"
+        raise self._done(guild_id, f"Domanda #{item_id}: {done}.")
+
+    # --- stats -----------------------------------------------------------------------------------
+
+    async def _stats_tables(
+        self, guild_id: int
+    ) -> dict[str, tuple[str, tuple[str, ...], list[tuple[Any, ...]]]]:
+        since = self.clock() - 30 * 86_400
+        days = await self.core.review.flags_per_day(guild_id, since)
+        stats = await self.core.review.stats(guild_id)
+        answers = await self.core.knowledge.learning.stats(guild_id)
+        return {
+            "flags": (
+                "Segnalazioni al giorno (30 giorni)",
+                ("giorno", "casi"),
+                [(d.day, d.count) for d in days],
+            ),
+            "decisions": (
+                "Decisioni per regola",
+                ("regola", "confermati", "archiviati"),
+                [(r.rule, r.confirmed, r.dismissed) for r in stats.rules],
+            ),
+            "precision": (
+                "Precisione per regola (confermati / decisi)",
+                ("regola", "precisione", "decisi"),
+                [
+                    (r.rule, round(r.precision, 3), r.decided)
+                    for r in stats.rules
+                    if r.precision is not None
+                ],
+            ),
+            "answers": (
+                "Risposte date e astensioni",
+                ("esito", "domande"),
+                [("risposte", answers.answered), ("astensioni", answers.abstained)],
+            ),
+            "votes": (
+                "Voti per fonte: utili e non utili",
+                ("fonte", "utili", "non utili"),
+                [(s.source, s.helpful, s.unhelpful) for s in answers.sources],
+            ),
+        }
+
+    async def stats(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        tables = await self._stats_tables(guild_id)
+        charts = []
+        for name, (title, header, rows) in tables.items():
+            if name == "decisions":
+                points = [(f"{r[0]} ✓", float(r[1])) for r in rows] + [
+                    (f"{r[0]} ✗", float(r[2])) for r in rows
+                ]
+                points.sort(key=lambda p: p[0])
+                chart = render.bar_chart(title, points)
+            elif name == "precision":
+                chart = render.bar_chart(
+                    title, [(r[0], float(r[1])) for r in rows], fmt="{:.0%}", top=1.0
+                )
+            elif name == "votes":
+                points = [(f"{r[0]} sì", float(r[1])) for r in rows] + [
+                    (f"{r[0]} no", float(r[2])) for r in rows
+                ]
+                points.sort(key=lambda p: p[0])
+                chart = render.bar_chart(title, points)
+            else:
+                chart = render.bar_chart(title, [(str(r[0]), float(r[1])) for r in rows])
+            charts.append((name, chart, header, rows))
+        return self.page(
+            "stats.html",
+            session=session,
+            guild_id=guild_id,
+            guild_name=await self.permissions.guild_name(guild_id),
+            charts=charts,
+        )
+
+    async def stats_csv(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        tables = await self._stats_tables(guild_id)
+        name = request.match_info["name"]
+        if name not in tables:
+            raise web.HTTPNotFound()
+        _, header, rows = tables[name]
+        return web.Response(
+            text=render.to_csv(header, rows),
+            content_type="text/csv",
+            charset="utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{name}-{guild_id}.csv"'},
+        )
+
+
+class WebServer:
+    """The dashboard on the running event loop (the bot's, or `rete web`'s)."""
+
+    def __init__(self, app: web.Application, host: str, port: int) -> None:
+        self.app = app
+        self.host = host
+        self.port = port
+        self._runner: web.AppRunner | None = None
+
+    async def start(self) -> None:
+        # No access log: URLs carry OAuth2 codes and one-time login tokens.
+        self._runner = web.AppRunner(self.app, access_log=None, handle_signals=False)
+        await self._runner.setup()
+        await web.TCPSite(self._runner, self.host, self.port).start()
+        log.info("web dashboard on http://%s:%s", self.host, self.port)
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+            self._runner = None

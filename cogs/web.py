@@ -1,0 +1,152 @@
+"""The web dashboard's Discord side: serves it when RETE_WEB_PORT is set, answers who may
+moderate (`Permissions` from the member's roles, fetched now), and updates the review post and
+carries out the decision when a case is decided on the web."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+import discord
+from discord.ext import commands
+
+from bot.errors import UserFacingError
+from bot.review import CaseChange, ReviewAction
+from bot.web import Dashboard, DiscordOAuth, WebServer
+from bot.web.oauth import DISCORD_API
+from bot.web.security import load_secret
+from cogs._review_ui import refresh_post
+
+if TYPE_CHECKING:
+    from bot.client import ReteBot
+
+log = logging.getLogger(__name__)
+
+
+class DiscordPermissions:
+    """Manage Messages (or Administrator) in the server now, read from the member's roles as
+    Discord has them at this moment (a REST fetch: Rete has no members intent); the bot's
+    owners moderate every server Rete is in, as with the slash commands."""
+
+    def __init__(self, bot: ReteBot) -> None:
+        self.bot = bot
+
+    async def can_moderate(self, guild_id: int, user_id: int) -> bool:
+        guild = self.bot.get_guild(guild_id)
+        if guild is None:
+            return False
+        if user_id in (self.bot.owner_ids or ()) or user_id == self.bot.owner_id:
+            return True
+        try:
+            member = await guild.fetch_member(user_id)
+        except discord.NotFound:
+            return False
+        except discord.HTTPException as exc:
+            log.warning(
+                "web: could not read member %s of guild %s: %s", user_id, guild_id, exc.status
+            )
+            return False
+        perms = member.guild_permissions
+        return perms.administrator or perms.manage_messages
+
+    async def guild_name(self, guild_id: int) -> str | None:
+        guild = self.bot.get_guild(guild_id)
+        return guild.name if guild is not None else None
+
+
+class Web(commands.Cog):
+    def __init__(self, bot: ReteBot) -> None:
+        self.bot = bot
+        self.server: WebServer | None = None
+        self._unsubscribe: Callable[[], None] | None = None
+
+    async def cog_load(self) -> None:
+        self._unsubscribe = self.bot.core.review.subscribe(self.on_case_change)
+        settings = self.bot.settings
+        if settings.web_port is None:
+            return
+        oauth = None
+        public = settings.web_public_url or f"http://{settings.web_host}:{settings.web_port}"
+        if settings.web_client_secret and self.bot.application_id:
+            oauth = DiscordOAuth(
+                client_id=self.bot.application_id,
+                client_secret=settings.web_client_secret,
+                redirect_uri=public + "/oauth/callback",
+                api_base=settings.api_base or DISCORD_API,
+            )
+        else:
+            log.warning("web: RETE_WEB_CLIENT_SECRET is not set: nobody can log in with Discord")
+        dashboard = Dashboard(
+            self.bot.core,
+            DiscordPermissions(self.bot),
+            secret=load_secret(settings.web_secret, settings.db_path),
+            oauth=oauth,
+            secure_cookies=public.startswith("https://"),
+        )
+        server = WebServer(dashboard.app(), settings.web_host, settings.web_port)
+        try:
+            await server.start()
+        except OSError as exc:  # the port is taken, the host is not this machine's…
+            await server.stop()
+            raise UserFacingError(
+                f"RETE_WEB_HOST/RETE_WEB_PORT {settings.web_host}:{settings.web_port}: "
+                f"{exc.strerror or exc}"
+            ) from None
+        self.server = server
+
+    async def cog_unload(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+        if self.server is not None:
+            await self.server.stop()
+            self.server = None
+
+    async def on_case_change(self, change: CaseChange) -> None:
+        """A decision from another front-end: the review post shows it, and a confirmation is
+        carried out in Discord (the message removed, the member timed out) as from a button."""
+        if change.origin == "discord":
+            return  # the button's own handler edited the post and acted
+        await refresh_post(self.bot, change.case)
+        if change.action != ReviewAction.CONFIRM.value or change.decision is None:
+            return
+        case, decision = change.case, change.decision
+        review = self.bot.core.review
+        if decision.delete_message and not case.message_deleted:
+            channel = self.bot.get_partial_messageable(case.channel_id, guild_id=case.guild_id)
+            try:
+                await channel.get_partial_message(case.message_id).delete()
+                ok = True
+            except discord.NotFound:
+                ok = True  # already gone
+            except discord.HTTPException as exc:
+                ok = False
+                log.warning("case %s: could not delete the message: %s", case.case_id, exc.status)
+            await review.record_action(
+                case.case_id, "delete_message", change.actor_id, time.time(), ok=ok
+            )
+        guild = self.bot.get_guild(case.guild_id)
+        if decision.timeout_s and guild is not None:
+            try:
+                member = await guild.fetch_member(case.author_id)
+                await member.timeout(
+                    dt.timedelta(seconds=decision.timeout_s), reason=f"Rete: caso #{case.case_id}"
+                )
+                ok = True
+            except discord.HTTPException as exc:
+                ok = False
+                log.warning("case %s: could not time the member out: %s", case.case_id, exc.status)
+            await review.record_action(
+                case.case_id,
+                "timeout",
+                change.actor_id,
+                time.time(),
+                ok=ok,
+                seconds=decision.timeout_s,
+            )
+
+
+async def setup(bot: ReteBot) -> None:
+    await bot.add_cog(Web(bot))
