@@ -4,9 +4,7 @@ carries out the decision when a case is decided on the web."""
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -18,6 +16,7 @@ from bot.review import CaseChange, ReviewAction
 from bot.web import Dashboard, DiscordOAuth, WebServer
 from bot.web.oauth import DISCORD_API
 from bot.web.security import load_secret
+from cogs._review_actions import apply_decision
 from cogs._review_ui import refresh_post
 
 if TYPE_CHECKING:
@@ -112,40 +111,9 @@ class Web(commands.Cog):
         await refresh_post(self.bot, change.case)
         if change.action != ReviewAction.CONFIRM.value or change.decision is None:
             return
-        case, decision = change.case, change.decision
-        review = self.bot.core.review
-        if decision.delete_message and not case.message_deleted:
-            channel = self.bot.get_partial_messageable(case.channel_id, guild_id=case.guild_id)
-            try:
-                await channel.get_partial_message(case.message_id).delete()
-                ok = True
-            except discord.NotFound:
-                ok = True  # already gone
-            except discord.HTTPException as exc:
-                ok = False
-                log.warning("case %s: could not delete the message: %s", case.case_id, exc.status)
-            await review.record_action(
-                case.case_id, "delete_message", change.actor_id, time.time(), ok=ok
-            )
-        guild = self.bot.get_guild(case.guild_id)
-        if decision.timeout_s and guild is not None:
-            try:
-                member = await guild.fetch_member(case.author_id)
-                await member.timeout(
-                    dt.timedelta(seconds=decision.timeout_s), reason=f"Rete: caso #{case.case_id}"
-                )
-                ok = True
-            except discord.HTTPException as exc:
-                ok = False
-                log.warning("case %s: could not time the member out: %s", case.case_id, exc.status)
-            await review.record_action(
-                case.case_id,
-                "timeout",
-                change.actor_id,
-                time.time(),
-                ok=ok,
-                seconds=decision.timeout_s,
-            )
+        failures = await apply_decision(self.bot, change.case, change.decision, change.actor_id)
+        if failures:  # the moderator is on the web: the audit trail shows each failed attempt
+            log.warning("case %s: %d actions failed", change.case.case_id, len(failures))
 
 
 async def setup(bot: ReteBot) -> None:
