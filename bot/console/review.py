@@ -247,23 +247,29 @@ async def _pending(session: Session, args: list[str], raw: str) -> list[str]:
 
 @COMMANDS.command("review case", "/review case N", "un caso con il suo testo", moderator_only=True)
 async def _case(session: Session, args: list[str], raw: str) -> list[str]:
+    case = await _named_case(session, args)
+    return [case] if isinstance(case, str) else case_lines(case)
+
+
+async def _named_case(session: Session, args: list[str]) -> Case | str:
+    """The case of this server named by the first argument, or the line saying there is none."""
     case_id = _case_id(args)
     case = await session.core.review.get(session.guild_id, case_id) if case_id else None
     if case is None:
-        return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
-    return case_lines(case)
+        return texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")
+    return case
 
 
 @COMMANDS.command(
     "review claim", "/review claim N", "prendi in carico un caso", moderator_only=True
 )
 async def _claim(session: Session, args: list[str], raw: str) -> list[str]:
-    case_id = _case_id(args)
-    if case_id is None or await session.core.review.get(session.guild_id, case_id) is None:
-        return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
+    case = await _named_case(session, args)
+    if isinstance(case, str):
+        return [case]
     return _decided(
         await session.core.review.decide(
-            session.guild_id, case_id, ReviewAction.CLAIM, session.user[0], time.time()
+            session.guild_id, case.case_id, ReviewAction.CLAIM, session.user[0], time.time()
         )
     )
 
@@ -275,9 +281,9 @@ async def _claim(session: Session, args: list[str], raw: str) -> list[str]:
     moderator_only=True,
 )
 async def _confirm(session: Session, args: list[str], raw: str) -> list[str]:
-    case_id = _case_id(args)
-    if case_id is None or await session.core.review.get(session.guild_id, case_id) is None:
-        return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
+    case = await _named_case(session, args)
+    if isinstance(case, str):
+        return [case]
     parsed_words = parse_confirm_words(args[1:])
     if isinstance(parsed_words, str):
         return [parsed_words]  # an unknown word: nothing is decided
@@ -287,7 +293,7 @@ async def _confirm(session: Session, args: list[str], raw: str) -> list[str]:
     except ValueError as exc:
         return [str(exc)]
     result = await session.core.review.decide(
-        session.guild_id, case_id, ReviewAction.CONFIRM, session.user[0], time.time(), decision
+        session.guild_id, case.case_id, ReviewAction.CONFIRM, session.user[0], time.time(), decision
     )
     lines = _decided(result)
     if result.applied and delete:
@@ -301,12 +307,12 @@ async def _confirm(session: Session, args: list[str], raw: str) -> list[str]:
     "review dismiss", "/review dismiss N", "archivia come falso positivo", moderator_only=True
 )
 async def _dismiss(session: Session, args: list[str], raw: str) -> list[str]:
-    case_id = _case_id(args)
-    if case_id is None or await session.core.review.get(session.guild_id, case_id) is None:
-        return [texts.CASE_NOT_FOUND.format(case_id=args[0] if args else "?")]
+    case = await _named_case(session, args)
+    if isinstance(case, str):
+        return [case]
     return _decided(
         await session.core.review.decide(
-            session.guild_id, case_id, ReviewAction.DISMISS, session.user[0], time.time()
+            session.guild_id, case.case_id, ReviewAction.DISMISS, session.user[0], time.time()
         )
     )
 
