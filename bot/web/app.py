@@ -63,6 +63,9 @@ SESSION_MAX_AGE_S = 12 * 3600
 STATE_MAX_AGE_S = 600
 PAGE_SIZE = 50
 POLL_SECONDS = 3  # how often an open queue page asks for its rows again
+# A poll may rest on a permission Discord confirmed this recently (a page opened or a change
+# always asks again): a moderator whose role was removed stops seeing new rows within it.
+POLL_PERMISSION_SECONDS = 15
 LOGIN_ATTEMPTS = (10, 60.0)  # per client address: attempts, seconds
 POLICY_MAX_BYTES = 256 * 1024
 ARTICLES_SHOWN = 200
@@ -205,7 +208,7 @@ class Dashboard:
         r.add_post("/logout", self.logout)
         r.add_get("/g/{guild}/", self.guarded(self.queue))
         r.add_get("/g/{guild}/queue", self.guarded(self.queue))
-        r.add_get("/g/{guild}/queue/rows", self.guarded(self.queue_rows))
+        r.add_get("/g/{guild}/queue/rows", self.guarded(self.queue_rows, poll=True))
         r.add_get("/g/{guild}/case/{case}", self.guarded(self.case))
         r.add_post("/g/{guild}/case/{case}", self.guarded(self.decide))
         r.add_get("/g/{guild}/policy", self.guarded(self.policy))
@@ -304,9 +307,15 @@ class Dashboard:
         return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
 
     def guarded(
-        self, handler: Callable[[web.Request, Session, int], Awaitable[web.StreamResponse]]
+        self,
+        handler: Callable[[web.Request, Session, int], Awaitable[web.StreamResponse]],
+        *,
+        poll: bool = False,
     ) -> Handler:
-        """A logged-in person who may moderate this server now; anyone else gets 403."""
+        """A logged-in person who may moderate this server now; anyone else gets 403. A `poll`
+        (a read the page repeats by itself) accepts a permission confirmed in the last
+        POLL_PERMISSION_SECONDS."""
+        within = POLL_PERMISSION_SECONDS if poll else 0.0
 
         async def check(request: web.Request) -> web.StreamResponse:
             session = self.session(request)
@@ -318,7 +327,7 @@ class Dashboard:
                 guild_id = int(request.match_info["guild"])
             except ValueError:
                 raise web.HTTPNotFound() from None
-            if not await self.permissions.can_moderate(guild_id, session.user_id):
+            if not await self.permissions.can_moderate(guild_id, session.user_id, within=within):
                 log.info("web: user %s refused in guild %s", session.user_id, guild_id)
                 return self.page(
                     "error.html",
