@@ -110,6 +110,7 @@ class Session:
     name: str
     guilds: tuple[tuple[int, str], ...]
     csrf: str
+    issued_at: float
 
 
 @dataclass(frozen=True)
@@ -244,7 +245,7 @@ class Dashboard:
         """Every state-changing request carries the session's CSRF token, or is refused."""
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return await handler(request)
-        session = self.session(request)
+        session = await self.session(request)
         given = request.headers.get("X-CSRF-Token")
         if given is None and request.content_type in (
             "application/x-www-form-urlencoded",
@@ -265,7 +266,9 @@ class Dashboard:
 
     # --- sessions --------------------------------------------------------------------------------
 
-    def session(self, request: web.Request) -> Session | None:
+    async def session(self, request: web.Request) -> Session | None:
+        """The request's session: signed by us, under 12 hours old, and issued after its
+        person last logged out (logging out ends the sessions of every browser)."""
         data = self.signer.unsign(
             "session", request.cookies.get(SESSION_COOKIE), max_age=SESSION_MAX_AGE_S
         )
@@ -273,9 +276,15 @@ class Dashboard:
             return None
         try:
             guilds = tuple((int(g), str(n)) for g, n in data["guilds"])
-            return Session(int(data["uid"]), str(data["name"]), guilds, str(data["csrf"]))
+            session = Session(
+                int(data["uid"]), str(data["name"]), guilds, str(data["csrf"]), float(data["iat"])
+            )
         except (KeyError, TypeError, ValueError):
             return None
+        ended = await self.core.sessions.ended_before(session.user_id)
+        if ended is not None and session.issued_at <= ended:
+            return None
+        return session
 
     def _start_session(
         self,
@@ -318,7 +327,7 @@ class Dashboard:
         within = POLL_PERMISSION_SECONDS if poll else 0.0
 
         async def check(request: web.Request) -> web.StreamResponse:
-            session = self.session(request)
+            session = await self.session(request)
             if session is None:
                 if request.method == "GET":
                     raise web.HTTPSeeOther("/login")
@@ -354,7 +363,7 @@ class Dashboard:
     # --- login and logout --------------------------------------------------------------------
 
     async def index(self, request: web.Request) -> web.StreamResponse:
-        session = self.session(request)
+        session = await self.session(request)
         if session is None:
             raise web.HTTPSeeOther("/login")
         guilds = []
@@ -444,6 +453,12 @@ class Dashboard:
         raise response
 
     async def logout(self, request: web.Request) -> web.StreamResponse:
+        """Ends every session of this person, in this browser and any other (a copied cookie
+        included); the CSRF check has already found the session."""
+        session = await self.session(request)
+        if session is not None:
+            await self.core.sessions.end_all(session.user_id, time.time())
+            log.info("web: user %s logged out everywhere", session.user_id)
         response = web.HTTPSeeOther("/login")
         response.del_cookie(SESSION_COOKIE, path="/")
         raise response

@@ -86,6 +86,36 @@ async def test_only_the_queue_poll_may_rest_on_a_recent_permission(core: Core) -
         assert asked == [(path, 0.0)]
 
 
+async def test_logging_out_ends_a_copied_session_too(web: Web) -> None:
+    csrf = await web.login()
+    copied = web.client.session.cookie_jar.filter_cookies(web.client.make_url("/"))
+    cookie = copied["rete_session"].value
+    web.client.session.cookie_jar.clear()
+    stolen = await web.client.get(
+        f"/g/{GUILD}/queue", cookies={"rete_session": cookie}, allow_redirects=False
+    )
+    assert stolen.status == 200  # a copied cookie works until its owner logs out
+    web.client.session.cookie_jar.clear()
+    out = await web.client.post(
+        "/logout", data={"csrf": csrf}, cookies={"rete_session": cookie}, allow_redirects=False
+    )
+    assert out.status == 303
+    web.client.session.cookie_jar.clear()
+    after = await web.client.get(
+        f"/g/{GUILD}/queue", cookies={"rete_session": cookie}, allow_redirects=False
+    )
+    assert after.status == 303
+    assert after.headers["Location"] == "/login"
+    refused = await web.client.post(
+        f"/g/{GUILD}/policy/test",
+        data={"csrf": csrf, "text": "ciao"},
+        cookies={"rete_session": cookie},
+    )
+    assert refused.status == 403  # nor can it change anything
+    await web.login()  # a new login after the logout is a new session
+    assert (await web.client.get(f"/g/{GUILD}/queue")).status == 200
+
+
 async def test_every_answer_carries_a_strict_csp(web: Web) -> None:
     await web.login()
     response = await web.client.get(f"/g/{GUILD}/queue")
