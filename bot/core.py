@@ -115,6 +115,8 @@ FLOWS: tuple[Flow, ...] = (
     Flow("add a FAQ entry", KnowledgeService.add_faq),
     Flow("edit a FAQ entry", KnowledgeService.edit_faq),
     Flow("remove a FAQ entry", KnowledgeService.remove_faq),
+    Flow("earlier FAQ versions", KnowledgeService.faq_history),
+    Flow("restore a FAQ version", KnowledgeService.restore_faq),
     Flow("import articles and FAQ", KnowledgeService.import_file),
     Flow("sync the knowledge sources", KnowledgeService.sync),
     Flow("follow a feed", KnowledgeService.follow_feed),
