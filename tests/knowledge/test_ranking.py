@@ -110,6 +110,21 @@ def test_threshold_weighs_abstaining_as_much_as_answering() -> None:
     assert 0.45 < threshold <= 0.5
 
 
+def test_the_calibration_study_chooses_thresholds_as_the_shipped_fit_does() -> None:
+    from benchmarks.qa_calibration import threshold
+
+    outcomes = [
+        _outcome("a1", 0.9, answerable=True),
+        _outcome("a2", 0.7, answerable=True),
+        _outcome("a3", 0.45, answerable=True),
+        _outcome("u1", 0.3, answerable=False),
+        _outcome("u2", 0.5, answerable=False),
+        _outcome("u3", 0.2, answerable=False),
+    ]
+    scored = [(o, o.score(COVERAGE_ONLY)) for o in outcomes]
+    assert round(threshold(scored), 3) == calibrate(outcomes, COVERAGE_ONLY)[2]
+
+
 def test_each_sets_answerable_and_unanswerable_questions_weigh_alike_in_the_fit() -> None:
     outcomes = [
         *(_outcome(f"a{i}", 0.6, answerable=True) for i in range(6)),
