@@ -13,6 +13,8 @@ settings (CONFIDENCE_COEFFICIENTS and ANSWER_THRESHOLD):
 - hit@3: answerable questions whose source is among the (at most three) sources Rete shows
   when it is not sure (`rete ask --jsonl`'s "suggestions");
 - quiet: unanswerable questions given no suggestion at all;
+- failures: the left-out questions missed, by kind (FAILURES: right source first but not
+  trusted, wrong source first and answered or not, nothing found, unanswerable but answered);
 - then top1, abstain and rank with everything fitted on the OTHER sets only (LOSO): the
   ranking's weights (RANK_WEIGHTS, a listwise logistic fit over each question's scored units),
   then, with the questions asked again on that ranking, the confidence and the threshold.
@@ -24,14 +26,15 @@ in a LOSO fit each training set's questions are asked without the left-out set's
 without their own.
 
     python benchmarks/qa_quality.py [--shared PATH] [--questions FILE] [--json] [-v]
-        [--fit SET[,SET…]]
+        [--fit SET[,SET…]] [--dump FILE]
 
-`--questions FILE` reports that file alone. `--fit train-a,train-b,own` prints the ranking's
-weights, then the coefficients and threshold fitted on those sets only (and reports every set
-with them): the values shipped in bot/knowledge/ranking.py and
-bot/knowledge/service.py come from it (FIT_SETS), so the shipped column is in-sample for those
-sets and out of sample for dev and check (check is in no fit and no example: it is the shipped
-settings' honest figure).
+`--questions FILE` reports that file alone. `--dump FILE` pickles each set's left-out outcomes
+with those of its fit sets (asked on its LOSO ranking), to study calibrations offline.
+`--fit train-a,train-b,own` prints the ranking's weights, then the coefficients and threshold
+fitted on those sets only (and reports every set with them): the values shipped in
+bot/knowledge/ranking.py and bot/knowledge/service.py come from it (FIT_SETS), so the shipped
+column is in-sample for those sets and out of sample for dev and check (check is in no fit and
+no example: it is the shipped settings' honest figure).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ import asyncio
 import itertools
 import json
 import math
+import pickle
 import sys
 import tempfile
 from collections.abc import Sequence
@@ -188,6 +192,35 @@ def _rate(hits: int, total: int) -> float | None:
     return round(hits / total, 4) if total else None
 
 
+FAILURES = (
+    "right_first_untrusted",  # the acceptable source ranked first, its confidence too low
+    "wrong_first_answered",  # another source ranked first, and answered
+    "wrong_first_abstained",  # another source ranked first, not trusted
+    "nothing_found",  # answerable, and no candidate at all
+    "answered_unanswerable",  # the corpus does not answer it, and Rete did
+)
+
+
+def failures(
+    outcomes: Sequence[Outcome], coefficients: Sequence[float], threshold: float
+) -> dict[str, int]:
+    """How many questions fail in each way (FAILURES)."""
+    counts = dict.fromkeys(FAILURES, 0)
+    for o in outcomes:
+        answered = o.answered(coefficients, threshold) is not None
+        if not o.answerable:
+            kind = "answered_unanswerable" if answered else None
+        elif o.best is None:
+            kind = "nothing_found"
+        elif o.ranked_right:
+            kind = None if answered else "right_first_untrusted"
+        else:
+            kind = "wrong_first_answered" if answered else "wrong_first_abstained"
+        if kind is not None:
+            counts[kind] += 1
+    return counts
+
+
 def metrics(
     outcomes: Sequence[Outcome], coefficients: Sequence[float], threshold: float
 ) -> dict[str, object]:
@@ -221,32 +254,53 @@ def metrics(
         # unanswerable questions given no suggestion at all (the rest get "forse…" sources)
         "quiet": _rate(sum(not o.shown for o in unanswerable), len(unanswerable)),
         "passage_found": f"{len(passage_hits)}/{len(with_passage)}",
+        "failures": failures(outcomes, coefficients, threshold),
         "misses": misses,
     }
 
 
+def balance(outcomes: Sequence[Outcome], sets: Sequence[str] | None = None) -> list[float]:
+    """Each outcome's weight in the confidence's fit: every set's answerable and unanswerable
+    questions weigh alike in total, as they do in the objective the threshold is chosen for
+    (top-1 plus abstention), whatever a set's size or mix. Mean weight 1."""
+    keys = [(s, o.answerable) for o, s in zip(outcomes, sets or [""] * len(outcomes), strict=True)]
+    counts: dict[tuple[str, bool], int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    return [len(keys) / (len(counts) * counts[key]) for key in keys]
+
+
 def fit_logistic(
-    outcomes: Sequence[Outcome], *, l2: float = L2, steps: int = 50
+    outcomes: Sequence[Outcome],
+    *,
+    l2: float = L2,
+    steps: int = 50,
+    weights: Sequence[float] | None = None,
+    skip_wrong_first: bool = False,
 ) -> tuple[float, ...]:
-    """Logistic regression by Newton's method on (evidence → the top candidate is right)."""
-    rows = [(1.0, *o.evidence.vector()) for o in outcomes if o.evidence is not None]
-    labels = [
-        1.0 if (o.answerable and o.ranked_right) else 0.0
-        for o in outcomes
-        if o.evidence is not None
-    ]
+    """Logistic regression by Newton's method on (evidence → the top candidate is right),
+    each outcome weighed by `weights` (default 1). `skip_wrong_first` leaves out the answerable
+    questions whose first source is wrong: top-1 counts them missed whatever the confidence
+    says, so fitting it to push them down blurs right-first against unanswerable."""
+    weights = [1.0] * len(outcomes) if weights is None else list(weights)
+    kept = [(o, w) for o, w in zip(outcomes, weights, strict=True) if o.evidence is not None]
+    if skip_wrong_first:
+        kept = [(o, w) for o, w in kept if not o.answerable or o.ranked_right]
+    rows = [(1.0, *o.evidence.vector()) for o, _ in kept if o.evidence is not None]
+    labels = [1.0 if (o.answerable and o.ranked_right) else 0.0 for o, _ in kept]
+    sample = [w for _, w in kept]
     size = len(rows[0])
     w = [0.0] * size
     for _ in range(steps):
         grad = [0.0] * size
         hess = [[0.0] * size for _ in range(size)]
-        for x, y in zip(rows, labels, strict=True):
+        for x, y, n in zip(rows, labels, sample, strict=True):
             z = sum(a * b for a, b in zip(w, x, strict=True))
             p = 1.0 / (1.0 + math.exp(-max(min(z, 30.0), -30.0)))
             for i in range(size):
-                grad[i] += (p - y) * x[i]
+                grad[i] += n * (p - y) * x[i]
                 for j in range(i, size):
-                    hess[i][j] += p * (1 - p) * x[i] * x[j]
+                    hess[i][j] += n * p * (1 - p) * x[i] * x[j]
         for i in range(size):
             for j in range(i):
                 hess[i][j] = hess[j][i]
@@ -381,9 +435,18 @@ def calibrate(
     return low, high, round((low + high) / 2, 3)
 
 
-def fit(outcomes: Sequence[Outcome]) -> tuple[tuple[float, ...], float]:
-    """Coefficients, then the threshold, both on `outcomes` alone."""
-    coefficients = fit_logistic(outcomes)
+def fit(
+    outcomes: Sequence[Outcome],
+    sets: Sequence[str] | None = None,
+    *,
+    balanced: bool = False,
+    skip_wrong_first: bool = False,
+) -> tuple[tuple[float, ...], float]:
+    """Coefficients, then the threshold, both on `outcomes` alone (`sets`: each one's set;
+    `balanced`: weighed by `balance`). The shipped values use neither option (issue 12 tried
+    both: see the README's answers)."""
+    weights = balance(outcomes, sets) if balanced else None
+    coefficients = fit_logistic(outcomes, weights=weights, skip_wrong_first=skip_wrong_first)
     return coefficients, calibrate(outcomes, coefficients)[2]
 
 
@@ -414,8 +477,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"{','.join(FIT_SETS)})",
     )
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--balanced",
+        action="store_true",
+        help="fit the confidence with each set's answerable and unanswerable questions alike",
+    )
+    parser.add_argument(
+        "--skip-wrong-first",
+        action="store_true",
+        help="fit the confidence without the answerable questions whose first source is wrong",
+    )
+    parser.add_argument(
+        "--dump",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="pickle every set's left-out outcomes (and its fit sets') for offline analysis",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list every set's misses")
     args = parser.parse_args(argv)
+    how = {"balanced": args.balanced, "skip_wrong_first": args.skip_wrong_first}
 
     paths = {name: set_path(args.shared, name) for name in SETS}
     paths = {name: path for name, path in paths.items() if path.is_file()}
@@ -450,7 +531,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the ranking's weights first, then the confidence on what that ranking puts first
         rank_weights = fit_ranking([o for s in fit_on for o in outcomes[own(s)]])
         outcomes = asyncio.run(run(args.shared, paths, ordered, rank_weights))
-        coefficients, threshold = fit([o for s in fit_on for o in outcomes[own(s)]])
+        coefficients, threshold = fit(
+            [o for s in fit_on for o in outcomes[own(s)]],
+            [s for s in fit_on for _ in outcomes[own(s)]],
+            **how,
+        )
         print(
             f"fitted on {', '.join(fit_on)}: rank weights {list(rank_weights)}, "
             f"coefficients {list(coefficients)}, threshold {threshold}"
@@ -463,6 +548,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sets": {},
     }
     pooled_loso: list[tuple[Outcome, str | None]] = []
+    dumped: dict[str, object] = {}
     for name in shown:
         shipped = metrics(outcomes[own(name)], coefficients, threshold)
         fit_sets = [o for o in known_sets if o != name and o in LOSO_FIT]
@@ -480,11 +566,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 )
             )
             others = [o for x in fit_sets for o in again[loso(name, x)]]
-            loso_coefficients, loso_threshold = fit(others)
+            loso_coefficients, loso_threshold = fit(
+                others, [x for x in fit_sets for _ in again[loso(name, x)]], **how
+            )
             left = metrics(again[own(name)], loso_coefficients, loso_threshold)
             left["rank_weights"] = list(loso_weights)
             left["coefficients"] = list(loso_coefficients)
             left["threshold"] = loso_threshold
+            dumped[name] = {
+                "left_out": again[own(name)],
+                "fit": {x: again[loso(name, x)] for x in fit_sets},
+                "rank_weights": loso_weights,
+            }
             if name not in ("own", "dev"):
                 pooled_loso += [
                     (o, o.answered(loso_coefficients, loso_threshold)) for o in again[own(name)]
@@ -498,6 +591,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             "abstain": _rate(sum(got is None for _, got in unanswerable), len(unanswerable)),
             "rank": _rate(sum(o.ranked_right for o, _ in answerable), len(answerable)),
         }
+    if args.dump is not None:
+        args.dump.write_bytes(pickle.dumps(dumped))
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
         return 0
@@ -517,6 +612,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if "loso_other_writers" in result:
         pooled = result["loso_other_writers"]
         print(f"LOSO pooled over check, train-a, train-b (other writers): {pooled}")
+    print("failures, left out (LOSO): " + ", ".join(FAILURES))
+    for name in shown:
+        left = sets[name]["loso"]
+        if left is not None:
+            counts: dict[str, int] = left["failures"]  # type: ignore[assignment]
+            print(f"  {name:<8} " + " ".join(f"{counts[k]:>4}" for k in FAILURES))
     for name in shown if args.verbose else ():
         print(f"\nmisses ({name}, shipped settings):")
         for miss in sets[name]["shipped"]["misses"]:  # type: ignore[index]

@@ -8,7 +8,14 @@ import math
 
 import pytest
 
-from benchmarks.qa_quality import Outcome, calibrate, fit_ranking
+from benchmarks.qa_quality import (
+    Outcome,
+    balance,
+    calibrate,
+    failures,
+    fit_logistic,
+    fit_ranking,
+)
 from bot.knowledge.examples import Examples
 from bot.knowledge.models import Unit, UnitStems
 from bot.knowledge.ranking import RANK_FEATURES, Evidence, Stats, Term, match_expression, rank
@@ -101,6 +108,77 @@ def test_threshold_weighs_abstaining_as_much_as_answering() -> None:
     outcomes.append(_outcome("u", 0.45, answerable=False))
     _, _, threshold = calibrate(outcomes, COVERAGE_ONLY)
     assert 0.45 < threshold <= 0.5
+
+
+def test_the_calibration_study_chooses_thresholds_as_the_shipped_fit_does() -> None:
+    from benchmarks.qa_calibration import threshold
+
+    outcomes = [
+        _outcome("a1", 0.9, answerable=True),
+        _outcome("a2", 0.7, answerable=True),
+        _outcome("a3", 0.45, answerable=True),
+        _outcome("u1", 0.3, answerable=False),
+        _outcome("u2", 0.5, answerable=False),
+        _outcome("u3", 0.2, answerable=False),
+    ]
+    scored = [(o, o.score(COVERAGE_ONLY)) for o in outcomes]
+    assert round(threshold(scored), 3) == calibrate(outcomes, COVERAGE_ONLY)[2]
+
+
+def test_each_sets_answerable_and_unanswerable_questions_weigh_alike_in_the_fit() -> None:
+    outcomes = [
+        *(_outcome(f"a{i}", 0.6, answerable=True) for i in range(6)),
+        *(_outcome(f"u{i}", 0.4, answerable=False) for i in range(2)),
+        *(_outcome(f"b{i}", 0.6, answerable=True) for i in range(2)),
+        _outcome("v", 0.4, answerable=False),
+    ]
+    sets = ["one"] * 8 + ["two"] * 3
+    weights = balance(outcomes, sets)
+    groups = [(0, 6), (6, 8), (8, 10), (10, 11)]  # each set's answerable, then unanswerable
+    totals = {round(sum(weights[a:b]), 9) for a, b in groups}
+    assert len(totals) == 1  # four groups of 6, 2, 2 and 1 questions, one total each
+    assert math.isclose(sum(weights), len(outcomes))
+
+
+def _ranked(qid: str, coverage: float, *, right: bool) -> Outcome:
+    evidence = Evidence(coverage, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0)
+    return Outcome(qid, qid, ("faq-x",), None, "faq-x" if right else "faq-y", "", evidence)
+
+
+def test_the_confidence_can_be_fitted_without_questions_whose_first_source_is_wrong() -> None:
+    # top-1 counts such a question missed whatever its confidence: fitted, these three (as
+    # covered as the right answers) would drag the coverage's coefficient down
+    right = [_ranked(f"r{i}", 0.8, right=True) for i in range(3)]
+    unanswerable = [_outcome(f"u{i}", 0.1, answerable=False) for i in range(3)]
+    unanswerable = [
+        Outcome(o.qid, o.text, (), None, "faq-x", "", Evidence(0.2, 0, 0, 0, 0, 0, 0))
+        for o in unanswerable
+    ]
+    wrong = [_ranked(f"w{i}", 0.8, right=False) for i in range(3)]
+    alone = fit_logistic([*right, *unanswerable])
+    assert fit_logistic([*right, *unanswerable, *wrong], skip_wrong_first=True) == alone
+    assert fit_logistic([*right, *unanswerable, *wrong]) != alone  # the shipped fit has them
+    assert alone[1] > 0  # coverage tells a right answer from an unanswerable question
+
+
+def test_failures_are_counted_by_kind() -> None:
+    # COVERAGE_ONLY: the confidence is the logistic of the coverage (3 → 0.95, -3 → 0.05)
+    outcomes = [
+        _ranked("right-trusted", 3.0, right=True),
+        _ranked("right-untrusted", -3.0, right=True),
+        _ranked("wrong-answered", 3.0, right=False),
+        _ranked("wrong-abstained", -3.0, right=False),
+        Outcome("none", "none", ("faq-x",), None, None, "", None),
+        Outcome("unanswered", "u", (), None, "faq-x", "", Evidence(3.0, 0, 0, 0, 0, 0, 0)),
+        Outcome("abstained", "u", (), None, "faq-x", "", Evidence(-3.0, 0, 0, 0, 0, 0, 0)),
+    ]
+    assert failures(outcomes, COVERAGE_ONLY, 0.5) == {
+        "right_first_untrusted": 1,
+        "wrong_first_answered": 1,
+        "wrong_first_abstained": 1,
+        "nothing_found": 1,
+        "answered_unanswerable": 1,
+    }
 
 
 def test_the_ranking_score_is_the_weighted_sum_of_its_features() -> None:
