@@ -30,6 +30,8 @@ SLASH_CONTEXT: Final = "slash"
 CONSOLE_CONTEXT: Final = "console"
 # The context of the `rete` command line's help and messages (bot/cli).
 CLI_CONTEXT: Final = "cli"
+# The context of the web dashboard's pages (bot/web/templates) and its Python's texts (bot/web).
+WEB_CONTEXT: Final = "web"
 # argparse's own words (usage, options, its errors): ids in English, argparse's language.
 ARGPARSE_CONTEXT: Final = "argparse"
 ARGPARSE_MESSAGES: Final[tuple[str, ...]] = (
@@ -104,6 +106,26 @@ def from_environment(env: Mapping[str, str], override: str | None = None) -> Lan
         if lang is not None:
             return lang
     return parse_lang(env.get("LANG")) or DEFAULT_LANG
+
+
+def from_accept_language(header: str | None) -> Lang | None:
+    """A browser's Accept-Language ("en-GB,en;q=0.9,it;q=0.8") → the first of Rete's languages
+    it prefers (by q, then by order), or None when it names neither Italian nor English."""
+    ranked: list[tuple[float, int, Lang]] = []
+    for position, part in enumerate((header or "").split(",")[:32]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        lang = parse_lang(tag)
+        if lang is not None and quality > 0:
+            ranked.append((-quality, position, lang))
+    return min(ranked)[2] if ranked else None
 
 
 def for_member(locale: str | None, guild_lang: Lang | None) -> Lang:

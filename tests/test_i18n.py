@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import re
 import string
 import sys
 from collections.abc import Iterator
@@ -43,12 +44,15 @@ def template() -> Any:
 
 
 def _fields(text: str) -> list[tuple[str, str]]:
-    """A message's placeholders with their format specs ({score:.2f} → ("score", ".2f"))."""
-    return sorted(
+    """A message's placeholders with their format specs ({score:.2f} → ("score", ".2f"); the
+    web templates' %(num)d → ("num", "%d"))."""
+    braces = [
         (name, spec or "")
         for _, name, spec, _ in string.Formatter().parse(text)
         if name is not None
-    )
+    ]
+    percents = [(name, f"%{kind}") for name, kind in re.findall(r"%\(([a-z_]+)\)([sd])", text)]
+    return sorted(braces + percents)
 
 
 # --- the catalogs ---------------------------------------------------------------------------
@@ -157,6 +161,25 @@ def test_parse_lang(value: str | None, lang: str | None) -> None:
 )
 def test_console_and_cli_language(env: dict[str, str], override: str | None, lang: str) -> None:
     assert i18n.from_environment(env, override) == lang
+
+
+@pytest.mark.parametrize(
+    ("header", "lang"),
+    [
+        ("en-US,en;q=0.9", "en"),
+        ("it-IT,it;q=0.9,en-US;q=0.8,en;q=0.7", "it"),
+        ("de-DE,de;q=0.9,en;q=0.8,it;q=0.7", "en"),
+        ("de,en;q=0.5,it;q=0.8", "it"),
+        ("en;q=0,it;q=0.1", "it"),
+        ("fr-FR,de", None),
+        ("*", None),
+        ("", None),
+        (None, None),
+        ("en;q=abc,it", "it"),
+    ],
+)
+def test_accept_language(header: str | None, lang: str | None) -> None:
+    assert i18n.from_accept_language(header) == lang
 
 
 @pytest.mark.parametrize(
