@@ -201,10 +201,14 @@ def rule_description(text: str) -> str:
 class Msg(str):
     """A message id (its Italian text) that reads as the current language's text.
 
-    A `str` subclass so that every existing `texts.X` keeps its type; `str(m)`, `f"{m}"` and
-    `m.format(...)` translate. Anything that uses the raw characters (concatenation, `join`,
-    slicing, JSON) gets the Italian id: pass `str(m)` there (tests/test_i18n.py checks the
-    places Discord reads).
+    A `str` subclass so that every existing `texts.X` keeps its type, and one that reads as
+    the current language wherever its characters are read through it: `str(m)`, `f"{m}"`,
+    `"%s" % m`, `m.format(...)`, `m + "x"`, `"x" + m`, `m * 2`, `len(m)`, slicing, iteration,
+    `"x" in m` and every str method (`m.upper()`, `m.split()`, `", ".join` with m as the
+    separator…) use the translation (`_TRANSLATED` below). Equality and hashing stay on the id,
+    so a Msg is the same key in every language. What Python reads below the methods still gets
+    the id: a Msg as an item of `str.join`, written to a stream, dumped to JSON; pass `str(m)`
+    there (tests/test_i18n.py scans the code for a Msg put into a join raw).
     """
 
     context: str | None
@@ -232,6 +236,44 @@ class Msg(str):
 
     def __getitem__(self, key: SupportsIndex | slice) -> str:
         return self.text()[key]
+
+    def __add__(self, other: str) -> str:
+        return self.text() + str(other)
+
+    def __radd__(self, other: str) -> str:
+        return str(other) + self.text()
+
+    def __mod__(self, values: object) -> str:
+        return self.text() % values
+
+    def __rmod__(self, template: str) -> str:
+        return str(template) % self.text()
+
+
+def _translated(name: str) -> Callable[..., object]:
+    method = getattr(str, name)
+
+    def call(self: Msg, *args: object, **kwargs: object) -> object:
+        return method(self.text(), *args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = method.__doc__
+    return call
+
+
+# The str methods that read a Msg's characters: each reads the current language's text. (Not
+# __eq__, __hash__ and the comparisons: those stay on the id.)
+_TRANSLATED: Final = (
+    "__len__", "__iter__", "__contains__", "__mul__", "__rmul__",
+    "capitalize", "casefold", "center", "count", "encode", "endswith", "expandtabs", "find",
+    "format_map", "index", "isalnum", "isalpha", "isascii", "isdecimal", "isdigit",
+    "isidentifier", "islower", "isnumeric", "isprintable", "isspace", "istitle", "isupper",
+    "join", "ljust", "lower", "lstrip", "partition", "removeprefix", "removesuffix", "replace",
+    "rfind", "rindex", "rjust", "rpartition", "rsplit", "rstrip", "split", "splitlines",
+    "startswith", "strip", "swapcase", "title", "translate", "upper", "zfill",
+)  # fmt: skip
+for _name in _TRANSLATED:
+    setattr(Msg, _name, _translated(_name))
 
 
 class Plural(Msg):
