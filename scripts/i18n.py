@@ -78,7 +78,9 @@ def cli_messages() -> Iterator[Entry]:
 def web_messages() -> Iterator[Entry]:
     from bot.web.app import TEMPLATE_OPTIONS
 
-    found = [("python", path, {"_": None}, {}) for path in sorted(WEB_DIR.glob("*.py"))] + [
+    found = [
+        ("python", path, {"_": None, "N_": None}, {}) for path in sorted(WEB_DIR.glob("*.py"))
+    ] + [
         ("jinja2.ext:babel_extract", path, DEFAULT_KEYWORDS, TEMPLATE_OPTIONS)
         for path in sorted((WEB_DIR / "templates").glob("*.html"))
     ]

@@ -132,34 +132,57 @@ def status_labels() -> dict[str, str]:
     }
 
 
+def N_(text: str) -> str:  # noqa: N802 (gettext's name for "catalogue this, translate later")
+    """Marks a text for the catalogs (scripts/i18n.py extracts it) without translating it."""
+    return text
+
+
+# Ids only: a case's status and its history's action names, translated one at a time where
+# they are shown (the queue shows a status per case: one lookup, not a table, per row).
+CASE_STATUS_WORDS = {
+    PENDING: N_("in attesa"),
+    CLAIMED: N_("preso in carico"),
+    REOPENED: N_("riaperto"),
+    CONFIRMED: N_("confermato"),
+    DISMISSED: N_("archiviato"),
+}
+AUDIT_ACTION_WORDS = {
+    "opened": N_("aperto"),
+    "edited": N_("modificato dal membro"),
+    "claimed": N_("preso in carico"),
+    CONFIRMED: N_("confermato"),
+    DISMISSED: N_("archiviato"),
+    REOPENED: N_("riaperto"),
+    "appealed": N_("ricorso"),
+    "message_deleted": N_("messaggio eliminato in Discord"),
+    "text_purged": N_("testo cancellato (conservazione)"),
+    "delete_message": N_("eliminazione del messaggio"),
+    "timeout": N_("timeout"),
+}
+
+
 def case_status(status: str) -> str:
     """One case's status, as its page and its row in the queue show it."""
-    names = {
-        PENDING: _("in attesa"),
-        CLAIMED: _("preso in carico"),
-        REOPENED: _("riaperto"),
-        CONFIRMED: _("confermato"),
-        DISMISSED: _("archiviato"),
-    }
-    return names.get(status, status)
+    word = CASE_STATUS_WORDS.get(status)
+    return _(word) if word is not None else status
 
 
 def audit_action(action: str) -> str:
     """An entry of a case's history (the audit trail's action names), in words."""
-    names = {
-        "opened": _("aperto"),
-        "edited": _("modificato dal membro"),
-        "claimed": _("preso in carico"),
-        CONFIRMED: _("confermato"),
-        DISMISSED: _("archiviato"),
-        REOPENED: _("riaperto"),
-        "appealed": _("ricorso"),
-        "message_deleted": _("messaggio eliminato in Discord"),
-        "text_purged": _("testo cancellato (conservazione)"),
-        "delete_message": _("eliminazione del messaggio"),
-        "timeout": _("timeout"),
+    word = AUDIT_ACTION_WORDS.get(action)
+    return _(word) if word is not None else action
+
+
+def row_words() -> dict[str, Any]:
+    """The texts a case's row repeats, translated once per page: a gettext call per case from
+    the template cost more than the rest of the row (benchmarks/web.py)."""
+    return {
+        "case": _("Caso #{id}"),
+        "member": _("membro {id}"),
+        "channel": _("canale {id}"),
+        "score": _("punteggio {score:.2f} / soglia {threshold:.2f} · policy v{version}"),
+        "status": {status: _(word) for status, word in CASE_STATUS_WORDS.items()},
     }
-    return names.get(action, action)
 
 
 def text_dropped(reason: str | None) -> str:
@@ -266,6 +289,7 @@ def build_templates() -> jinja2.Environment:
     env.globals["lang"] = i18n.current
     env.globals["here"] = _here.get
     env.globals["case_status"] = case_status
+    env.globals["row_words"] = row_words
     env.globals["text_dropped"] = text_dropped
     env.globals["audit_action"] = audit_action
     env.filters["rule_description"] = i18n.rule_description
