@@ -121,7 +121,9 @@ async def main(cases: int, requests: int) -> list[dict[str, Any]]:
             guilds = ((GUILD, "bench"), (EMPTY_GUILD, "empty"))
 
             class Both(ConsoleModerator):
-                async def can_moderate(self, guild_id: int, user_id: int) -> bool:
+                async def can_moderate(
+                    self, guild_id: int, user_id: int, *, within: float = 0.0
+                ) -> bool:
                     return user_id == MODERATOR and guild_id in (GUILD, EMPTY_GUILD)
 
             dashboard = Dashboard(

@@ -16,6 +16,7 @@ from bot.knowledge import KnowledgeService
 from bot.knowledge.learning import LearningService
 from bot.policy import PolicyService, flows
 from bot.review import ReviewService
+from bot.session_store import SessionStore
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,7 @@ class Core:
         self.knowledge = KnowledgeService(db, self.guilds, sources=settings.knowledge_sources)
         self.pipeline = Pipeline(self)
         self.catchup = CatchUp(db)
+        self.sessions = SessionStore(db)  # the dashboard's logouts
 
     @classmethod
     async def open(cls, settings: Settings) -> Core:
@@ -113,6 +115,8 @@ FLOWS: tuple[Flow, ...] = (
     Flow("add a FAQ entry", KnowledgeService.add_faq),
     Flow("edit a FAQ entry", KnowledgeService.edit_faq),
     Flow("remove a FAQ entry", KnowledgeService.remove_faq),
+    Flow("earlier FAQ versions", KnowledgeService.faq_history),
+    Flow("restore a FAQ version", KnowledgeService.restore_faq),
     Flow("import articles and FAQ", KnowledgeService.import_file),
     Flow("sync the knowledge sources", KnowledgeService.sync),
     Flow("follow a feed", KnowledgeService.follow_feed),

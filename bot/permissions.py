@@ -10,8 +10,12 @@ class Permissions(Protocol):
     """Answers at the moment of use (never from a login-time snapshot): a moderator whose role
     was removed a minute ago is refused on their next request."""
 
-    async def can_moderate(self, guild_id: int, user_id: int) -> bool:
-        """Manage Messages (or Administrator, or owning the bot) in that server, now."""
+    async def can_moderate(self, guild_id: int, user_id: int, *, within: float = 0.0) -> bool:
+        """Manage Messages (or Administrator, or owning the bot) in that server, now.
+
+        `within` > 0 accepts a yes found at most that many seconds ago: only for a read that
+        repeats by itself (the queue page's poll), never for a page a person opens or a change.
+        """
         ...
 
     async def guild_name(self, guild_id: int) -> str | None:
@@ -27,7 +31,7 @@ class ConsoleModerator:
     user_id: int
     name: str = "console"
 
-    async def can_moderate(self, guild_id: int, user_id: int) -> bool:
+    async def can_moderate(self, guild_id: int, user_id: int, *, within: float = 0.0) -> bool:
         return guild_id == self.guild_id and user_id == self.user_id
 
     async def guild_name(self, guild_id: int) -> str | None:

@@ -495,6 +495,16 @@ KB_FAQ_REMOVED = Msg("FAQ rimossa: **{key}** — {question}")
 KB_FAQ_LIST_HEADER = Msg("FAQ visibili in questo server ({count}):")
 KB_FAQ_LIST_LINE = Msg("• `{key}` {question}{shared}")
 KB_FAQ_SHARED_MARK = Msg(" _(condivisa)_")
+KB_FAQ_HISTORY_HEADER = Msg("Versioni precedenti delle FAQ di questo server, la più recente prima:")
+KB_FAQ_HISTORY_LINE = Msg("• #{version} {key} {change} {at} da {actor}: «{question}» — {answer}")
+KB_FAQ_CHANGE_EDITED = Msg("sostituita")
+KB_FAQ_CHANGE_REMOVED = Msg("tolta")
+KB_FAQ_HISTORY_HINT = Msg("Per rimettere una versione: /faq restore con il suo numero.")
+KB_FAQ_HISTORY_EMPTY = Msg(
+    "Nessuna versione precedente: nessuna FAQ di questo server è stata modificata o tolta."
+)
+KB_FAQ_HISTORY_EMPTY_KEY = Msg("Nessuna versione precedente di «{key}».")
+KB_FAQ_RESTORED = Msg("FAQ **{key}** rimessa com'era nella versione #{version}: {question}")
 KB_FAQ_LIST_EMPTY = Msg("Non ci sono FAQ: importane un file con /faq import.")
 KB_FAQ_EXPORTED = Msg(
     "Ecco le FAQ di questo server ({count}), in YAML: si reimportano con /faq import."
@@ -597,6 +607,7 @@ KB_IMPORT_REFUSED = Msg("rifiutato: {kind}")
 KB_IMPORT_NOT_WXR = Msg("non è un export di WordPress (manca <rss><channel>)")
 KB_IMPORT_NO_PAGE_TEXT = Msg("nella pagina non trovo il testo di un articolo")
 KB_FAQ_EXISTS = Msg("Esiste già una FAQ con id «{key}».")
+KB_FAQ_NO_VERSION = Msg("Non trovo la versione {version} tra le versioni precedenti delle FAQ.")
 KB_FAQ_SHARED_READ_ONLY = Msg(
     "«{key}» fa parte delle FAQ condivise dell'Accademia: si modifica nel file delle FAQ e si "
     "ricarica con /articles sync."
@@ -617,7 +628,7 @@ KB_CONSOLE_USAGE_ASK = Msg("Uso: /ask DOMANDA")
 KB_CONSOLE_USAGE_EXCERPT = Msg("Uso: /excerpt TESTO [--article SLUG]")
 KB_CONSOLE_USAGE_FAQ = Msg(
     "Uso: /faq list | /faq add DOMANDA || RISPOSTA | /faq edit ID [DOMANDA] || [RISPOSTA] | "
-    "/faq remove ID | "
+    "/faq remove ID | /faq history [ID] | /faq restore N | "
     "/faq export [tutte] (senza «tutte» solo le FAQ proprie del server) | /faq import FILE"
 )
 KB_CONSOLE_USAGE_ANSWERS = Msg("Uso: /answers on|off [CANALE] (senza canale: quello corrente)")

@@ -19,7 +19,8 @@ from bot.knowledge import ImportReport, KnowledgeError
 from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.learning import Decided
 from bot.knowledge.models import faq_too_long
-from bot.knowledge.render import no_excerpt_line, render_report
+from bot.knowledge.render import faq_history_lines, no_excerpt_line, render_report
+from bot.review.render import neutralise
 from cogs._checks import is_moderator, moderators_only
 from cogs._knowledge_ui import (
     DYNAMIC_ITEMS,
@@ -229,14 +230,61 @@ class Knowledge(commands.Cog):
     async def faq_remove(self, interaction: discord.Interaction[ReteBot], key: str) -> None:
         """Togli una FAQ di questo server."""
         assert interaction.guild_id is not None
-        entry = await self.bot.core.knowledge.remove_faq(interaction.guild_id, key)
+        entry = await self.bot.core.knowledge.remove_faq(
+            interaction.guild_id, key, author_id=interaction.user.id
+        )
         log.info("FAQ %s removed in guild %s by %s", key, interaction.guild_id, interaction.user.id)
         await reply(
             interaction, texts.KB_FAQ_REMOVED.format(key=entry.key, question=entry.question)
         )
 
+    @faq.command(name="history", description="Le versioni precedenti delle FAQ di questo server")
+    @app_commands.describe(key="L'id di una FAQ (vuoto: tutte)")
+    @moderators_only()
+    async def faq_history(
+        self, interaction: discord.Interaction[ReteBot], key: str | None = None
+    ) -> None:
+        """Le versioni precedenti delle FAQ di questo server."""
+        assert interaction.guild_id is not None
+        versions = await self.bot.core.knowledge.faq_history(interaction.guild_id, key)
+        lines = faq_history_lines(
+            versions,
+            when=lambda at: f"<t:{int(at)}:f>",  # each reader's own local time
+            who=lambda user_id: f"<@{user_id}>" if user_id else "Rete",
+            key=key,
+            quote=neutralise,
+        )
+        await reply(
+            interaction, embed=discord.Embed(description=limits.embed_description("\n".join(lines)))
+        )
+
+    @faq.command(name="restore", description="Rimetti una FAQ com'era in una versione precedente")
+    @app_commands.describe(version="Il numero della versione, da /faq history")
+    @moderators_only()
+    async def faq_restore(
+        self, interaction: discord.Interaction[ReteBot], version: app_commands.Range[int, 1]
+    ) -> None:
+        """Rimetti una FAQ com'era in una versione precedente."""
+        assert interaction.guild_id is not None
+        entry = await self.bot.core.knowledge.restore_faq(
+            interaction.guild_id, version, author_id=interaction.user.id
+        )
+        log.info(
+            "FAQ version %s restored in guild %s by %s",
+            version,
+            interaction.guild_id,
+            interaction.user.id,
+        )
+        await reply(
+            interaction,
+            texts.KB_FAQ_RESTORED.format(
+                key=neutralise(entry.key), version=version, question=neutralise(entry.question)
+            ),
+        )
+
     @faq_edit.autocomplete("key")
     @faq_remove.autocomplete("key")
+    @faq_history.autocomplete("key")
     async def _faq_keys(
         self, interaction: discord.Interaction[ReteBot], current: str
     ) -> list[app_commands.Choice[str]]:

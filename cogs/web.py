@@ -5,6 +5,7 @@ carries out the decision when a case is decided on the web."""
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -27,25 +28,48 @@ log = logging.getLogger(__name__)
 
 class DiscordPermissions:
     """Manage Messages (or Administrator) in the server now, read from the member's roles as
-    Discord has them at this moment (a REST fetch: Rete has no members intent); the bot's
-    owners moderate every server Rete is in, as with the slash commands."""
+    Discord has them at this moment (a REST fetch: Rete has no members intent, so no event says
+    that a role was removed); the bot's owners moderate every server Rete is in, as with the
+    slash commands.
 
-    def __init__(self, bot: ReteBot) -> None:
+    A yes is remembered for the polls only (`within`): an open queue page asks for its rows every
+    few seconds, and one member fetch per poll per moderator would spend Discord's rate limit
+    on nothing. A page opened, a decision or an edit always asks Discord again."""
+
+    REMEMBERED_MAX = 1_000  # (server, person) pairs; the oldest are forgotten first
+
+    def __init__(self, bot: ReteBot, clock: Callable[[], float] = time.monotonic) -> None:
         self.bot = bot
+        self.clock = clock
+        self._yes_at: dict[tuple[int, int], float] = {}
 
-    async def can_moderate(self, guild_id: int, user_id: int) -> bool:
+    async def can_moderate(self, guild_id: int, user_id: int, *, within: float = 0.0) -> bool:
         guild = self.bot.get_guild(guild_id)
         if guild is None:
             return False
         if user_id in (self.bot.owner_ids or ()) or user_id == self.bot.owner_id:
             return True
+        key = (guild_id, user_id)
+        now = self.clock()
+        said_yes = self._yes_at.get(key)
+        if within > 0 and said_yes is not None and now - said_yes <= within:
+            return True
+        allowed = await self._ask_discord(guild, user_id)
+        self._yes_at.pop(key, None)
+        if allowed:
+            self._yes_at[key] = now
+            while len(self._yes_at) > self.REMEMBERED_MAX:
+                del self._yes_at[next(iter(self._yes_at))]
+        return allowed
+
+    async def _ask_discord(self, guild: discord.Guild, user_id: int) -> bool:
         try:
             member = await guild.fetch_member(user_id)
         except discord.NotFound:
             return False
         except discord.HTTPException as exc:
             log.warning(
-                "web: could not read member %s of guild %s: %s", user_id, guild_id, exc.status
+                "web: could not read member %s of guild %s: %s", user_id, guild.id, exc.status
             )
             return False
         perms = member.guild_permissions

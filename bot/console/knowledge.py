@@ -5,11 +5,24 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot import texts
-from bot.console.app import CHANNELS, CommandHandler, Commands, Registry, Session
+from bot.console.app import (
+    CHANNELS,
+    CommandHandler,
+    Commands,
+    Registry,
+    Session,
+    local_time,
+    user_name,
+)
 from bot.errors import os_error_text
 from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.models import KnowledgeError
-from bot.knowledge.render import excerpt_lines, no_excerpt_line, render_report
+from bot.knowledge.render import (
+    excerpt_lines,
+    faq_history_lines,
+    no_excerpt_line,
+    render_report,
+)
 from bot.knowledge.reply import plain_lines
 
 FAQ_VERBS = (
@@ -132,7 +145,7 @@ async def _faq(session: Session, args: list[str], raw: str) -> list[str]:
             )
             return [texts.KB_FAQ_EDITED.format(key=entry.key, question=entry.question)]
         if verb == "remove" and len(args) == 2:
-            entry = await knowledge.remove_faq(session.guild_id, args[1])
+            entry = await knowledge.remove_faq(session.guild_id, args[1], author_id=session.user[0])
             return [texts.KB_FAQ_REMOVED.format(key=entry.key, question=entry.question)]
         if verb == "export":
             scope = args[1].lower() if len(args) > 1 else ""
@@ -160,6 +173,37 @@ def _faq_verb(verb: str) -> CommandHandler:
         return await _faq(session, [verb, *args], f"{verb} {raw}")
 
     return handler
+
+
+@COMMANDS.command(
+    "faq history",
+    "/faq history [ID]",
+    "le versioni precedenti delle FAQ di questo server (di tutte, o di una)",
+    moderator_only=True,
+)
+async def _faq_history(session: Session, args: list[str], raw: str) -> list[str]:
+    key = args[0] if args else None
+    versions = await session.core.knowledge.faq_history(session.guild_id, key)
+    return faq_history_lines(versions, when=local_time, who=user_name, key=key)
+
+
+@COMMANDS.command(
+    "faq restore",
+    "/faq restore N",
+    "rimetti una FAQ com'era nella versione N (da /faq history)",
+    moderator_only=True,
+)
+async def _faq_restore(session: Session, args: list[str], raw: str) -> list[str]:
+    if len(args) != 1 or not args[0].lstrip("#").isdigit():
+        return [str(texts.KB_CONSOLE_USAGE_FAQ)]
+    version = int(args[0].lstrip("#"))
+    try:
+        entry = await session.core.knowledge.restore_faq(
+            session.guild_id, version, author_id=session.user[0]
+        )
+    except KnowledgeError as exc:
+        return [str(exc)]
+    return [texts.KB_FAQ_RESTORED.format(key=entry.key, version=version, question=entry.question)]
 
 
 @COMMANDS.command(

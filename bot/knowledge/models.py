@@ -193,6 +193,29 @@ class FaqEntry:
 
 
 @dataclass(frozen=True)
+class FaqVersion:
+    """An earlier version of a server's FAQ entry (migration 0009): what it said before an edit,
+    an import or a removal replaced it, who had written it and who replaced it."""
+
+    version_id: int
+    entry: FaqEntry
+    change: str  # "edited" or "removed"
+    changed_by: str | None  # an origin: "discord:<user id>", a file…; None when unknown
+    at: float
+
+    @property
+    def changed_by_id(self) -> int | None:
+        return origin_user(self.changed_by)
+
+
+def origin_user(origin: str | None) -> int | None:
+    """The Discord user of an origin written as "discord:<user id>", else None."""
+    if origin and origin.startswith("discord:") and origin[8:].isdigit():
+        return int(origin[8:])
+    return None
+
+
+@dataclass(frozen=True)
 class ArticleInfo:
     guild_id: int
     slug: str

@@ -34,6 +34,7 @@ from bot.knowledge.models import (
     Excerpt,
     FaqDoc,
     FaqEntry,
+    FaqVersion,
     ImportReport,
     KnowledgeError,
     PartialImportError,
@@ -674,11 +675,51 @@ class KnowledgeService:
         assert copy is not None
         return copy
 
-    async def remove_faq(self, guild_id: int, key: str) -> FaqEntry:
+    async def remove_faq(
+        self, guild_id: int, key: str, *, author_id: int | None = None
+    ) -> FaqEntry:
+        """Remove a server's own entry; what it said stays among its versions (faq_history)."""
         entry = await self._own_faq(guild_id, key)
-        await self.store.delete_faq(guild_id, key)
+        by = f"discord:{author_id}" if author_id is not None else None
+        await self.store.delete_faq(guild_id, key, by=by)
         await self.refresh()
         return entry
+
+    async def faq_history(
+        self, guild_id: int, key: str | None = None, *, limit: int = 20
+    ) -> list[FaqVersion]:
+        """The server's earlier FAQ versions, newest first (of one entry, or of all): what an
+        edit, an import, an attached variant or a removal replaced."""
+        return await self.store.faq_versions(guild_id, key.strip() if key else None, limit=limit)
+
+    async def restore_faq(
+        self, guild_id: int, version_id: int, *, author_id: int | None = None
+    ) -> FaqEntry:
+        """Put an earlier version back: the entry is edited to say it again (the version it
+        replaces is kept in turn), or added again if it was removed."""
+        version = await self.store.faq_version(guild_id, version_id)
+        if version is None:
+            raise KnowledgeError(texts.KB_FAQ_NO_VERSION.format(version=version_id))
+        old = version.entry
+        if await self.store.faq(guild_id, old.key) is None:
+            return await self.add_faq(
+                guild_id,
+                old.question,
+                old.answer,
+                variants=old.variants,
+                links=old.links,
+                key=old.key,
+                author_id=author_id,
+            )
+        return await self.edit_faq(
+            guild_id,
+            old.key,
+            question=old.question,
+            answer=old.answer,
+            variants=old.variants,
+            links=old.links,
+            author_id=author_id,
+        )
 
     async def _own_faq(self, guild_id: int, key: str) -> FaqEntry:
         entry = await self.store.faq(guild_id, key)

@@ -17,6 +17,7 @@ from bot.knowledge.models import (
     Batch,
     FaqDoc,
     FaqEntry,
+    FaqVersion,
     ImportReport,
     PartialImportError,
     Unit,
@@ -58,6 +59,10 @@ def _faq(row: sqlite3.Row) -> FaqEntry:
         links=tuple(json.loads(row["links_json"])),
         origin=row["origin"],
     )
+
+
+def _version(row: sqlite3.Row) -> FaqVersion:
+    return FaqVersion(row["history_id"], _faq(row), row["change"], row["changed_by"], row["at"])
 
 
 def _guilds(guild_id: int) -> tuple[int, int]:
@@ -331,12 +336,42 @@ class KnowledgeStore:
             new_articles=tuple(new),
         )
 
-    async def delete_faq(self, guild_id: int, key: str) -> bool:
+    async def delete_faq(self, guild_id: int, key: str, *, by: str | None = None) -> bool:
+        """Remove an entry; migration 0009's trigger keeps what it said, `by` who removed it."""
         # kb_units rows go by ON DELETE CASCADE; their trigger removes them from kb_fts.
-        count = await self.db.execute(
-            "DELETE FROM kb_faq WHERE guild_id = ? AND key = ?", (guild_id, key)
+        async with self.db.transaction() as conn:
+            cur = await conn.execute(
+                "DELETE FROM kb_faq WHERE guild_id = ? AND key = ?", (guild_id, key)
+            )
+            removed = cur.rowcount > 0
+            if removed and by is not None:
+                await conn.execute(
+                    "UPDATE kb_faq_history SET changed_by = ? WHERE history_id = ("
+                    "SELECT max(history_id) FROM kb_faq_history WHERE guild_id = ? AND key = ?)",
+                    (by, guild_id, key),
+                )
+        return removed
+
+    async def faq_versions(
+        self, guild_id: int, key: str | None = None, *, limit: int = 20
+    ) -> list[FaqVersion]:
+        """A server's earlier FAQ versions, newest first: of one entry, or of all of them."""
+        rows = await self.db.fetchall(
+            "SELECT history_id, guild_id, key, question, variants_json, answer, links_json, "
+            "origin, change, changed_by, at FROM kb_faq_history WHERE guild_id = ? "
+            "AND (? IS NULL OR key = ?) ORDER BY history_id DESC LIMIT ?",
+            (guild_id, key, key, limit),
         )
-        return count > 0
+        return [_version(row) for row in rows]
+
+    async def faq_version(self, guild_id: int, version_id: int) -> FaqVersion | None:
+        row = await self.db.fetchone(
+            "SELECT history_id, guild_id, key, question, variants_json, answer, links_json, "
+            "origin, change, changed_by, at FROM kb_faq_history "
+            "WHERE guild_id = ? AND history_id = ?",
+            (guild_id, version_id),
+        )
+        return _version(row) if row else None
 
     async def delete_article(self, guild_id: int, slug: str) -> bool:
         count = await self.db.execute(

@@ -68,6 +68,9 @@ SESSION_MAX_AGE_S = 12 * 3600
 STATE_MAX_AGE_S = 600
 PAGE_SIZE = 50
 POLL_SECONDS = 3  # how often an open queue page asks for its rows again
+# A poll may rest on a permission Discord confirmed this recently (a page opened or a change
+# always asks again): a moderator whose role was removed stops seeing new rows within it.
+POLL_PERMISSION_SECONDS = 15
 LOGIN_ATTEMPTS = (10, 60.0)  # per client address: attempts, seconds
 POLICY_MAX_BYTES = 256 * 1024
 ARTICLES_SHOWN = 200
@@ -204,6 +207,7 @@ class Session:
     name: str
     guilds: tuple[tuple[int, str], ...]
     csrf: str
+    issued_at: float
 
 
 @dataclass(frozen=True)
@@ -344,7 +348,7 @@ class Dashboard:
         r.add_get("/lang/{lang}", self.choose_language)
         r.add_get("/g/{guild}/", self.guarded(self.queue))
         r.add_get("/g/{guild}/queue", self.guarded(self.queue))
-        r.add_get("/g/{guild}/queue/rows", self.guarded(self.queue_rows))
+        r.add_get("/g/{guild}/queue/rows", self.guarded(self.queue_rows, poll=True))
         r.add_get("/g/{guild}/case/{case}", self.guarded(self.case))
         r.add_post("/g/{guild}/case/{case}", self.guarded(self.decide))
         r.add_get("/g/{guild}/policy", self.guarded(self.policy))
@@ -396,7 +400,7 @@ class Dashboard:
         """Every state-changing request carries the session's CSRF token, or is refused."""
         if request.method in ("GET", "HEAD", "OPTIONS"):
             return await handler(request)
-        session = self.session(request)
+        session = await self.session(request)
         given = request.headers.get("X-CSRF-Token")
         if given is None and request.content_type in (
             "application/x-www-form-urlencoded",
@@ -419,7 +423,9 @@ class Dashboard:
 
     # --- sessions --------------------------------------------------------------------------------
 
-    def session(self, request: web.Request) -> Session | None:
+    async def session(self, request: web.Request) -> Session | None:
+        """The request's session: signed by us, under 12 hours old, and issued after its
+        person last logged out (logging out ends the sessions of every browser)."""
         data = self.signer.unsign(
             "session", request.cookies.get(SESSION_COOKIE), max_age=SESSION_MAX_AGE_S
         )
@@ -427,9 +433,15 @@ class Dashboard:
             return None
         try:
             guilds = tuple((int(g), str(n)) for g, n in data["guilds"])
-            return Session(int(data["uid"]), str(data["name"]), guilds, str(data["csrf"]))
+            session = Session(
+                int(data["uid"]), str(data["name"]), guilds, str(data["csrf"]), float(data["iat"])
+            )
         except (KeyError, TypeError, ValueError):
             return None
+        ended = await self.core.sessions.ended_before(session.user_id)
+        if ended is not None and session.issued_at <= ended:
+            return None
+        return session
 
     def _start_session(
         self,
@@ -461,12 +473,18 @@ class Dashboard:
         return web.Response(text=html, status=status, content_type="text/html", charset="utf-8")
 
     def guarded(
-        self, handler: Callable[[web.Request, Session, int], Awaitable[web.StreamResponse]]
+        self,
+        handler: Callable[[web.Request, Session, int], Awaitable[web.StreamResponse]],
+        *,
+        poll: bool = False,
     ) -> Handler:
-        """A logged-in person who may moderate this server now; anyone else gets 403."""
+        """A logged-in person who may moderate this server now; anyone else gets 403. A `poll`
+        (a read the page repeats by itself) accepts a permission confirmed in the last
+        POLL_PERMISSION_SECONDS."""
+        within = POLL_PERMISSION_SECONDS if poll else 0.0
 
         async def check(request: web.Request) -> web.StreamResponse:
-            session = self.session(request)
+            session = await self.session(request)
             if session is None:
                 if request.method == "GET":
                     raise web.HTTPSeeOther("/login")
@@ -475,7 +493,7 @@ class Dashboard:
                 guild_id = int(request.match_info["guild"])
             except ValueError:
                 raise web.HTTPNotFound() from None
-            if not await self.permissions.can_moderate(guild_id, session.user_id):
+            if not await self.permissions.can_moderate(guild_id, session.user_id, within=within):
                 log.info("web: user %s refused in guild %s", session.user_id, guild_id)
                 return self.page(
                     "error.html",
@@ -507,7 +525,7 @@ class Dashboard:
     # --- login and logout --------------------------------------------------------------------
 
     async def index(self, request: web.Request) -> web.StreamResponse:
-        session = self.session(request)
+        session = await self.session(request)
         if session is None:
             raise web.HTTPSeeOther("/login")
         guilds = []
@@ -618,6 +636,12 @@ class Dashboard:
         raise response
 
     async def logout(self, request: web.Request) -> web.StreamResponse:
+        """Ends every session of this person, in this browser and any other (a copied cookie
+        included); the CSRF check has already found the session."""
+        session = await self.session(request)
+        if session is not None:
+            await self.core.sessions.end_all(session.user_id, time.time())
+            log.info("web: user %s logged out everywhere", session.user_id)
         response = web.HTTPSeeOther("/login")
         response.del_cookie(SESSION_COOKIE, path="/")
         raise response

@@ -245,3 +245,42 @@ async def test_faq_import_attachment(rete: ReteHarness, fake: FakeDiscord) -> No
         subcommand="import",
     )
     assert "'answer' manca" in (await broken.reply()).content
+
+
+async def test_a_faq_removed_by_mistake_is_restored_from_its_history(
+    rete: ReteHarness, fake: FakeDiscord
+) -> None:
+    data = (
+        "- id: faq-wifi-aula\n  question: C'è il wifi in aula?\n"
+        "  answer: Sì, la password è scritta sulla lavagna.\n"
+    ).encode()
+    imported = await fake.slash(
+        fake.moderator, "faq", {"file": fake.upload("faq.yaml", data)}, subcommand="import"
+    )
+    await imported.reply()
+    removed = await fake.slash(fake.moderator, "faq", {"key": "faq-wifi-aula"}, subcommand="remove")
+    await removed.reply()
+    assert await rete.core.knowledge.own_faq_entry(fake.guild.id, "faq-wifi-aula") is None
+
+    listed = await (await fake.slash(fake.moderator, "faq", subcommand="history")).reply()
+    assert listed.ephemeral
+    (embed,) = listed.embeds
+    shown = embed["description"]
+    (version,) = await rete.core.knowledge.faq_history(fake.guild.id)
+    assert f"#{version.version_id} faq\\-wifi\\-aula" in shown
+    assert f"<@{fake.moderator.id}>" in shown  # who removed it, shown but not pinged
+    assert "la password è scritta sulla lavagna" in shown
+
+    refused = await fake.slash(
+        fake.regular, "faq", {"version": version.version_id}, subcommand="restore"
+    )
+    assert (await refused.reply()).content == texts.NOT_MODERATOR
+    restored = await fake.slash(
+        fake.moderator, "faq", {"version": version.version_id}, subcommand="restore"
+    )
+    assert "faq\\-wifi\\-aula" in (await restored.reply()).content
+    answer = await rete.core.knowledge.ask("c'è il wifi in aula?", fake.guild.id)
+    assert answer is not None
+    assert answer.source == "faq-wifi-aula"
+    unknown = await fake.slash(fake.moderator, "faq", {"version": 999_999}, subcommand="restore")
+    assert (await unknown.reply()).content == texts.KB_FAQ_NO_VERSION.format(version=999_999)

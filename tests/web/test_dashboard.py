@@ -50,6 +50,72 @@ async def test_someone_who_may_not_moderate_gets_403_and_nothing_else(core: Core
             assert "gratis" not in body
 
 
+async def test_only_the_queue_poll_may_rest_on_a_recent_permission(core: Core) -> None:
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.permissions import ConsoleModerator
+    from bot.web.app import POLL_PERMISSION_SECONDS
+
+    asked: list[tuple[str, float]] = []
+    path = ""
+
+    class Recording(ConsoleModerator):
+        async def can_moderate(self, guild_id: int, user_id: int, *, within: float = 0.0) -> bool:
+            asked.append((path, within))
+            return await super().can_moderate(guild_id, user_id)
+
+    dashboard, links = make_web(core)
+    dashboard.permissions = Recording(GUILD, MODERATOR)
+    async with TestClient(TestServer(dashboard.app())) as client:
+        await client.get(f"/login/once?token={links.issue()}")
+        page = await (await client.get(f"/g/{GUILD}/queue")).text()
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert csrf
+        for path in ("/queue", "/queue/rows", "/policy", "/stats"):
+            asked.clear()
+            response = await client.get(f"/g/{GUILD}{path}")
+            assert response.status == 200, path
+            expected = POLL_PERMISSION_SECONDS if path == "/queue/rows" else 0.0
+            assert asked == [(path, expected)], path
+        path = "/policy/test"
+        asked.clear()
+        response = await client.post(
+            f"/g/{GUILD}/policy/test", data={"csrf": csrf.group(1), "text": "ciao"}
+        )
+        assert response.status == 200
+        assert asked == [(path, 0.0)]
+
+
+async def test_logging_out_ends_a_copied_session_too(web: Web) -> None:
+    csrf = await web.login()
+    copied = web.client.session.cookie_jar.filter_cookies(web.client.make_url("/"))
+    cookie = copied["rete_session"].value
+    web.client.session.cookie_jar.clear()
+    stolen = await web.client.get(
+        f"/g/{GUILD}/queue", cookies={"rete_session": cookie}, allow_redirects=False
+    )
+    assert stolen.status == 200  # a copied cookie works until its owner logs out
+    web.client.session.cookie_jar.clear()
+    out = await web.client.post(
+        "/logout", data={"csrf": csrf}, cookies={"rete_session": cookie}, allow_redirects=False
+    )
+    assert out.status == 303
+    web.client.session.cookie_jar.clear()
+    after = await web.client.get(
+        f"/g/{GUILD}/queue", cookies={"rete_session": cookie}, allow_redirects=False
+    )
+    assert after.status == 303
+    assert after.headers["Location"] == "/login"
+    refused = await web.client.post(
+        f"/g/{GUILD}/policy/test",
+        data={"csrf": csrf, "text": "ciao"},
+        cookies={"rete_session": cookie},
+    )
+    assert refused.status == 403  # nor can it change anything
+    await web.login()  # a new login after the logout is a new session
+    assert (await web.client.get(f"/g/{GUILD}/queue")).status == 200
+
+
 async def test_every_answer_carries_a_strict_csp(web: Web) -> None:
     await web.login()
     response = await web.client.get(f"/g/{GUILD}/queue")

@@ -23,7 +23,7 @@ class FakePermissions:
 
     fake: FakeDiscord
 
-    async def can_moderate(self, guild_id: int, user_id: int) -> bool:
+    async def can_moderate(self, guild_id: int, user_id: int, *, within: float = 0.0) -> bool:
         guild = self.fake.guilds.get(guild_id)
         return guild is not None and bool(guild.base_permissions(user_id) & (1 << 13))
 
