@@ -21,6 +21,7 @@ from urllib.parse import urlencode
 
 import jinja2
 from aiohttp import web
+from markupsafe import Markup
 
 from bot import i18n, texts
 from bot.core import Core
@@ -98,6 +99,17 @@ def _(text: str) -> str:
 
 def _ngettext(singular: str, plural: str, n: int) -> str:
     return i18n.ngettext(singular, plural, n, i18n.WEB_CONTEXT)
+
+
+def _markup_gettext(text: str, **values: object) -> Markup:
+    """Jinja2's newstyle gettext for templates, without its two `Context.call` hops (~35 µs a
+    call): the translation is trusted markup, the values put into it are escaped."""
+    return Markup(_(text)) % values  # noqa: S704 (our catalogs, as Jinja2 itself does)
+
+
+def _markup_ngettext(singular: str, plural: str, num: int, **values: object) -> Markup:
+    values.setdefault("num", num)
+    return Markup(_ngettext(singular, plural, num)) % values  # noqa: S704
 
 
 def decision_said(key: str) -> str:
@@ -290,6 +302,7 @@ def build_templates() -> jinja2.Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         gettext=_, ngettext=_ngettext, newstyle=True
     )
+    env.globals.update(_=_markup_gettext, gettext=_markup_gettext, ngettext=_markup_ngettext)
     env.globals["lang"] = i18n.current
     env.globals["here"] = _here.get
     env.globals["case_status"] = case_status
