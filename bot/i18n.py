@@ -30,6 +30,8 @@ SLASH_CONTEXT: Final = "slash"
 CONSOLE_CONTEXT: Final = "console"
 # The context of the `rete` command line's help and messages (bot/cli).
 CLI_CONTEXT: Final = "cli"
+# The context of the web dashboard's pages (bot/web/templates) and its Python's texts (bot/web).
+WEB_CONTEXT: Final = "web"
 # argparse's own words (usage, options, its errors): ids in English, argparse's language.
 ARGPARSE_CONTEXT: Final = "argparse"
 ARGPARSE_MESSAGES: Final[tuple[str, ...]] = (
@@ -106,6 +108,26 @@ def from_environment(env: Mapping[str, str], override: str | None = None) -> Lan
     return parse_lang(env.get("LANG")) or DEFAULT_LANG
 
 
+def from_accept_language(header: str | None) -> Lang | None:
+    """A browser's Accept-Language ("en-GB,en;q=0.9,it;q=0.8") → the first of Rete's languages
+    it prefers (by q, then by order), or None when it names neither Italian nor English."""
+    ranked: list[tuple[float, int, Lang]] = []
+    for position, part in enumerate((header or "").split(",")[:32]):
+        tag, _, params = part.strip().partition(";")
+        quality = 1.0
+        for param in params.split(";"):
+            key, _, value = param.strip().partition("=")
+            if key.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        lang = parse_lang(tag)
+        if lang is not None and quality > 0:
+            ranked.append((-quality, position, lang))
+    return min(ranked)[2] if ranked else None
+
+
 def for_member(locale: str | None, guild_lang: Lang | None) -> Lang:
     """An interaction's language: the member's client if Italian or English, else the server's
     (Italian unless a moderator chose English with /setup language)."""
@@ -179,10 +201,14 @@ def rule_description(text: str) -> str:
 class Msg(str):
     """A message id (its Italian text) that reads as the current language's text.
 
-    A `str` subclass so that every existing `texts.X` keeps its type; `str(m)`, `f"{m}"` and
-    `m.format(...)` translate. Anything that uses the raw characters (concatenation, `join`,
-    slicing, JSON) gets the Italian id: pass `str(m)` there (tests/test_i18n.py checks the
-    places Discord reads).
+    A `str` subclass so that every existing `texts.X` keeps its type, and one that reads as
+    the current language wherever its characters are read through it: `str(m)`, `f"{m}"`,
+    `"%s" % m`, `m.format(...)`, `m + "x"`, `"x" + m`, `m * 2`, `len(m)`, slicing, iteration,
+    `"x" in m` and every str method (`m.upper()`, `m.split()`, `", ".join` with m as the
+    separator…) use the translation (`_TRANSLATED` below). Equality and hashing stay on the id,
+    so a Msg is the same key in every language. What Python reads below the methods still gets
+    the id: a Msg as an item of `str.join`, written to a stream, dumped to JSON; pass `str(m)`
+    there (tests/test_i18n.py scans the code for a Msg put into a join raw).
     """
 
     context: str | None
@@ -210,6 +236,44 @@ class Msg(str):
 
     def __getitem__(self, key: SupportsIndex | slice) -> str:
         return self.text()[key]
+
+    def __add__(self, other: str) -> str:
+        return self.text() + str(other)
+
+    def __radd__(self, other: str) -> str:
+        return str(other) + self.text()
+
+    def __mod__(self, values: object) -> str:
+        return self.text() % values
+
+    def __rmod__(self, template: str) -> str:
+        return str(template) % self.text()
+
+
+def _translated(name: str) -> Callable[..., object]:
+    method = getattr(str, name)
+
+    def call(self: Msg, *args: object, **kwargs: object) -> object:
+        return method(self.text(), *args, **kwargs)
+
+    call.__name__ = call.__qualname__ = name
+    call.__doc__ = method.__doc__
+    return call
+
+
+# The str methods that read a Msg's characters: each reads the current language's text. (Not
+# __eq__, __hash__ and the comparisons: those stay on the id.)
+_TRANSLATED: Final = (
+    "__len__", "__iter__", "__contains__", "__mul__", "__rmul__",
+    "capitalize", "casefold", "center", "count", "encode", "endswith", "expandtabs", "find",
+    "format_map", "index", "isalnum", "isalpha", "isascii", "isdecimal", "isdigit",
+    "isidentifier", "islower", "isnumeric", "isprintable", "isspace", "istitle", "isupper",
+    "join", "ljust", "lower", "lstrip", "partition", "removeprefix", "removesuffix", "replace",
+    "rfind", "rindex", "rjust", "rpartition", "rsplit", "rstrip", "split", "splitlines",
+    "startswith", "strip", "swapcase", "title", "translate", "upper", "zfill",
+)  # fmt: skip
+for _name in _TRANSLATED:
+    setattr(Msg, _name, _translated(_name))
 
 
 class Plural(Msg):

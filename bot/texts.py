@@ -21,6 +21,7 @@ CONSOLE_LANG_USAGE = Msg("Uso: /lang it oppure /lang en")
 CONSOLE_LANG_SET = Msg("Lingua della console: {name}.")
 CONSOLE_AS_USAGE = Msg("Uso: /as mod oppure /as member")
 CONSOLE_CHANNEL_SET = Msg("Ora scrivi in #{name}.")
+CONSOLE_APPEAL_HINT = Msg("[{button}: /appeal {case_id} NOTA]")
 CONSOLE_APPEAL_USAGE = Msg("Uso: /appeal N la tua nota per i moderatori")
 CONSOLE_BYE = Msg("Ciao!")
 CONSOLE_INTERRUPTED = Msg("(interrotto)")
@@ -49,6 +50,12 @@ OFFLINE_HINT = Msg(
 CONSOLE_UNKNOWN_COMMAND = Msg("Comando sconosciuto: {name}. Scrivi /help per l'elenco.")
 CONSOLE_NO_REACTION = Msg("(Rete non reagisce a questo messaggio)")
 CONSOLE_ROLE = Msg("Ora scrivi come {role}.")
+# The console's two local users, as the prompt and the replies name them.
+CONSOLE_MEMBER_NAME = Msg("membro")
+CONSOLE_MODERATOR_NAME = Msg("moderatrice")
+# The words after /review confirm N that delete the message, as errors show them (the console
+# accepts all four whatever its language: «cancella», «elimina», «delete», «remove»).
+CONSOLE_DELETE_WORDS = Msg("cancella, elimina")
 
 HELP_TITLE = Msg("Rete: la rete dell'Accademia")
 HELP_INTRO = Msg(
@@ -436,6 +443,10 @@ POLICY_LEARN_ACCEPT_DISCORD = Msg(
     "Niente è cambiato ancora. Per applicarli: /policy learn accept:True"
 )
 POLICY_LEARN_APPLIED = Msg("Pesi imparati applicati: policy v{version} (soglia {threshold:g}).")
+POLICY_LEARN_EXAMPLES = Plural(
+    "{n} esempio ({flagged} da segnalare, {clean} no)",
+    "{n} esempi ({flagged} da segnalare, {clean} no)",
+)
 POLICY_LEARN_TOO_FEW = Msg(
     "Per imparare i pesi servono almeno {min} decisioni con il testo, sia confermate sia "
     "archiviate (ora: {detail})."
@@ -462,6 +473,8 @@ KB_WHY_MATCHED = Msg("Parole della domanda trovate nella fonte: {words}")
 KB_WHY_MISSING = Msg("Parole della domanda che la fonte non ha: {words}")
 KB_WHY_CONFIDENCE = Msg("Sicurezza {percent}% (rispondo da {threshold}%)")
 KB_WHY_FEATURES = Msg("Indizi: {features}")
+# An answer's first line in the console and the CLI: its source, its title, the confidence.
+KB_ANSWER_HEAD = Msg("[{source}] {title} (sicurezza {score:.0%})")
 KB_SOURCE_FAQ = Msg("FAQ della community")
 KB_SOURCE_ARTICLE = Msg("Dal blog")
 KB_CONFIDENCE = Msg("sicurezza {percent}%")
@@ -510,6 +523,7 @@ KB_FAQ_TOO_LONG_TO_EDIT = Msg(
     "massimo {most}. Scaricala con /faq export, accorciala e reimportala con /faq import "
     "(oppure toglila con /faq remove)."
 )
+KB_FAQ_EXPORT_HEADER = Msg("FAQ esportate da Rete: id, question, variants, answer, links.")
 KB_FAQ_EXPORTED_OWN = Msg(
     "FAQ proprie di questo server: {own}, in YAML (si reimportano con /faq import)."
 )

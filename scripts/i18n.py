@@ -8,6 +8,8 @@ Message ids are the Italian texts. They come from four places:
 - the `Msg` constants of bot/texts.py (msgctxt: the constant's name);
 - the console's command usages and descriptions (msgctxt "console");
 - `_("...")` calls in the CLI (bot/cli, msgctxt "cli"), found by Babel's Python extractor;
+- the web dashboard (msgctxt "web"): `_()`, `ngettext()` and `{% trans %}` in its Jinja2
+  templates (bot/web/templates, Jinja2's Babel extractor) and `_("...")` in its Python (bot/web);
 - the slash commands' descriptions and choices (msgctxt "slash"), read from the bot's command tree.
 The Italian catalog repeats each id as its translation (so Italian can be reworded there);
 English translations are written in the English .po by hand.
@@ -25,7 +27,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_file
+from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_file
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +38,7 @@ from bot import i18n  # noqa: E402
 POT = i18n.LOCALE_DIR / f"{i18n.DOMAIN}.pot"
 TEXT_MODULES = ("bot.texts",)
 CLI_DIR = ROOT / "bot" / "cli"
+WEB_DIR = ROOT / "bot" / "web"
 
 Entry = tuple[str | None, str | tuple[str, str], str]  # context, id (or singular+plural), where
 
@@ -70,6 +73,23 @@ def cli_messages() -> Iterator[Entry]:
         ):
             if isinstance(message, str):
                 yield i18n.CLI_CONTEXT, message, f"{path.relative_to(ROOT)}:{lineno}"
+
+
+def web_messages() -> Iterator[Entry]:
+    from bot.web.app import TEMPLATE_OPTIONS
+
+    found = [
+        ("python", path, {"_": None, "N_": None}, {}) for path in sorted(WEB_DIR.glob("*.py"))
+    ] + [
+        ("jinja2.ext:babel_extract", path, DEFAULT_KEYWORDS, TEMPLATE_OPTIONS)
+        for path in sorted((WEB_DIR / "templates").glob("*.html"))
+    ]
+    for method, path, keywords, options in found:
+        for lineno, message, _comments, _context in extract_from_file(
+            method, path, keywords=keywords, options=options
+        ):
+            if isinstance(message, str | tuple) and message:
+                yield i18n.WEB_CONTEXT, message, f"{path.relative_to(ROOT)}:{lineno}"
 
 
 def argparse_messages() -> Iterator[Entry]:
@@ -116,6 +136,7 @@ def template() -> Catalog:
         texts_messages,
         console_messages,
         cli_messages,
+        web_messages,
         argparse_messages,
         policy_messages,
         slash_messages,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import re
 import string
 import sys
 from collections.abc import Iterator
@@ -43,12 +44,15 @@ def template() -> Any:
 
 
 def _fields(text: str) -> list[tuple[str, str]]:
-    """A message's placeholders with their format specs ({score:.2f} → ("score", ".2f"))."""
-    return sorted(
+    """A message's placeholders with their format specs ({score:.2f} → ("score", ".2f"); the
+    web templates' %(num)d → ("num", "%d"))."""
+    braces = [
         (name, spec or "")
         for _, name, spec, _ in string.Formatter().parse(text)
         if name is not None
-    )
+    ]
+    percents = [(name, f"%{kind}") for name, kind in re.findall(r"%\(([a-z_]+)\)([sd])", text)]
+    return sorted(braces + percents)
 
 
 # --- the catalogs ---------------------------------------------------------------------------
@@ -157,6 +161,25 @@ def test_parse_lang(value: str | None, lang: str | None) -> None:
 )
 def test_console_and_cli_language(env: dict[str, str], override: str | None, lang: str) -> None:
     assert i18n.from_environment(env, override) == lang
+
+
+@pytest.mark.parametrize(
+    ("header", "lang"),
+    [
+        ("en-US,en;q=0.9", "en"),
+        ("it-IT,it;q=0.9,en-US;q=0.8,en;q=0.7", "it"),
+        ("de-DE,de;q=0.9,en;q=0.8,it;q=0.7", "en"),
+        ("de,en;q=0.5,it;q=0.8", "it"),
+        ("en;q=0,it;q=0.1", "it"),
+        ("fr-FR,de", None),
+        ("*", None),
+        ("", None),
+        (None, None),
+        ("en;q=abc,it", "it"),
+    ],
+)
+def test_accept_language(header: str | None, lang: str | None) -> None:
+    assert i18n.from_accept_language(header) == lang
 
 
 @pytest.mark.parametrize(
@@ -358,3 +381,73 @@ def test_settings_errors_in_both_languages(lang: i18n.Lang, says: str) -> None:
 
     with i18n.using(lang), pytest.raises(ConfigError, match=says):
         Settings.from_env({"RETE_DEV_GUILD_ID": "abc"})
+
+
+# --- a Msg reads in the current language however it is used ----------------------------------
+
+
+def test_a_msg_reads_in_the_current_language_however_it_is_used() -> None:
+    message = texts.NOT_MODERATOR
+    english = "This command is for moderators only."
+    with i18n.using("en"):
+        assert message + "!" == english + "!"
+        assert "> " + message == "> " + english
+        assert "%s" % message == english  # noqa: UP031 (the old formatting, on purpose)
+        assert "%s." % (message,) == english + "."  # noqa: UP031
+        assert f"{message}|{message:>40}" == f"{english}|{english:>40}"
+        assert message * 2 == english * 2
+        assert len(message) == len(english)
+        assert list(message) == list(english)
+        assert message[:4] == "This"
+        assert "moderators" in message
+        assert message.upper() == english.upper()
+        assert message.split() == english.split()
+        assert message.replace("only", "") == english.replace("only", "")
+        assert message.startswith("This")
+        assert message.join("<>") == english.join("<>")
+        assert message.encode() == english.encode()
+    # Equality and hashing stay on the id: one key in every language.
+    with i18n.using("en"):
+        assert message == "Questo comando è riservato ai moderatori."
+        assert hash(message) == hash("Questo comando è riservato ai moderatori.")
+    assert message + "!" == "Questo comando è riservato ai moderatori.!"
+
+
+def _raw_joins(tree: ast.AST) -> Iterator[int]:
+    """Lines where a texts constant is an item of `str.join` as it is (its id, not its text)."""
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and _call_name(node) == "join" and node.args):
+            continue
+        arg = node.args[0]
+        if isinstance(arg, ast.GeneratorExp | ast.ListComp | ast.SetComp):
+            items: list[ast.AST] = [arg.elt]
+        elif isinstance(arg, ast.List | ast.Tuple | ast.Set):
+            items = [e.value if isinstance(e, ast.Starred) else e for e in arg.elts]
+        else:
+            continue
+        for item in items:
+            target = item.value if isinstance(item, ast.Subscript) else item
+            if (
+                isinstance(target, ast.Attribute)
+                and isinstance(target.value, ast.Name)
+                and target.value.id == "texts"
+            ):
+                yield node.lineno
+
+
+def test_no_message_is_an_item_of_a_join_as_it_is() -> None:
+    found = [
+        f"{path.relative_to(ROOT)}:{line}"
+        for path in sorted([*ROOT.glob("bot/**/*.py"), *ROOT.glob("cogs/*.py")])
+        for line in _raw_joins(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    assert found == [], "write str(texts.X) inside a join"
+
+
+def test_the_join_scan_finds_a_raw_message() -> None:
+    tree = ast.parse(
+        "a = ', '.join([texts.A, str(texts.B)])\n"
+        "b = ' '.join(texts.NAMES[k] for k in keys)\n"
+        "c = ' '.join(str(texts.NAMES[k]) for k in keys)\n"
+    )
+    assert list(_raw_joins(tree)) == [1, 2]

@@ -22,8 +22,9 @@ from bot.i18n import CONSOLE_CONTEXT, Msg
 
 LOCAL_GUILD_ID = 1
 LOCAL_GUILD_NAME = "Accademia (locale)"
-MEMBER = (100, "membro")
-MODERATOR = (200, "moderatrice")
+# Their names are catalogued: shown in the console's language.
+MEMBER: tuple[int, str] = (100, texts.CONSOLE_MEMBER_NAME)
+MODERATOR: tuple[int, str] = (200, texts.CONSOLE_MODERATOR_NAME)
 CHANNELS = {"generale": 10, "domande": 11, "moderazione": 12}
 ROLES = {"moderatori": 20, "docenti": 21}  # for /policy exempt role NOME
 SYSTEM_NAME = "Rete"  # actor 0: the bot itself (seeding a policy, automatic changes)
@@ -35,7 +36,7 @@ def user_name(user_id: int | None) -> str:
         return SYSTEM_NAME
     for uid, name in (MEMBER, MODERATOR):
         if uid == user_id:
-            return "@" + name
+            return f"@{name}"
     return str(user_id)
 
 
@@ -215,7 +216,7 @@ class Session:
             channel_id=self.channel_id,
             channel_name=self.channel,
             author_id=self.user[0],
-            author_name=self.user[1],
+            author_name=str(self.user[1]),
             is_moderator=self.is_moderator,
             text=line,
         )
@@ -294,6 +295,7 @@ def builtin_registry() -> Registry:
     @registry.command("as", "/as mod|member", "scrivi come moderatrice o come membro")
     async def _as(session: Session, args: list[str], raw: str) -> list[str]:
         choice = args[0].lower() if args else ""
+        # Both languages' words, whatever the console's language (a member's muscle memory).
         if choice in ("mod", "moderatore", "moderatrice", "moderator"):
             session.user = MODERATOR
         elif choice in ("member", "membro"):

@@ -16,7 +16,7 @@ _VOTES = {"up": True, "su": True, "+": True, "down": False, "giu": False, "giù"
 def _who(user_id: int | None) -> str:
     if user_id is None:
         return "—"
-    return "@" + _NAMES.get(user_id, str(user_id))
+    return f"@{_NAMES.get(user_id, user_id)}"
 
 
 def _channel(channel_id: int | None) -> str:

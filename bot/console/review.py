@@ -23,15 +23,18 @@ from bot.review.render import (
 )
 
 _NAMES = {MEMBER[0]: MEMBER[1], MODERATOR[0]: MODERATOR[1]}
-_DURATION = re.compile(r"^(\d+)\s*(m|min|h|ore?|d|g|giorni?|w|sett)?$")
-_UNITS = {"m": 60, "min": 60, "h": 3600, "o": 3600, "d": 86_400, "g": 86_400, "w": 604_800}
+# Units in both languages: minutes, hours/ore, days/giorni, weeks/settimane.
+_DURATION = re.compile(
+    r"^(\d+)\s*(m|mins?|minut[eio]s?|h|hours?|or[ae]|d|days?|g|giorn[oi]|w|weeks?|sett|settiman[ae])?$"
+)
+_UNITS = {"m": 60, "h": 3600, "o": 3600, "d": 86_400, "g": 86_400, "w": 604_800, "s": 604_800}
 PENDING_SHOWN = 20
 
 
 def _name(user_id: int | None) -> str:
     if user_id is None:
         return "Rete"
-    return "@" + _NAMES.get(user_id, str(user_id))
+    return f"@{_NAMES.get(user_id, user_id)}"
 
 
 def _channel(channel_id: int | None) -> str:
@@ -59,7 +62,8 @@ def parse_duration(raw: str) -> int | None:
     return int(match.group(1)) * _UNITS.get(unit, 60)
 
 
-DELETE_WORDS = ("cancella", "elimina")
+# Accepted in both languages whatever the console's language; shown in the active one.
+DELETE_WORDS = ("cancella", "elimina", "delete", "remove")
 TIMEOUT_WORD = "timeout"
 
 
@@ -82,7 +86,7 @@ def parse_confirm_words(words: list[str]) -> tuple[bool, int] | str:
             timeout = parsed
         else:
             return texts.REVIEW_CONFIRM_UNKNOWN_WORD.format(
-                word=word, valid=", ".join([*DELETE_WORDS, TIMEOUT_WORD + " 10m|1h|1d|1w"])
+                word=word, valid=f"{texts.CONSOLE_DELETE_WORDS}, {TIMEOUT_WORD} 10m|1h|1d|1w"
             )
     return delete, timeout
 
@@ -126,7 +130,9 @@ def describe(outcome: Outcome) -> list[str]:
                 text += " " + texts.NUDGE_NORM_LINK.format(title=norm.title, url=norm.url)
             else:
                 text += " " + texts.NUDGE_NORM_TITLE.format(title=norm.title)
-        text += f" [{texts.BUTTON_APPEAL}: /appeal {outcome.nudge.case_id} NOTA]"
+        text += " " + texts.CONSOLE_APPEAL_HINT.format(
+            button=texts.BUTTON_APPEAL, case_id=outcome.nudge.case_id
+        )
         mode = texts.NUDGE_MODE_LABELS.get(outcome.nudge.mode, outcome.nudge.mode)
         lines.append(
             texts.CONSOLE_NUDGE.format(author=_name(outcome.nudge.author_id), mode=mode, text=text)

@@ -80,7 +80,8 @@ def explain_lines(why: Why) -> list[str]:
 
 def answer_lines(answer: Answer) -> list[str]:
     """An answer as plain text lines (console and CLI)."""
-    lines = [f"[{answer.source}] {answer.title} (sicurezza {answer.score:.0%})", answer.text]
+    head = texts.KB_ANSWER_HEAD.format(source=answer.source, title=answer.title, score=answer.score)
+    lines = [head, answer.text]
     byline = ", ".join(x for x in (answer.author, answer.date) if x)
     if byline:
         lines.append(f"— {byline}")

@@ -763,7 +763,7 @@ class KnowledgeService:
             if entry.links:
                 item["links"] = list(entry.links)
             data.append(item)
-        header = "# FAQ esportate da Rete: id, question, variants, answer, links.\n"
+        header = f"# {texts.KB_FAQ_EXPORT_HEADER}\n"  # in the language of who exports
         body = (
             yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100) if data else "[]\n"
         )

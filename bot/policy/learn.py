@@ -21,6 +21,7 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from bot import texts
 from bot.policy.matcher import CompiledPolicy, Verdict, compile_policy, evaluate
 from bot.policy.model import PolicySpec
 
@@ -242,7 +243,9 @@ def propose(
     flagged = sum(e.flag for e in examples)
     clean = len(examples) - flagged
     if len(examples) < min_examples or not flagged or not clean:
-        raise ValueError(f"{len(examples)} esempi ({flagged} da segnalare, {clean} no)")
+        raise ValueError(
+            texts.POLICY_LEARN_EXAMPLES.format(n=len(examples), flagged=flagged, clean=clean)
+        )
     after, learned = learn_policy(spec, examples, from_current=from_current)
     return Proposal(
         base_version=spec.version,

@@ -13,6 +13,7 @@ import logging
 import secrets
 import time
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,9 @@ from urllib.parse import urlencode
 
 import jinja2
 from aiohttp import web
+from markupsafe import Markup
 
+from bot import i18n, texts
 from bot.core import Core
 from bot.errors import UserFacingError
 from bot.knowledge.learning import item_fields
@@ -59,6 +62,9 @@ log = logging.getLogger(__name__)
 HERE = Path(__file__).parent
 SESSION_COOKIE = "rete_session"
 STATE_COOKIE = "rete_oauth_state"
+LANG_COOKIE = "rete_lang"  # the language chosen with the header's IT/EN switch
+LANG_COOKIE_MAX_AGE_S = 365 * 86_400
+LANG_CHOSEN = web.RequestKey("lang_chosen", bool)  # by the switch or the browser
 SESSION_MAX_AGE_S = 12 * 3600
 STATE_MAX_AGE_S = 600
 PAGE_SIZE = 50
@@ -70,18 +76,6 @@ LOGIN_ATTEMPTS = (10, 60.0)  # per client address: attempts, seconds
 POLICY_MAX_BYTES = 256 * 1024
 ARTICLES_SHOWN = 200
 FLASH_MAX_AGE_S = 120
-DECISION_SAID = {
-    "claim": "Caso #{case_id}: lo hai preso in carico.",
-    "confirm": "Caso #{case_id}: confermato.",
-    "dismiss": "Caso #{case_id}: archiviato.",
-    "late": "Caso #{case_id}: un altro moderatore ha già deciso, nulla è cambiato.",
-}
-FAQ_FIELDS = {
-    "question": "domanda",
-    "answer": "risposta",
-    "variants": "altre formulazioni",
-    "links": "link",
-}
 STATUS_CHOICES: dict[str, tuple[str, ...]] = {
     "open": OPEN_STATUSES,
     PENDING: (PENDING,),
@@ -91,17 +85,132 @@ STATUS_CHOICES: dict[str, tuple[str, ...]] = {
     DISMISSED: (DISMISSED,),
     "all": (),
 }
-STATUS_LABELS = {
-    "open": "aperti",
-    PENDING: "in attesa",
-    CLAIMED: "presi in carico",
-    REOPENED: "riaperti",
-    CONFIRMED: "confermati",
-    DISMISSED: "archiviati",
-    "all": "tutti",
-}
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+# The path of the page being answered, for the header's language switch to come back to.
+_here: ContextVar[str] = ContextVar("rete_web_here", default="/")
+
+
+def _(text: str) -> str:
+    """The dashboard's text `text` (its Italian id, msgctxt "web") in the request's language."""
+    return i18n.gettext(text, i18n.WEB_CONTEXT)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return i18n.ngettext(singular, plural, n, i18n.WEB_CONTEXT)
+
+
+def _markup_gettext(text: str, **values: object) -> Markup:
+    """Jinja2's newstyle gettext for templates, without its two `Context.call` hops (~35 µs a
+    call): the translation is trusted markup, the values put into it are escaped."""
+    return Markup(_(text)) % values  # noqa: S704 (our catalogs, as Jinja2 itself does)
+
+
+def _markup_ngettext(singular: str, plural: str, num: int, **values: object) -> Markup:
+    values.setdefault("num", num)
+    return Markup(_ngettext(singular, plural, num)) % values  # noqa: S704
+
+
+def decision_said(key: str) -> str:
+    """What the moderator is told after a claim, confirm or dismiss (or a late click)."""
+    said = {
+        "claim": _("Caso #{case_id}: lo hai preso in carico."),
+        "confirm": _("Caso #{case_id}: confermato."),
+        "dismiss": _("Caso #{case_id}: archiviato."),
+        "late": _("Caso #{case_id}: un altro moderatore ha già deciso, nulla è cambiato."),
+    }
+    return said[key]
+
+
+def faq_field(name: str) -> str:
+    """A FAQ form field's name as the form labels it."""
+    names = {
+        "question": _("domanda"),
+        "answer": _("risposta"),
+        "variants": _("altre formulazioni"),
+        "links": _("link"),
+    }
+    return names.get(name, name)
+
+
+def status_labels() -> dict[str, str]:
+    """The queue's status filter: its choices, in the request's language."""
+    return {
+        "open": _("aperti"),
+        PENDING: _("in attesa"),
+        CLAIMED: _("presi in carico"),
+        REOPENED: _("riaperti"),
+        CONFIRMED: _("confermati"),
+        DISMISSED: _("archiviati"),
+        "all": _("tutti"),
+    }
+
+
+def N_(text: str) -> str:  # noqa: N802 (gettext's name for "catalogue this, translate later")
+    """Marks a text for the catalogs (scripts/i18n.py extracts it) without translating it."""
+    return text
+
+
+# Ids only: a case's status and its history's action names, translated one at a time where
+# they are shown (the queue shows a status per case: one lookup, not a table, per row).
+CASE_STATUS_WORDS = {
+    PENDING: N_("in attesa"),
+    CLAIMED: N_("preso in carico"),
+    REOPENED: N_("riaperto"),
+    CONFIRMED: N_("confermato"),
+    DISMISSED: N_("archiviato"),
+}
+AUDIT_ACTION_WORDS = {
+    "opened": N_("aperto"),
+    "edited": N_("modificato dal membro"),
+    "claimed": N_("preso in carico"),
+    CONFIRMED: N_("confermato"),
+    DISMISSED: N_("archiviato"),
+    REOPENED: N_("riaperto"),
+    "appealed": N_("ricorso"),
+    "message_deleted": N_("messaggio eliminato in Discord"),
+    "text_purged": N_("testo cancellato (conservazione)"),
+    "delete_message": N_("eliminazione del messaggio"),
+    "timeout": N_("timeout"),
+}
+
+
+def case_status(status: str) -> str:
+    """One case's status, as its page and its row in the queue show it."""
+    word = CASE_STATUS_WORDS.get(status)
+    return _(word) if word is not None else status
+
+
+def audit_action(action: str) -> str:
+    """An entry of a case's history (the audit trail's action names), in words."""
+    word = AUDIT_ACTION_WORDS.get(action)
+    return _(word) if word is not None else action
+
+
+def row_words() -> dict[str, Any]:
+    """The texts a case's row repeats, translated once per page: a gettext call per case from
+    the template cost more than the rest of the row (benchmarks/web.py)."""
+    return {
+        "case": _("Caso #{id}"),
+        "member": _("membro {id}"),
+        "channel": _("canale {id}"),
+        "score": _("punteggio {score:.2f} / soglia {threshold:.2f} · policy v{version}"),
+        "status": {status: _(word) for status, word in CASE_STATUS_WORDS.items()},
+    }
+
+
+def text_dropped(reason: str | None) -> str:
+    """Why a case's text is no longer kept."""
+    if reason == "retention":
+        return _("scaduto il periodo di conservazione")
+    if reason == "deleted":
+        return _("messaggio eliminato")
+    return "—"
+
+
+def _timeouts() -> list[tuple[int, str]]:
+    return [(s, duration(s) if s else _("nessuno")) for s in TIMEOUT_CHOICES_S]
 
 
 @dataclass(frozen=True)
@@ -138,7 +247,9 @@ def _day(raw: str, field: str, errors: list[str]) -> float | None:
     try:
         return dt.datetime.strptime(raw, "%Y-%m-%d").replace(tzinfo=dt.UTC).timestamp()
     except ValueError:
-        errors.append(f"{field}: «{raw[:20]}» non è una data (AAAA-MM-GG)")
+        errors.append(
+            _("{field}: «{value}» non è una data (AAAA-MM-GG)").format(field=field, value=raw[:20])
+        )
         return None
 
 
@@ -148,8 +259,31 @@ def _snowflake(raw: str, field: str, errors: list[str]) -> int | None:
         return None
     if raw.isascii() and raw.isdigit() and len(raw) <= 20:
         return int(raw)
-    errors.append(f"{field}: «{raw[:30]}» non è un id di Discord")
+    errors.append(
+        _("{field}: «{value}» non è un id di Discord").format(field=field, value=raw[:30])
+    )
     return None
+
+
+# The template settings scripts/i18n.py extracts the messages with (Jinja2's Babel extractor):
+# whitespace inside {% trans %} is collapsed, and _() and {% trans %} format with %(name)s.
+TEMPLATE_OPTIONS: dict[str, str] = {
+    "trim_blocks": "true",
+    "lstrip_blocks": "true",
+    "trimmed": "true",
+    "newstyle_gettext": "true",
+}
+
+
+def _back_path(request: web.Request) -> str:
+    """Where the language switch comes back to: this page, or for a form's answer (a POST)
+    the page the form is on."""
+    if request.method == "GET":
+        return request.path_qs
+    parts = request.path.split("/")
+    if len(parts) >= 4 and parts[1] == "g":
+        return "/".join(parts[:5] if parts[3] == "case" else parts[:4])
+    return "/"
 
 
 def build_templates() -> jinja2.Environment:
@@ -159,7 +293,23 @@ def build_templates() -> jinja2.Environment:
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    # Texts in templates are catalogued (msgctxt "web") and read in the current language, which
+    # the request set (i18n's context variable); a translation is trusted markup, the values
+    # put into it are escaped.
+    env.policies["ext.i18n.trimmed"] = True
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext=_, ngettext=_ngettext, newstyle=True
+    )
+    env.globals.update(_=_markup_gettext, gettext=_markup_gettext, ngettext=_markup_ngettext)
+    env.globals["lang"] = i18n.current
+    env.globals["here"] = _here.get
+    env.globals["case_status"] = case_status
+    env.globals["row_words"] = row_words
+    env.globals["text_dropped"] = text_dropped
+    env.globals["audit_action"] = audit_action
+    env.filters["rule_description"] = i18n.rule_description
     env.filters["when"] = _when
     env.filters["duration"] = duration
     env.globals["jump"] = _jump
@@ -198,7 +348,8 @@ class Dashboard:
 
     def app(self) -> web.Application:
         app = web.Application(
-            middlewares=[self._headers, self._csrf], client_max_size=POLICY_MAX_BYTES * 2
+            middlewares=[self._headers, self._language, self._csrf],
+            client_max_size=POLICY_MAX_BYTES * 2,
         )
         r = app.router
         r.add_get("/", self.index)
@@ -207,6 +358,7 @@ class Dashboard:
         r.add_get("/oauth/callback", self.oauth_callback)
         r.add_get("/login/once", self.login_once)
         r.add_post("/logout", self.logout)
+        r.add_get("/lang/{lang}", self.choose_language)
         r.add_get("/g/{guild}/", self.guarded(self.queue))
         r.add_get("/g/{guild}/queue", self.guarded(self.queue))
         r.add_get("/g/{guild}/queue/rows", self.guarded(self.queue_rows, poll=True))
@@ -241,6 +393,22 @@ class Dashboard:
         return response
 
     @web.middleware
+    async def _language(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """Answer in the language chosen with the switch (a cookie), else the browser's
+        (Accept-Language), else, on a server's pages, the server's (see `guarded`), else
+        Italian."""
+        chosen = request.cookies.get(LANG_COOKIE)
+        lang = chosen if i18n.is_lang(chosen) else None
+        lang = lang or i18n.from_accept_language(request.headers.get("Accept-Language"))
+        request[LANG_CHOSEN] = lang is not None
+        here = _here.set(_back_path(request))
+        try:
+            with i18n.using(lang or i18n.DEFAULT_LANG):
+                return await handler(request)
+        finally:
+            _here.reset(here)
+
+    @web.middleware
     async def _csrf(self, request: web.Request, handler: Handler) -> web.StreamResponse:
         """Every state-changing request carries the session's CSRF token, or is refused."""
         if request.method in ("GET", "HEAD", "OPTIONS"):
@@ -261,7 +429,9 @@ class Dashboard:
                 request.path,
                 session.user_id if session else None,
             )
-            return self.page("error.html", status=403, message="Richiesta rifiutata (token CSRF).")
+            return self.page(
+                "error.html", status=403, message=_("Richiesta rifiutata (token CSRF).")
+            )
         return await handler(request)
 
     # --- sessions --------------------------------------------------------------------------------
@@ -331,7 +501,7 @@ class Dashboard:
             if session is None:
                 if request.method == "GET":
                     raise web.HTTPSeeOther("/login")
-                return self.page("error.html", status=401, message="Accedi di nuovo.")
+                return self.page("error.html", status=401, message=_("Accedi di nuovo."))
             try:
                 guild_id = int(request.match_info["guild"])
             except ValueError:
@@ -342,9 +512,14 @@ class Dashboard:
                     "error.html",
                     status=403,
                     session=session,
-                    message="Non hai il permesso Gestire i messaggi in questo server.",
+                    message=_("Non hai il permesso Gestire i messaggi in questo server."),
                 )
-            return await handler(request, session, guild_id)
+            if request.get(LANG_CHOSEN):
+                return await handler(request, session, guild_id)
+            # Neither the switch nor the browser chose: the server's language (/setup language).
+            language = (await self.core.review.settings(guild_id)).language
+            with i18n.using(language if i18n.is_lang(language) else i18n.DEFAULT_LANG):
+                return await handler(request, session, guild_id)
 
         return check
 
@@ -386,7 +561,7 @@ class Dashboard:
             raise web.HTTPNotFound()
         if not self.logins.allow(self._client(request)):
             return self.page(
-                "error.html", status=429, message="Troppi tentativi: riprova tra un minuto."
+                "error.html", status=429, message=_("Troppi tentativi: riprova tra un minuto.")
             )
         state = secrets.token_urlsafe(24)
         response = web.HTTPFound(self.oauth.authorize_url(state))
@@ -406,7 +581,7 @@ class Dashboard:
             raise web.HTTPNotFound()
         if not self.logins.allow(self._client(request)):
             return self.page(
-                "error.html", status=429, message="Troppi tentativi: riprova tra un minuto."
+                "error.html", status=429, message=_("Troppi tentativi: riprova tra un minuto.")
             )
         data = self.signer.unsign(
             "state", request.cookies.get(STATE_COOKIE), max_age=STATE_MAX_AGE_S
@@ -415,19 +590,19 @@ class Dashboard:
         if data is None or not same_token(state, str(data.get("state"))):
             log.info("web: OAuth2 callback with a missing or wrong state refused")
             return self.page(
-                "error.html", status=400, message="Accesso non valido (state): riprova."
+                "error.html", status=400, message=_("Accesso non valido (state): riprova.")
             )
         code = request.query.get("code")
         if not code:
             return self.page(
-                "error.html", status=400, message="Discord non ha autorizzato l'accesso."
+                "error.html", status=400, message=_("Discord non ha autorizzato l'accesso.")
             )
         try:
             identity = await self.oauth.identify(code)
         except (OAuthError, OSError, ValueError, KeyError) as exc:
             log.warning("web: OAuth2 login failed: %s", type(exc).__name__)
             return self.page(
-                "error.html", status=502, message="Discord non ha confermato l'accesso: riprova."
+                "error.html", status=502, message=_("Discord non ha confermato l'accesso: riprova.")
             )
         log.info("web: user %s logged in", identity.user_id)
         response = web.HTTPSeeOther("/")
@@ -440,16 +615,37 @@ class Dashboard:
             raise web.HTTPNotFound()
         if not self.logins.allow(self._client(request)):
             return self.page(
-                "error.html", status=429, message="Troppi tentativi: riprova tra un minuto."
+                "error.html", status=429, message=_("Troppi tentativi: riprova tra un minuto.")
             )
         if not self.links.redeem(request.query.get("token", "")):
             return self.page(
-                "error.html", status=403, message="Link già usato o scaduto: riavvia `rete web`."
+                "error.html", status=403, message=_("Link già usato o scaduto: riavvia `rete web`.")
             )
         user = self.offline_user
         log.info("web: user %s logged in with a one-time link", user.user_id)
         response = web.HTTPSeeOther("/")
         self._start_session(response, user.user_id, user.name, user.guilds)
+        raise response
+
+    async def choose_language(self, request: web.Request) -> web.StreamResponse:
+        """The header's IT/EN switch: a plain link (no script, nothing to protect with a CSRF
+        token: it changes only how pages read), kept in a cookie, back to the same page."""
+        lang = request.match_info["lang"]
+        if not i18n.is_lang(lang):
+            raise web.HTTPNotFound()
+        back = request.query.get("next", "/")
+        if not back.startswith("/") or back.startswith("//") or "\\" in back:
+            back = "/"
+        response = web.HTTPSeeOther(back)
+        response.set_cookie(
+            LANG_COOKIE,
+            lang,
+            max_age=LANG_COOKIE_MAX_AGE_S,
+            httponly=True,
+            samesite="Lax",
+            secure=self.secure_cookies,
+            path="/",
+        )
         raise response
 
     async def logout(self, request: web.Request) -> web.StreamResponse:
@@ -472,17 +668,17 @@ class Dashboard:
         errors: list[str] = []
         status = q.get("status", "open")
         if status not in STATUS_CHOICES:
-            errors.append(f"stato: «{status[:20]}» sconosciuto")
+            errors.append(_("stato: «{value}» sconosciuto").format(value=status[:20]))
             status = "open"
         rule = q.get("rule", "").strip()[:100] or None
-        channel = _snowflake(q.get("channel", ""), "canale", errors)
-        member = _snowflake(q.get("member", ""), "membro", errors)
-        since = _day(q.get("from", ""), "dal", errors)
-        until = _day(q.get("to", ""), "al", errors)
+        channel = _snowflake(q.get("channel", ""), _("canale"), errors)
+        member = _snowflake(q.get("member", ""), _("membro"), errors)
+        since = _day(q.get("from", ""), _("dal"), errors)
+        until = _day(q.get("to", ""), _("al"), errors)
         if until is not None:
             until += 86_400  # "to" is inclusive
-        before = _snowflake(q.get("before", ""), "prima di", errors)
-        after = _snowflake(q.get("after", ""), "dopo", errors) if before is None else None
+        before = _snowflake(q.get("before", ""), "before", errors)
+        after = _snowflake(q.get("after", ""), "after", errors) if before is None else None
         where = CaseFilter(
             statuses=STATUS_CHOICES[status],
             rule=rule,
@@ -526,9 +722,9 @@ class Dashboard:
             "filters": shown,
             "query": urlencode({**query, **here}),
             "errors": errors,
-            "statuses": STATUS_LABELS,
+            "statuses": status_labels(),
             "rules": [r.name for r in self.core.policy.rules(guild_id)],
-            "timeouts": [(s, duration(s) if s else "nessuno") for s in TIMEOUT_CHOICES_S],
+            "timeouts": _timeouts(),
             "message": self._message(request),
         }
 
@@ -553,7 +749,7 @@ class Dashboard:
                 status=404,
                 session=session,
                 guild_id=guild_id,
-                message=f"Nessun caso #{case_id} in questo server.",
+                message=_("Nessun caso #{case_id} in questo server.").format(case_id=case_id),
             )
         audit = await self.core.review.audit(guild_id, case_id)
         earlier = await self.core.review.search(
@@ -567,7 +763,7 @@ class Dashboard:
             case=case,
             audit=audit,
             earlier=[c for c in earlier.cases if c.case_id != case.case_id],
-            timeouts=[(s, duration(s) if s else "nessuno") for s in TIMEOUT_CHOICES_S],
+            timeouts=_timeouts(),
             message=self._message(request),
             query="",
         )
@@ -596,7 +792,7 @@ class Dashboard:
                 status=400,
                 session=session,
                 guild_id=guild_id,
-                message="Azione sconosciuta.",
+                message=_("Azione sconosciuta."),
             )
         decision = None
         if action is ReviewAction.CONFIRM:
@@ -610,7 +806,7 @@ class Dashboard:
                     status=400,
                     session=session,
                     guild_id=guild_id,
-                    message="Durata del timeout non valida.",
+                    message=_("Durata del timeout non valida."),
                 )
             decision = Decision(delete_message=form.get("delete") == "on", timeout_s=timeout_s)
         if await self.core.review.get(guild_id, case_id) is None:
@@ -619,7 +815,7 @@ class Dashboard:
                 status=404,
                 session=session,
                 guild_id=guild_id,
-                message=f"Nessun caso #{case_id} in questo server.",
+                message=_("Nessun caso #{case_id} in questo server.").format(case_id=case_id),
             )
         result = await self.core.review.decide(
             guild_id, case_id, action, session.user_id, self.clock(), decision, origin="web"
@@ -634,7 +830,7 @@ class Dashboard:
             outcome,
         )
         joiner = "&" if "?" in back else "?"
-        said = DECISION_SAID[action.value if result.applied else "late"]
+        said = decision_said(action.value if result.applied else "late")
         raise web.HTTPSeeOther(back + joiner + self._flash(said.format(case_id=case_id)))
 
     # --- the policy ------------------------------------------------------------------------------
@@ -685,11 +881,12 @@ class Dashboard:
         if isinstance(upload, web.FileField) and upload.filename:
             raw = upload.file.read(POLICY_MAX_BYTES + 1)
             if len(raw) > POLICY_MAX_BYTES:
-                raise PolicyError([f"il file supera {POLICY_MAX_BYTES // 1024} KiB"])
+                too_big = _("il file supera {kib} KiB").format(kib=POLICY_MAX_BYTES // 1024)
+                raise PolicyError([too_big])
             try:
                 return raw.decode("utf-8")
             except UnicodeDecodeError:
-                raise PolicyError(["il file non è testo UTF-8"]) from None
+                raise PolicyError([str(texts.CLI_FILE_NOT_UTF8)]) from None
         return str(form.get("yaml", ""))
 
     async def policy_preview(
@@ -709,8 +906,8 @@ class Dashboard:
             difflib.unified_diff(
                 current.splitlines(),
                 normalised.splitlines(),
-                "in vigore",
-                "proposta",
+                _("in vigore"),
+                _("proposta"),
                 lineterm="",
                 n=2,
             )
@@ -735,7 +932,9 @@ class Dashboard:
             context = await self._policy_context(
                 session,
                 guild_id,
-                problems=("La policy è cambiata nel frattempo: rivedi le differenze e riprova.",),
+                problems=(
+                    _("La policy è cambiata nel frattempo: rivedi le differenze e riprova."),
+                ),
             )
             return self.page("policy.html", status=409, **context)
         try:
@@ -762,7 +961,7 @@ class Dashboard:
             version = int(str(form.get("version", "")))
             spec = await self.core.policy.rollback(guild_id, version, session.user_id)
         except ValueError:
-            context = await self._policy_context(session, guild_id, problems=("Versione?",))
+            context = await self._policy_context(session, guild_id, problems=(_("Versione?"),))
             return self.page("policy.html", status=400, **context)
         except UserFacingError as exc:
             problems = exc.problems if isinstance(exc, PolicyError) else (str(exc),)
@@ -775,7 +974,9 @@ class Dashboard:
             spec.version,
             session.user_id,
         )
-        message = f"Policy riportata alla v{version}: ora in vigore la v{spec.version}."
+        message = _("Policy riportata alla v{version}: ora in vigore la v{now}.").format(
+            version=version, now=spec.version
+        )
         raise web.HTTPSeeOther(f"/g/{guild_id}/policy?" + self._flash(message))
 
     async def policy_export(
@@ -849,8 +1050,10 @@ class Dashboard:
         if found is None:
             return None
         name, length, most = found
-        field = FAQ_FIELDS.get(name.split("[")[0], name)
-        return f"«{field}» ha {length} caratteri, al massimo {most}: non è stato salvato nulla."
+        field = faq_field(name.split("[")[0])
+        return _(
+            "«{field}» ha {length} caratteri, al massimo {most}: non è stato salvato nulla."
+        ).format(field=field, length=length, most=most)
 
     def _done(self, guild_id: int, message: str) -> web.HTTPSeeOther:
         return web.HTTPSeeOther(f"/g/{guild_id}/knowledge?" + self._flash(message))
@@ -880,7 +1083,7 @@ class Dashboard:
                 request, session, guild_id, status=400, problems=(str(exc),), form=fields
             )
         log.info("web: FAQ %s added in guild %s by user %s", entry.key, guild_id, session.user_id)
-        raise self._done(guild_id, f"FAQ «{entry.key}» aggiunta.")
+        raise self._done(guild_id, _("FAQ «{key}» aggiunta.").format(key=entry.key))
 
     async def faq_change(
         self, request: web.Request, session: Session, guild_id: int
@@ -895,7 +1098,7 @@ class Dashboard:
         try:
             if form.get("action") == "delete":
                 await self.core.knowledge.remove_faq(guild_id, key)
-                message = f"FAQ «{key}» eliminata."
+                message = _("FAQ «{key}» eliminata.").format(key=key)
             else:
                 await self.core.knowledge.edit_faq(
                     guild_id,
@@ -906,7 +1109,7 @@ class Dashboard:
                     links=self._lines(form.get("links")),
                     author_id=session.user_id,
                 )
-                message = f"FAQ «{key}» modificata."
+                message = _("FAQ «{key}» modificata.").format(key=key)
         except UserFacingError as exc:
             return await self._knowledge_page(
                 request, session, guild_id, status=400, problems=(str(exc),)
@@ -938,7 +1141,7 @@ class Dashboard:
                 decided = await learning.dismiss(guild_id, item_id, session.user_id)
             else:
                 return await self._knowledge_page(
-                    request, session, guild_id, status=400, problems=("Azione sconosciuta.",)
+                    request, session, guild_id, status=400, problems=(_("Azione sconosciuta."),)
                 )
         except UserFacingError as exc:
             return await self._knowledge_page(
@@ -952,8 +1155,11 @@ class Dashboard:
             session.user_id,
             decided.applied,
         )
-        done = "fatto" if decided.applied else "già deciso da un altro moderatore"
-        raise self._done(guild_id, f"Domanda #{item_id}: {done}.")
+        if decided.applied:
+            done = _("Domanda #{item_id}: fatto.")
+        else:
+            done = _("Domanda #{item_id}: già deciso da un altro moderatore.")
+        raise self._done(guild_id, done.format(item_id=item_id))
 
     # --- stats -----------------------------------------------------------------------------------
 
@@ -966,18 +1172,18 @@ class Dashboard:
         answers = await self.core.knowledge.learning.stats(guild_id)
         return {
             "flags": (
-                "Segnalazioni al giorno (30 giorni)",
-                ("giorno", "casi"),
+                _("Segnalazioni al giorno (30 giorni)"),
+                (_("giorno"), _("casi")),
                 [(d.day, d.count) for d in days],
             ),
             "decisions": (
-                "Decisioni per regola",
-                ("regola", "confermati", "archiviati"),
+                _("Decisioni per regola"),
+                (_("regola"), _("confermati"), _("archiviati")),
                 [(r.rule, r.confirmed, r.dismissed) for r in stats.rules],
             ),
             "precision": (
-                "Precisione per regola (confermati / decisi)",
-                ("regola", "precisione", "decisi"),
+                _("Precisione per regola (confermati / decisi)"),
+                (_("regola"), _("precisione"), _("decisi")),
                 [
                     (r.rule, round(r.precision, 3), r.decided)
                     for r in stats.rules
@@ -985,13 +1191,13 @@ class Dashboard:
                 ],
             ),
             "answers": (
-                "Risposte date e astensioni",
-                ("esito", "domande"),
-                [("risposte", answers.answered), ("astensioni", answers.abstained)],
+                _("Risposte date e astensioni"),
+                (_("esito"), _("domande")),
+                [(_("risposte"), answers.answered), (_("astensioni"), answers.abstained)],
             ),
             "votes": (
-                "Voti per fonte: utili e non utili",
-                ("fonte", "utili", "non utili"),
+                _("Voti per fonte: utili e non utili"),
+                (_("fonte"), _("utili"), _("non utili")),
                 [(s.source, s.helpful, s.unhelpful) for s in answers.sources],
             ),
         }
@@ -1013,8 +1219,9 @@ class Dashboard:
                     title, [(r[0], float(r[1])) for r in rows], fmt="{:.0%}", top=1.0
                 )
             elif name == "votes":
-                points = [(f"{r[0]} sì", float(r[1])) for r in rows] + [
-                    (f"{r[0]} no", float(r[2])) for r in rows
+                helpful, unhelpful = _("{source} sì"), _("{source} no")
+                points = [(helpful.format(source=r[0]), float(r[1])) for r in rows] + [
+                    (unhelpful.format(source=r[0]), float(r[2])) for r in rows
                 ]
                 points.sort(key=lambda p: p[0])
                 chart = render.bar_chart(title, points)
@@ -1036,7 +1243,7 @@ class Dashboard:
         name = request.match_info["name"]
         if name not in tables:
             raise web.HTTPNotFound()
-        _, header, rows = tables[name]
+        _title, header, rows = tables[name]
         return web.Response(
             text=render.to_csv(header, rows),
             content_type="text/csv",

@@ -1,7 +1,8 @@
 """The web dashboard in real Chromium (Playwright), against the real bot process (`python -m
 bot run` with RETE_WEB_PORT) and the fake Discord: OAuth2 login, the queue, a confirmation on the
 web seen in the review post, a dismissal in Discord seen on the page, a policy edit used by
-/policy test, 403 for a member without Manage Messages, hostile text inert, CSRF refused.
+/policy test, the IT/EN switch, 403 for a member without Manage Messages, hostile text inert,
+CSRF refused.
 
 Chromium is Debian's (/usr/bin/chromium), never a browser Playwright downloads. Without it these
 tests skip, saying why; with RETE_REQUIRE_BROWSER=1 (set by .ci/run) they fail instead.
@@ -121,7 +122,8 @@ async def site(rete_process: ReteProcess, fake: FakeDiscord) -> Site:
 async def login(browser: Any, site: Site, who: Any, shots: Path | None = None) -> Any:
     """A new browser context logged in through the OAuth2 flow as `who`; returns its page."""
     site.fake.oauth.user = who
-    context = await browser.new_context(viewport={"width": 1100, "height": 900})
+    # An Italian browser (Accept-Language): the dashboard reads in it until the switch is used.
+    context = await browser.new_context(viewport={"width": 1100, "height": 900}, locale="it-IT")
     page = await context.new_page()
     await page.goto(site.url("/login"))
     if shots is not None:
@@ -188,7 +190,7 @@ async def test_moderate_a_case_on_the_web_and_in_discord(
         since=edits_since,
     )
     await page.goto(site.url(f"/g/{site.guild}/case/{case_id}"))
-    await page.get_by_role("cell", name="delete_message", exact=True).wait_for(timeout=WAIT_MS)
+    await page.locator('td[data-action="delete_message"]').wait_for(timeout=WAIT_MS)
     await page.screenshot(path=str(shots / "case.png"), full_page=True)
 
     # Dismiss in Discord: the open queue page drops the case by itself (it polls its rows).
@@ -261,6 +263,18 @@ async def test_a_policy_edited_on_the_web_is_the_one_policy_test_uses(
     said = reply.content + json.dumps(reply.embeds, ensure_ascii=False)
     assert f"policy v{before + 1}" in said
     assert "soglia 1.3" in said
+
+    # The header's IT/EN switch: English on this page and the next ones, then Italian again.
+    assert await page.locator("html").get_attribute("lang") == "it"
+    await page.get_by_role("link", name="EN", exact=True).click()
+    await page.get_by_role("heading", name="Rules").wait_for(timeout=WAIT_MS)
+    assert await page.locator("html").get_attribute("lang") == "en"
+    await page.get_by_role("link", name="Queue", exact=True).click()
+    await page.get_by_role("heading", name="Review queue").wait_for(timeout=WAIT_MS)
+    await page.screenshot(path=str(shots / "queue-en.png"), full_page=True)
+    await page.get_by_role("link", name="IT", exact=True).click()
+    await page.get_by_role("heading", name="Coda di revisione").wait_for(timeout=WAIT_MS)
+    assert await page.locator("html").get_attribute("lang") == "it"
 
 
 async def test_without_manage_messages_a_member_gets_403(

@@ -453,8 +453,12 @@ async def test_the_case_page_shows_the_audit_trail_the_appeal_and_earlier_cases(
     body = await (await web.client.get(f"/g/{GUILD}/case/{case.case_id}")).text()
     assert "Non chiedevo gratis &lt;i&gt;davvero&lt;/i&gt;" in body
     trail = body[body.index("Cronologia") :]
-    for action in ("opened", "confirmed", "appealed"):
-        assert f"<td>{action}</td>" in trail, action
+    for action, said in (
+        ("opened", "aperto"),
+        ("confirmed", "confermato"),
+        ("appealed", "ricorso"),
+    ):
+        assert f'<td data-action="{action}">{said}</td>' in trail, action
     assert f"<td>{MODERATOR}</td>" in trail
     past = body[body.index("Casi precedenti") :]
     assert f"Caso #{earlier.case_id}<" in past
