@@ -45,8 +45,6 @@ ABSENT: dict[str, dict[str, str]] = {
         "follow a feed": _NOT_YET,
         "unfollow a feed": _NOT_YET,
         "answer in a channel": _NOT_YET,
-        "earlier FAQ versions": _NOT_YET,
-        "restore a FAQ version": _NOT_YET,
     },
 }
 

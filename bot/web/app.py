@@ -75,6 +75,7 @@ POLL_PERMISSION_SECONDS = 15
 LOGIN_ATTEMPTS = (10, 60.0)  # per client address: attempts, seconds
 POLICY_MAX_BYTES = 256 * 1024
 ARTICLES_SHOWN = 200
+FAQ_VERSIONS_SHOWN = 50  # the server's most recent earlier FAQ versions on the knowledge page
 FLASH_MAX_AGE_S = 120
 STATUS_CHOICES: dict[str, tuple[str, ...]] = {
     "open": OPEN_STATUSES,
@@ -373,6 +374,7 @@ class Dashboard:
         r.add_get("/g/{guild}/knowledge", self.guarded(self.knowledge))
         r.add_post("/g/{guild}/knowledge/faq", self.guarded(self.faq_add))
         r.add_post("/g/{guild}/knowledge/faq/{key}", self.guarded(self.faq_change))
+        r.add_post("/g/{guild}/knowledge/restore/{version}", self.guarded(self.faq_restore))
         r.add_post("/g/{guild}/knowledge/unanswered/{item}", self.guarded(self.unanswered))
         r.add_get("/g/{guild}/stats", self.guarded(self.stats))
         r.add_get("/g/{guild}/stats/{name}.csv", self.guarded(self.stats_csv))
@@ -1018,6 +1020,7 @@ class Dashboard:
             guild_id=guild_id,
             guild_name=await self.permissions.guild_name(guild_id),
             faqs=await knowledge.faq_entries(guild_id),
+            versions=await knowledge.faq_history(guild_id, limit=FAQ_VERSIONS_SHOWN),
             articles=(await knowledge.articles(guild_id))[:ARTICLES_SHOWN],
             feeds=await knowledge.feeds(guild_id),
             unanswered=unanswered,
@@ -1097,7 +1100,7 @@ class Dashboard:
             )
         try:
             if form.get("action") == "delete":
-                await self.core.knowledge.remove_faq(guild_id, key)
+                await self.core.knowledge.remove_faq(guild_id, key, author_id=session.user_id)
                 message = _("FAQ «{key}» eliminata.").format(key=key)
             else:
                 await self.core.knowledge.edit_faq(
@@ -1116,6 +1119,31 @@ class Dashboard:
             )
         log.info("web: FAQ %s changed in guild %s by user %s", key, guild_id, session.user_id)
         raise self._done(guild_id, message)
+
+    async def faq_restore(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        """Put an earlier version of a FAQ entry back (the one it replaces is kept in turn)."""
+        try:
+            version = int(request.match_info["version"])
+        except ValueError:
+            raise web.HTTPNotFound() from None
+        try:
+            entry = await self.core.knowledge.restore_faq(
+                guild_id, version, author_id=session.user_id
+            )
+        except UserFacingError as exc:
+            return await self._knowledge_page(
+                request, session, guild_id, status=400, problems=(str(exc),)
+            )
+        log.info(
+            "web: FAQ version %s restored in guild %s by user %s",
+            version,
+            guild_id,
+            session.user_id,
+        )
+        message = _("FAQ «{key}» rimessa com'era nella versione #{version}.")
+        raise self._done(guild_id, message.format(key=entry.key, version=version))
 
     async def unanswered(
         self, request: web.Request, session: Session, guild_id: int

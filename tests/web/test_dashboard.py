@@ -406,6 +406,38 @@ async def test_faq_entries_are_added_edited_and_removed_with_discord_s_validatio
     assert await core.knowledge.faq_entries(GUILD, include_shared=False) == []
 
 
+async def test_a_faq_removed_on_the_web_is_listed_and_restored(core: Core, web: Web) -> None:
+    csrf = await web.login()
+    entry = await core.knowledge.add_faq(GUILD, "C'è il wifi in <b>aula</b>?", "Sì, chiedi.")
+    removed = await web.client.post(
+        f"/g/{GUILD}/knowledge/faq/{entry.key}",
+        data={"action": "delete", "csrf": csrf},
+        allow_redirects=False,
+    )
+    assert removed.status == 303
+    (version,) = await core.knowledge.faq_history(GUILD)
+    assert version.changed_by_id == MODERATOR  # who removed it, from the session
+    page = await (await web.client.get(f"/g/{GUILD}/knowledge")).text()
+    assert f'id="version-{version.version_id}"' in page
+    assert "C&#39;è il wifi in &lt;b&gt;aula&lt;/b&gt;?" in page  # escaped, shown as written
+    assert "<b>aula</b>" not in page
+    refused = await web.client.post(f"/g/{GUILD}/knowledge/restore/{version.version_id}")
+    assert refused.status == 403  # no CSRF token
+    assert await core.knowledge.own_faq_entry(GUILD, entry.key) is None
+    restored = await web.client.post(
+        f"/g/{GUILD}/knowledge/restore/{version.version_id}",
+        data={"csrf": csrf},
+        allow_redirects=False,
+    )
+    assert restored.status == 303
+    back = await core.knowledge.own_faq_entry(GUILD, entry.key)
+    assert back is not None
+    assert back.answer == "Sì, chiedi."
+    unknown = await web.client.post(f"/g/{GUILD}/knowledge/restore/999999", data={"csrf": csrf})
+    assert unknown.status == 400
+    assert "999999" in await unknown.text()
+
+
 async def test_unanswered_questions_are_listed_escaped_and_dismissed(core: Core, web: Web) -> None:
     asked = await core.knowledge.learning.ask(
         "<script>x</script> come si pota un bonsai di ulivo?", GUILD, author_id=300
