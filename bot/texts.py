@@ -473,6 +473,24 @@ KB_WHY_MATCHED = Msg("Parole della domanda trovate nella fonte: {words}")
 KB_WHY_MISSING = Msg("Parole della domanda che la fonte non ha: {words}")
 KB_WHY_CONFIDENCE = Msg("Sicurezza {percent}% (rispondo da {threshold}%)")
 KB_WHY_FEATURES = Msg("Indizi: {features}")
+# The confidence's evidence by its technical name (bot.knowledge.ranking.FEATURE_NAMES, also the
+# keys of `rete ask --jsonl --explain`), as a moderator reads it in the explanation.
+KB_WHY_FEATURE_LABELS = {
+    "copertura": Msg("copertura"),
+    "etichetta": Msg("nel titolo"),
+    "riga": Msg("riga più simile"),
+    "margine": Msg("distacco"),
+    "mancante": Msg("parola mancante"),
+    "nota": Msg("parole note"),
+    "faq": Msg("FAQ"),
+    "esempio": Msg("esempio vicino"),
+    "accordo": Msg("esempi d'accordo"),
+    "senza_risposta": Msg("esempio senza risposta"),
+    "peso": Msg("quanto dice la domanda"),
+    "peso_trovato": Msg("peso trovato"),
+    "tipico": Msg("parole tipiche"),
+    "probabilita": Msg("probabilità del ranking"),
+}
 # An answer's first line in the console and the CLI: its source, its title, the confidence.
 KB_ANSWER_HEAD = Msg("[{source}] {title} (sicurezza {score:.0%})")
 KB_SOURCE_FAQ = Msg("FAQ della community")

@@ -451,3 +451,20 @@ def test_the_join_scan_finds_a_raw_message() -> None:
         "c = ' '.join(str(texts.NAMES[k]) for k in keys)\n"
     )
     assert list(_raw_joins(tree)) == [1, 2]
+
+
+def test_the_explanation_names_each_piece_of_evidence_in_the_reader_s_language() -> None:
+    from bot.knowledge.ranking import FEATURE_NAMES
+    from bot.knowledge.reply import Why, explain_lines
+
+    assert set(texts.KB_WHY_FEATURE_LABELS) == set(FEATURE_NAMES)
+    why = Why("faq-x", "faq", ("blog",), (), tuple((n, 0.5) for n in FEATURE_NAMES), 0.7, 0.6)
+    with i18n.using("en"):
+        english = explain_lines(why)[-1]
+    with i18n.using("it"):
+        italian = explain_lines(why)[-1]
+    assert "coverage 0.50" in english
+    assert "copertura 0.50" in italian
+    for name in FEATURE_NAMES:  # in English, no Italian technical name (the --jsonl keys)
+        assert name == "faq" or name not in english, name
+        assert f"{texts.KB_WHY_FEATURE_LABELS[name]} 0.50" in italian, name

@@ -66,7 +66,8 @@ def suggestion_lines(reply: Reply, *, markdown: bool) -> list[str]:
 def explain_lines(why: Why) -> list[str]:
     """The explanation of an answer, one fact a line."""
     kind = texts.KB_SOURCE_FAQ if why.kind == "faq" else texts.KB_SOURCE_ARTICLE
-    features = ", ".join(f"{name} {value:.2f}" for name, value in why.features)
+    labels = texts.KB_WHY_FEATURE_LABELS
+    features = ", ".join(f"{labels.get(name, name)} {value:.2f}" for name, value in why.features)
     return [
         texts.KB_WHY_SOURCE.format(source=why.source, kind=kind),
         texts.KB_WHY_MATCHED.format(words=", ".join(why.matched) or "—"),
