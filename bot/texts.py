@@ -381,7 +381,26 @@ POLICY_ALLOW_NEXT = Msg("Altre frasi: /policy allow pagina {page}")
 POLCMD_ALLOW_NEXT = Msg("Altre frasi: /policy allow page:{page}")
 POLICY_EXEMPT_SET = Msg("Esenzione {kind} {target}: {state} (policy v{version}).")
 POLICY_HISTORY_HEADER = Msg("Ultime modifiche alla policy:")
-POLICY_HISTORY_LINE = Msg("  v{version} {at} da {actor}: {action} {detail}")
+POLICY_HISTORY_LINE = Msg("  v{version} {at} da {actor}: {change}")
+# A recorded change in words (bot/policy/history.py), by the action the history stores.
+POLICY_CHANGE_SEED = Msg("policy predefinita")
+POLICY_CHANGE_IMPORT = Msg("policy importata: {rules} regole, {lists} liste")
+POLICY_CHANGE_ROLLBACK = Msg("tornata alla v{version}")
+POLICY_CHANGE_LEARN = Msg("pesi imparati dalle decisioni, {detail}")
+POLICY_CHANGES = {
+    "rule add": Msg("regola aggiunta: {detail}"),
+    "rule remove": Msg("regola tolta: {detail}"),
+    "rule change": Msg("regola modificata: {detail}"),
+    "list set": Msg("lista impostata: {detail}"),
+    "list remove": Msg("lista tolta: {detail}"),
+    "allow add": Msg("frase ammessa: {detail}"),
+    "allow remove": Msg("frase non più ammessa: {detail}"),
+    "exempt role add": Msg("ruolo esentato: {detail}"),
+    "exempt role remove": Msg("ruolo non più esentato: {detail}"),
+    "exempt channel add": Msg("canale esentato: {detail}"),
+    "exempt channel remove": Msg("canale non più esentato: {detail}"),
+    "threshold": Msg("soglia: {detail}"),
+}
 POLICY_HISTORY_EMPTY = Msg("Nessuna modifica registrata.")
 POLICY_IMPORTED = Msg("Policy importata: {rules} regole, {lists} liste (policy v{version}).")
 POLICY_EXPORTED_TO = Msg("Policy v{version} scritta in {path}.")

@@ -15,6 +15,7 @@ from bot.errors import UserFacingError
 from bot.policy import Rule, flows
 from bot.policy.explain import explain
 from bot.policy.files import check_policy_size, decode_policy
+from bot.policy.history import describe_change
 from bot.policy.pages import allow_page
 from bot.review import BacktestReport
 from bot.review.render import highlight, neutralise
@@ -369,8 +370,9 @@ class Policy(
                     version=change.version,
                     at=f"<t:{int(change.timestamp)}:f>",  # each reader's own local time
                     actor=f"<@{change.actor_id}>" if change.actor_id else "Rete",
-                    action=neutralise(change.action),
-                    detail=neutralise(limits.clip(change.detail, 120)),
+                    change=neutralise(
+                        describe_change(change.action, limits.clip(change.detail, 120))
+                    ),
                 )
             )
         await reply(

@@ -65,6 +65,7 @@ SCRIPT = (
     "/policy remove prova",
     "/policy backtest",
     "/policy learn",
+    "/policy history",
     "/faq list",
     f"/faq add {FAQ_QUESTION} || {FAQ_ANSWER}",
     "/faq unanswered",

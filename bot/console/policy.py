@@ -12,6 +12,7 @@ from bot.errors import UserFacingError, os_error_text
 from bot.policy import flows
 from bot.policy.explain import explain
 from bot.policy.files import read_policy_file
+from bot.policy.history import describe_change
 from bot.policy.pages import allow_page
 
 if TYPE_CHECKING:
@@ -349,8 +350,7 @@ async def _history(session: Session, args: list[str], raw: str) -> list[str]:
                 version=change.version,
                 at=local_time(change.timestamp),
                 actor=user_name(change.actor_id),
-                action=change.action,
-                detail=change.detail,
+                change=describe_change(change.action, change.detail),
             )
         )
     return lines

@@ -32,6 +32,7 @@ from bot.permissions import Permissions
 from bot.policy import PolicyError
 from bot.policy.explain import explain
 from bot.policy.flows import backtest, backtest_body
+from bot.policy.history import describe_change
 from bot.policy.model import dump_policy, load_policy_text
 from bot.review import (
     CLAIMED,
@@ -310,6 +311,7 @@ def build_templates() -> jinja2.Environment:
     env.globals["row_words"] = row_words
     env.globals["text_dropped"] = text_dropped
     env.globals["audit_action"] = audit_action
+    env.globals["describe_change"] = describe_change
     env.filters["rule_description"] = i18n.rule_description
     env.filters["when"] = _when
     env.filters["duration"] = duration
