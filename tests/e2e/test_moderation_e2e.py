@@ -450,7 +450,7 @@ async def test_policy_test_rules_and_history(rete: ReteHarness, fake: FakeDiscor
     it = await fake.slash(fake.moderator, "policy", subcommand="history")
     history = (await it.reply()).embeds[0]["description"]
     assert f"<@{fake.moderator.id}>" in history
-    assert "threshold" in history
+    assert texts.POLICY_CHANGES["threshold"].format(detail="1.5") in history
 
 
 async def test_policy_export_then_import_a_file(rete: ReteHarness, fake: FakeDiscord) -> None:

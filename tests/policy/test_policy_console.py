@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot import texts
 from bot.console.app import open_session
 from bot.core import Core
 
@@ -30,7 +31,7 @@ async def test_moderator_commands(core: Core) -> None:
     assert "  • logo gratis" in (await session.handle("/policy allow pagina 99"))  # the last
     assert "v5" in (await session.handle("/policy exempt channel 10 on"))[0]
     history = await session.handle("/policy history")
-    assert "exempt channel add" in history[1]
+    assert texts.POLICY_CHANGES["exempt channel add"].format(detail="10") in history[1]
     # a rejected change is an answer, not a crash, and changes nothing
     rejected = await session.handle("/policy shadow nessuna on")
     assert "nessuna" in rejected[0]
