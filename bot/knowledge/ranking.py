@@ -440,6 +440,9 @@ def rank(
     pair_total = sum(w for _, w in pairs) or 1.0
     asked = frozenset().union(*(t.stems for t in terms))
     squared = [(t.stems, t.weight**2) for t in terms]
+    # per term: its stems, its weight found in a label, and found in the body only
+    credits = [(t.stems, t.weight, BODY_CREDIT * t.weight) for t in terms]
+    nothing: frozenset[str] = frozenset()
     w_cov, w_line, w_bm25, w_phrase, w_faq, w_community, w_definition = weights[:EXAMPLE]
     asks_community = 1.0 if community else 0.0
     asks_definition = 1.0 if definition and not community else 0.0
@@ -450,36 +453,36 @@ def rank(
         # one set operation per unit first: most of the question's stems are not in a unit
         in_label = prepared.label_words.keys() & asked
         in_body = prepared.body.keys() & asked
+        in_unit = in_label | in_body
         covered = 0.0
         hits: list[frozenset[str]] = []  # each term's stems found in the unit
-        for term in terms:
-            if in_label and not term.stems.isdisjoint(in_label):
-                covered += term.weight
-            elif in_body and not term.stems.isdisjoint(in_body):
-                covered += BODY_CREDIT * term.weight
-            else:
-                hits.append(frozenset())
+        for stems, weight, body_weight in credits:
+            if stems.isdisjoint(in_unit):
+                hits.append(nothing)
                 continue
-            hits.append(term.stems & (in_label | in_body))
+            if in_label and not stems.isdisjoint(in_label):
+                covered += weight
+            else:
+                covered += body_weight
+            hits.append(stems & in_unit)
         coverage = covered / total
-        # a pair can only be adjacent in the unit when both of its words are in it
-        adjacent = prepared.adjacent
-        phrase = (
-            sum(
-                w
-                for i, w in pairs
-                if hits[i]
-                and hits[i + 1]
-                and any(f"{a} {b}" in adjacent for a in hits[i] for b in hits[i + 1])
-            )
-            / pair_total
-        )
+        adjacent_weight = 0.0
+        for i, w in pairs:
+            # a pair can only be adjacent in the unit when both of its words are in it
+            if hits[i] and hits[i + 1]:
+                adjacent = prepared.adjacent
+                if any(f"{a} {b}" in adjacent for a in hits[i] for b in hits[i + 1]):
+                    adjacent_weight += w
+        phrase = adjacent_weight / pair_total
         line = 0.0
         if in_label:
             for label_words, norm_l in prepared.labels:
                 hit_stems = label_words.keys() & in_label
                 if hit_stems:
-                    hit = sum(w2 for stems, w2 in squared if not stems.isdisjoint(hit_stems))
+                    hit = 0.0
+                    for stems, w2 in squared:
+                        if not stems.isdisjoint(hit_stems):
+                            hit += w2
                     line = max(line, hit / (norm_q * norm_l))
         relative = unit.bm25 / best_bm25 if best_bm25 < 0 else 0.0
         score = w_cov * coverage + w_line * line + w_bm25 * relative + w_phrase * phrase
