@@ -129,6 +129,13 @@ class Stats:
         self.idf_unknown = self.idf(0)
         self._roots: dict[str, tuple[str, ...]] | None = None
         self._deletions: dict[str, list[str]] | None = None
+        self._stem_idf: dict[str, float] = {}  # idf of a stem, computed once per index version
+
+    def stem_idf(self, stem: str) -> float:
+        idf = self._stem_idf.get(stem)
+        if idf is None:
+            idf = self._stem_idf[stem] = self.idf(self.df.get(stem, 0))
+        return idf
 
     def idf(self, df: int) -> float:
         return math.log(1.0 + (self.units - df + 0.5) / (df + 0.5))
@@ -146,7 +153,7 @@ class Stats:
             words = line.split()
             adjacent.update(dict.fromkeys(_pairs(words)))
             if words:
-                norm = math.sqrt(sum(self.idf(self.df.get(w, 0)) ** 2 for w in words))
+                norm = math.sqrt(sum(self.stem_idf(w) ** 2 for w in words))
                 labels.append((dict.fromkeys(words), norm))
                 label_words.update(dict.fromkeys(words))
         if len(self._prepared) >= PREPARED_MAX:
