@@ -326,15 +326,15 @@ class KnowledgeService:
         hidden = stats.hidden((SHARED_GUILD, guild_id), kind)
         searches = self._searches
         key = (expression, guild_id, kind, hidden)
-        units = searches.get(key)
-        if units is None:
-            units = await self.store.search(
+        found = searches.get(key)
+        if found is None:
+            found = await self.store.search(
                 expression, guild_id, limit=CANDIDATES, kind=kind, hidden=hidden
             )
             if len(searches) >= SEARCHES_KEPT:
                 del searches[next(iter(searches))]  # the oldest
-            searches[key] = units
-        return terms, await self._ranked(terms, units, stats, query)
+            searches[key] = found
+        return terms, await self._ranked(terms, found, stats, query)
 
     async def _unit_texts(self, unit_ids: Sequence[int]) -> dict[int, UnitText]:
         """The units' texts, read once per index version (the answer path's last read)."""
