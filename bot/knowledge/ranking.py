@@ -129,6 +129,13 @@ class Stats:
         self.idf_unknown = self.idf(0)
         self._roots: dict[str, tuple[str, ...]] | None = None
         self._deletions: dict[str, list[str]] | None = None
+        self._stem_idf: dict[str, float] = {}  # idf of a stem, computed once per index version
+
+    def stem_idf(self, stem: str) -> float:
+        idf = self._stem_idf.get(stem)
+        if idf is None:
+            idf = self._stem_idf[stem] = self.idf(self.df.get(stem, 0))
+        return idf
 
     def idf(self, df: int) -> float:
         return math.log(1.0 + (self.units - df + 0.5) / (df + 0.5))
@@ -146,7 +153,7 @@ class Stats:
             words = line.split()
             adjacent.update(dict.fromkeys(_pairs(words)))
             if words:
-                norm = math.sqrt(sum(self.idf(self.df.get(w, 0)) ** 2 for w in words))
+                norm = math.sqrt(sum(self.stem_idf(w) ** 2 for w in words))
                 labels.append((dict.fromkeys(words), norm))
                 label_words.update(dict.fromkeys(words))
         if len(self._prepared) >= PREPARED_MAX:
@@ -440,6 +447,9 @@ def rank(
     pair_total = sum(w for _, w in pairs) or 1.0
     asked = frozenset().union(*(t.stems for t in terms))
     squared = [(t.stems, t.weight**2) for t in terms]
+    # per term: its stems, its weight found in a label, and found in the body only
+    credits = [(t.stems, t.weight, BODY_CREDIT * t.weight) for t in terms]
+    nothing: frozenset[str] = frozenset()
     w_cov, w_line, w_bm25, w_phrase, w_faq, w_community, w_definition = weights[:EXAMPLE]
     asks_community = 1.0 if community else 0.0
     asks_definition = 1.0 if definition and not community else 0.0
@@ -450,36 +460,36 @@ def rank(
         # one set operation per unit first: most of the question's stems are not in a unit
         in_label = prepared.label_words.keys() & asked
         in_body = prepared.body.keys() & asked
+        in_unit = in_label | in_body
         covered = 0.0
         hits: list[frozenset[str]] = []  # each term's stems found in the unit
-        for term in terms:
-            if in_label and not term.stems.isdisjoint(in_label):
-                covered += term.weight
-            elif in_body and not term.stems.isdisjoint(in_body):
-                covered += BODY_CREDIT * term.weight
-            else:
-                hits.append(frozenset())
+        for stems, weight, body_weight in credits:
+            if stems.isdisjoint(in_unit):
+                hits.append(nothing)
                 continue
-            hits.append(term.stems & (in_label | in_body))
+            if in_label and not stems.isdisjoint(in_label):
+                covered += weight
+            else:
+                covered += body_weight
+            hits.append(stems & in_unit)
         coverage = covered / total
-        # a pair can only be adjacent in the unit when both of its words are in it
-        adjacent = prepared.adjacent
-        phrase = (
-            sum(
-                w
-                for i, w in pairs
-                if hits[i]
-                and hits[i + 1]
-                and any(f"{a} {b}" in adjacent for a in hits[i] for b in hits[i + 1])
-            )
-            / pair_total
-        )
+        adjacent_weight = 0.0
+        for i, w in pairs:
+            # a pair can only be adjacent in the unit when both of its words are in it
+            if hits[i] and hits[i + 1]:
+                adjacent = prepared.adjacent
+                if any(f"{a} {b}" in adjacent for a in hits[i] for b in hits[i + 1]):
+                    adjacent_weight += w
+        phrase = adjacent_weight / pair_total
         line = 0.0
         if in_label:
             for label_words, norm_l in prepared.labels:
                 hit_stems = label_words.keys() & in_label
                 if hit_stems:
-                    hit = sum(w2 for stems, w2 in squared if not stems.isdisjoint(hit_stems))
+                    hit = 0.0
+                    for stems, w2 in squared:
+                        if not stems.isdisjoint(hit_stems):
+                            hit += w2
                     line = max(line, hit / (norm_q * norm_l))
         relative = unit.bm25 / best_bm25 if best_bm25 < 0 else 0.0
         score = w_cov * coverage + w_line * line + w_bm25 * relative + w_phrase * phrase

@@ -84,6 +84,10 @@ EXAMPLE_SOURCES = 3  # sources the examples may bring in
 # Articles' titles and headings join the examples while there are at most this many articles:
 # a blog of thousands would make every question near hundreds of headings, and each refresh slow.
 PHRASED_ARTICLES_MAX = 1_000
+# Searches and answer texts kept per index version (refresh() starts afresh): a common word
+# selects the same candidates for many questions, and the same sources answer them.
+SEARCHES_KEPT = 1_024  # about 6 KB each
+TEXTS_KEPT = 2_048  # about 1 KB each
 AUTO_ANSWER_COOLDOWN_S = 120.0
 AUTO_ANSWER_MAX_CHARS = 600  # a wall of text is a discussion, not a question to answer
 EXCERPT_MAX_CHARS = 1200  # an excerpt is a taste of the article, well under an embed's limit
@@ -189,6 +193,8 @@ class KnowledgeService:
         self.labelled = tuple(examples) if examples is not None else labelled.shipped()
         self.examples = Examples(())  # those and the FAQ's phrasings, built by refresh()
         self.rank_weights: tuple[float, ...] = RANK_WEIGHTS
+        self._searches: dict[tuple[str, int, str | None, int], list[Unit]] = {}
+        self._texts: dict[int, UnitText] = {}
 
     # --- lifecycle and import ---------------------------------------------------------------
 
@@ -248,6 +254,8 @@ class KnowledgeService:
             for stems in await self.store.unit_stems():
                 stats.prepare(stems)
         self._stats = stats
+        # new dicts, not cleared ones: a lookup still awaiting the old index keeps its own
+        self._searches, self._texts = {}, {}
 
     async def _stats_now(self) -> Stats:
         if self._stats is None:
@@ -317,10 +325,30 @@ class KnowledgeService:
         if not expression:
             return terms, []
         hidden = stats.hidden((SHARED_GUILD, guild_id), kind)
-        units = await self.store.search(
-            expression, guild_id, limit=CANDIDATES, kind=kind, hidden=hidden
-        )
-        return terms, await self._ranked(terms, units, stats, query)
+        searches = self._searches
+        key = (expression, guild_id, kind, hidden)
+        found = searches.get(key)
+        if found is None:
+            found = await self.store.search(
+                expression, guild_id, limit=CANDIDATES, kind=kind, hidden=hidden
+            )
+            if len(searches) >= SEARCHES_KEPT:
+                del searches[next(iter(searches))]  # the oldest
+            searches[key] = found
+        return terms, await self._ranked(terms, found, stats, query)
+
+    async def _unit_texts(self, unit_ids: Sequence[int]) -> dict[int, UnitText]:
+        """The units' texts, read once per index version (the answer path's last read)."""
+        kept = self._texts
+        texts = {i: kept[i] for i in unit_ids if i in kept}
+        missing = [i for i in unit_ids if i not in texts]
+        if missing:
+            found = await self.store.unit_texts(missing)
+            if len(kept) + len(found) > TEXTS_KEPT:
+                kept.clear()
+            kept.update(found)
+            texts.update(found)
+        return texts
 
     async def _ranked(
         self, terms: list[Term], units: list[Unit], stats: Stats, query: Query | None = None
@@ -351,7 +379,7 @@ class KnowledgeService:
             return Lookup(None, None)
         ev = evidence(terms, ranked, stats, near)
         top = ranked[: SUGGESTIONS_MAX + 1]
-        texts = await self.store.unit_texts([s.unit.unit_id for s in top])
+        texts = await self._unit_texts([s.unit.unit_id for s in top])
         kept = [(i, s) for i, s in enumerate(top) if s.unit.unit_id in texts]
         if not kept or kept[0][0] != 0:
             return Lookup(None, None)
