@@ -25,7 +25,6 @@ reach on the left-out set itself (an oracle, to tell a threshold problem from an
 from __future__ import annotations
 
 import argparse
-import itertools
 import math
 import pickle
 import sys
@@ -41,6 +40,7 @@ from benchmarks.qa_quality import (  # noqa: E402
     Outcome,
     balance,
     fit_logistic,
+    widest_best,
 )
 from bot.knowledge.ranking import Evidence  # noqa: E402
 
@@ -60,25 +60,14 @@ def threshold(pairs: Sequence[tuple[Outcome, float]]) -> float:
     of thresholds that maximise top-1 plus abstention."""
     answerable = [(o, s) for o, s in pairs if o.answerable]
     unanswerable = [(o, s) for o, s in pairs if not o.answerable]
-    scores = sorted({round(s, 6) for _, s in pairs} | {0.0, 1.0})
-    cuts = [(a + b) / 2 for a, b in itertools.pairwise(scores)]
 
     def objective(t: float) -> float:
         hits = sum(s >= t and o.ranked_right for o, s in answerable)
         kept = sum(s < t for _, s in unanswerable)
-        return round(hits / max(len(answerable), 1) + kept / max(len(unanswerable), 1), 9)
+        return hits / max(len(answerable), 1) + kept / max(len(unanswerable), 1)
 
-    values = [objective(t) for t in cuts]
-    best = max(values)
-    runs: list[list[int]] = []
-    for i, v in enumerate(values):
-        if v == best:
-            if runs and runs[-1][-1] == i - 1:
-                runs[-1].append(i)
-            else:
-                runs.append([i])
-    run = max(runs, key=lambda r: scores[r[-1] + 1] - scores[r[0]])
-    return (scores[run[0]] + scores[run[-1] + 1]) / 2
+    low, high = widest_best([s for _, s in pairs], objective)
+    return (low + high) / 2
 
 
 def plain(fit: dict[str, list[Outcome]], *, l2: float = L2, **how: bool) -> Scorer:

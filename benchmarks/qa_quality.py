@@ -47,7 +47,7 @@ import math
 import pickle
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -411,28 +411,35 @@ def calibrate(
     Returns (low, high, midpoint)."""
     answerable = [o for o in outcomes if o.answerable]
     unanswerable = [o for o in outcomes if not o.answerable]
-    scores = sorted({round(o.score(coefficients), 6) for o in outcomes} | {0.0, 1.0})
-    # a threshold between two consecutive observed confidences behaves the same anywhere in it
-    cuts = [(a + b) / 2 for a, b in itertools.pairwise(scores)]
 
     def objective(t: float) -> float:
         hits = sum(o.answered(coefficients, t) in o.expect for o in answerable)
         kept = sum(o.answered(coefficients, t) is None for o in unanswerable)
-        return round(hits / max(len(answerable), 1) + kept / max(len(unanswerable), 1), 9)
+        return hits / max(len(answerable), 1) + kept / max(len(unanswerable), 1)
 
-    values = [(objective(t), t) for t in cuts]
-    best = max(v for v, _ in values)
-    optimal = [i for i, (v, _) in enumerate(values) if v == best]
-    # the widest run of consecutive optimal cuts, as an interval of confidences
+    low, high = widest_best([o.score(coefficients) for o in outcomes], objective)
+    return low, high, round((low + high) / 2, 3)
+
+
+def widest_best(
+    confidences: Sequence[float], objective: Callable[[float], float]
+) -> tuple[float, float]:
+    """The widest interval of thresholds that maximise `objective`, between two observed
+    confidences (a threshold between two consecutive ones behaves the same anywhere in it)."""
+    scores = sorted({round(c, 6) for c in confidences} | {0.0, 1.0})
+    cuts = [(a + b) / 2 for a, b in itertools.pairwise(scores)]
+    values = [round(objective(t), 9) for t in cuts]
+    best = max(values)
     runs: list[list[int]] = []
-    for i in optimal:
+    for i, value in enumerate(values):
+        if value != best:
+            continue
         if runs and runs[-1][-1] == i - 1:
             runs[-1].append(i)
         else:
             runs.append([i])
     run = max(runs, key=lambda r: scores[r[-1] + 1] - scores[r[0]])
-    low, high = scores[run[0]], scores[run[-1] + 1]
-    return low, high, round((low + high) / 2, 3)
+    return scores[run[0]], scores[run[-1] + 1]
 
 
 def fit(

@@ -86,8 +86,9 @@ def _outcome(qid: str, score: float, *, answerable: bool) -> Outcome:
 COVERAGE_ONLY = (0.0, 1.0, *[0.0] * (len(Evidence(0, 0, 0, 0, 0, 0, 0).vector()) - 1))
 
 
-def test_threshold_is_the_middle_of_the_widest_best_interval() -> None:
-    outcomes = [
+def six_outcomes() -> list[Outcome]:
+    """Three answerable and three unanswerable questions whose confidences interleave."""
+    return [
         _outcome("a1", 0.9, answerable=True),
         _outcome("a2", 0.7, answerable=True),
         _outcome("a3", 0.45, answerable=True),
@@ -95,6 +96,10 @@ def test_threshold_is_the_middle_of_the_widest_best_interval() -> None:
         _outcome("u2", 0.5, answerable=False),
         _outcome("u3", 0.2, answerable=False),
     ]
+
+
+def test_threshold_is_the_middle_of_the_widest_best_interval() -> None:
+    outcomes = six_outcomes()
     # 5 of 6 right between 0.3 and 0.45 and between 0.5 and 0.7; the wider interval wins
     low, high, threshold = calibrate(outcomes, COVERAGE_ONLY)
     assert (round(low, 3), round(high, 3), threshold) == (0.5, 0.7, 0.6)
@@ -113,14 +118,7 @@ def test_threshold_weighs_abstaining_as_much_as_answering() -> None:
 def test_the_calibration_study_chooses_thresholds_as_the_shipped_fit_does() -> None:
     from benchmarks.qa_calibration import threshold
 
-    outcomes = [
-        _outcome("a1", 0.9, answerable=True),
-        _outcome("a2", 0.7, answerable=True),
-        _outcome("a3", 0.45, answerable=True),
-        _outcome("u1", 0.3, answerable=False),
-        _outcome("u2", 0.5, answerable=False),
-        _outcome("u3", 0.2, answerable=False),
-    ]
+    outcomes = six_outcomes()
     scored = [(o, o.score(COVERAGE_ONLY)) for o in outcomes]
     assert round(threshold(scored), 3) == calibrate(outcomes, COVERAGE_ONLY)[2]
 
