@@ -729,25 +729,13 @@ class KnowledgeService:
         if version is None:
             raise KnowledgeError(texts.KB_FAQ_NO_VERSION.format(version=version_id))
         old = version.entry
-        if await self.store.faq(guild_id, old.key) is None:
-            return await self.add_faq(
-                guild_id,
-                old.question,
-                old.answer,
-                variants=old.variants,
-                links=old.links,
-                key=old.key,
-                author_id=author_id,
-            )
-        return await self.edit_faq(
-            guild_id,
-            old.key,
-            question=old.question,
-            answer=old.answer,
-            variants=old.variants,
-            links=old.links,
-            author_id=author_id,
-        )
+        # written as the edit path writes, so it also brings back a server's own copy of a
+        # shared entry (made by attaching a question to it) that was removed
+        doc = self._validated(old.key, old.question, old.answer, old.variants, old.links, author_id)
+        await self.write(Batch(faqs=(doc,)), guild_id)
+        restored = await self.store.faq(guild_id, old.key)
+        assert restored is not None
+        return restored
 
     async def _own_faq(self, guild_id: int, key: str) -> FaqEntry:
         entry = await self.store.faq(guild_id, key)

@@ -131,3 +131,15 @@ async def test_the_console_lists_and_restores_versions(tmp_path: Path) -> None:
         assert texts.NOT_MODERATOR in (await console.handle("/faq history"))[0]
     finally:
         await core.close()
+
+
+async def test_a_removed_own_copy_of_a_shared_entry_comes_back(service: KnowledgeService) -> None:
+    shared = await service.add_faq(0, "Quando apre la segreteria?", "Alle nove.")
+    copy = await service.add_variant(GUILD, shared.key, "a che ora apre l'ufficio?", author_id=MOD)
+    assert copy.guild_id == GUILD
+    await service.remove_faq(GUILD, shared.key, author_id=OTHER)  # back to the shared entry
+    assert await service.own_faq_entry(GUILD, shared.key) is None
+    (version,) = await service.faq_history(GUILD, shared.key)
+    restored = await service.restore_faq(GUILD, version.version_id, author_id=MOD)
+    assert restored.guild_id == GUILD
+    assert restored.variants == copy.variants
