@@ -224,6 +224,10 @@ class Session:
     issued_at: float
 
 
+# Where a request keeps its session once read (None: none, or not valid).
+SESSION_KEY = web.RequestKey[Session | None]("rete_session")
+
+
 @dataclass(frozen=True)
 class OfflineUser:
     """Who a one-time link logs in as (`rete web`: the console's moderator)."""
@@ -442,7 +446,13 @@ class Dashboard:
 
     async def session(self, request: web.Request) -> Session | None:
         """The request's session: signed by us, under 12 hours old, and issued after its
-        person last logged out (logging out ends the sessions of every browser)."""
+        person last logged out (logging out ends the sessions of every browser). Read once
+        per request: the CSRF check and the handler both ask."""
+        if SESSION_KEY not in request:
+            request[SESSION_KEY] = await self._read_session(request)
+        return request[SESSION_KEY]
+
+    async def _read_session(self, request: web.Request) -> Session | None:
         data = self.signer.unsign(
             "session", request.cookies.get(SESSION_COOKIE), max_age=SESSION_MAX_AGE_S
         )
@@ -471,14 +481,20 @@ class Dashboard:
             "session",
             {"uid": user_id, "name": name, "guilds": guilds, "csrf": secrets.token_urlsafe(24)},
         )
+        self._cookie(response, SESSION_COOKIE, value, SESSION_MAX_AGE_S)
+
+    def _cookie(
+        self, response: web.StreamResponse, name: str, value: str, max_age: int, path: str = "/"
+    ) -> None:
+        """Every cookie the dashboard sets: HttpOnly, SameSite=Lax, Secure behind https."""
         response.set_cookie(
-            SESSION_COOKIE,
+            name,
             value,
-            max_age=SESSION_MAX_AGE_S,
+            max_age=max_age,
             httponly=True,
             samesite="Lax",
             secure=self.secure_cookies,
-            path="/",
+            path=path,
         )
 
     def page(self, template: str, *, status: int = 200, **context: Any) -> web.Response:
@@ -569,13 +585,11 @@ class Dashboard:
             )
         state = secrets.token_urlsafe(24)
         response = web.HTTPFound(self.oauth.authorize_url(state))
-        response.set_cookie(
+        self._cookie(
+            response,
             STATE_COOKIE,
             self.signer.sign("state", {"state": state}),
-            max_age=STATE_MAX_AGE_S,
-            httponly=True,
-            samesite="Lax",
-            secure=self.secure_cookies,
+            STATE_MAX_AGE_S,
             path="/oauth/callback",
         )
         raise response
@@ -641,15 +655,7 @@ class Dashboard:
         if not back.startswith("/") or back.startswith("//") or "\\" in back:
             back = "/"
         response = web.HTTPSeeOther(back)
-        response.set_cookie(
-            LANG_COOKIE,
-            lang,
-            max_age=LANG_COOKIE_MAX_AGE_S,
-            httponly=True,
-            samesite="Lax",
-            secure=self.secure_cookies,
-            path="/",
-        )
+        self._cookie(response, LANG_COOKIE, lang, LANG_COOKIE_MAX_AGE_S)
         raise response
 
     async def logout(self, request: web.Request) -> web.StreamResponse:
