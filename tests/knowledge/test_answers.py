@@ -378,11 +378,6 @@ def test_verb_forms_share_a_root() -> None:
     assert root("seo") == ""  # too short to stand for a family
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known since the confidence was refitted on other writers (issue 12): the right FAQ "
-    "ranks first but a one-word question is not trusted enough to answer; Rete suggests it",
-)
 async def test_community_questions_prefer_the_faq(corpus: KnowledgeService) -> None:
     # "voi" asks about the academy itself: its FAQ, not the podcast article's hosting section
     answer = await corpus.ask("voi che hosting usate?")
