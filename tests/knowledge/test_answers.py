@@ -52,27 +52,13 @@ async def test_our_questions_top1_and_abstention(corpus: KnowledgeService) -> No
         ("cosa sono i core web vitals?", "article:velocita-del-sito"),
         ("come si fa la keyword research gratis?", "article:keyword-research-guida-pratica"),
         # the sentence before the question only sets the scene
-        pytest.param(
+        (
             "scrivo di seo e keyword research da anni. come si diventa mentor?",
             "faq-diventare-mentor",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known (issue 12), since the ranking's weights are fitted: the keyword "
-                "article's labelled questions share the context sentence's words and outweigh "
-                "the mentor FAQ, which is second",
-            ),
         ),
         # what something is: the article explains it, a FAQ only mentions it
         ("che cosa sono i backlink?", "article:guest-posting-link-building"),
-        pytest.param(
-            "cosa sono le keyword?",
-            "article:keyword-research-guida-pratica",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="known (issue 12): a one-word question whose word every SEO source "
-                "shares; the on-page SEO article now ranks first, at a confidence that abstains",
-            ),
-        ),
+        ("cosa sono le keyword?", "article:keyword-research-guida-pratica"),
         # "submit" → proporre, which the FAQ writes "propongo"
         ("how can I submit a guest post to your blog?", "faq-proporre-guest-post"),
         # behaviour to report, in the moderators' words
