@@ -28,6 +28,7 @@ from bot.knowledge.examples import NOTHING, Near
 from bot.knowledge.lexicon import CONTEXT_FACTOR, WEAK_WORD_FACTOR
 from bot.knowledge.models import Unit, UnitStems
 from bot.knowledge.text import Query, words
+from bot.knowledge.text import stem as stem_of
 
 BODY_CREDIT = 0.5  # a word found only in the body counts this much of one found in a label
 PREPARED_MAX = 50_000  # units kept prepared for ranking (about 2 KB each)
@@ -360,6 +361,8 @@ def resolve(query: Query, stats: Stats) -> list[Term]:
         if not stems:
             stems = {c for s in concept.stems for c in stats.corrections(s)}
         if not stems:
+            stems = _word_corrections(concept.word, stats)
+        if not stems:
             stems = _known_prefix(concept.stems, stats)
         factor = WEAK_WORD_FACTOR if concept.weak else 1.0
         if concept.context:
@@ -375,6 +378,18 @@ def resolve(query: Query, stats: Stats) -> list[Term]:
                 Term(concept.word, concept.stems, factor * stats.idf(0), False, factor=factor)
             )
     return terms
+
+
+def _word_corrections(word: str, stats: Stats) -> set[str]:
+    """Known stems of the words one swap or one extra letter away from an unknown word. The
+    stemmer cuts suffixes ("regolamento" → "regol"), so a typo inside one leaves a stem far from
+    every known one ("regolamneto" → "regolamnet"), though the word is one typo away."""
+    if len(word) < TYPO_MIN or word.isdigit():
+        return set()
+    variants = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    variants |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    variants.discard(word)
+    return {s for s in map(stem_of, variants) if stats.known(s)}
 
 
 def _deletes(word: str) -> set[str]:

@@ -438,3 +438,15 @@ async def test_a_colour_in_a_design_question_is_not_about_roles(corpus: Knowledg
     # of "colore", or every design question would be answered with the roles.
     answer = await corpus.ask("che colore uso per il bottone della newsletter, rosso o blu?")
     assert answer is None or answer.source != "faq-ruoli-server"
+
+
+async def test_a_typo_inside_a_suffix_the_stemmer_cuts_is_corrected(
+    corpus: KnowledgeService,
+) -> None:
+    # "regolamento" stems to "regol": the misspelt word's stem ("regolamnet") is far from every
+    # known stem, but the word is one swapped or one extra letter away from a known word
+    for question in ("dove trovo il regolamneto?", "dove trovo il regolammento?"):
+        found = await corpus.lookup(question)
+        assert found.best is not None, question
+        assert found.best.source == "faq-regole-server", question
+        assert not found.missing, question  # the misspelt word is found in the answer
