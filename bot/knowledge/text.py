@@ -195,14 +195,21 @@ def _loan_roots(word: str) -> list[str]:
 
 
 @lru_cache(maxsize=16_384)
-def english_equivalents(word: str, *, italian: bool = False) -> frozenset[str]:
+def english_equivalents(
+    word: str, *, italian: bool = False, wordnet: bool = True
+) -> frozenset[str]:
     """Italian stems for an English word, or for an Italianised loan word ("reportare").
     `italian`: the word stands in an Italian question, so an Italian word (simplemma knows
-    it) is not read through WordNet as an English one ("come", "data")."""
+    it) is not read through WordNet as an English one ("come", "data"). `wordnet`: consult
+    WordNet too, not only the glossary."""
     lookups = []
     if "glossary" in BRIDGE_SOURCES:
         lookups.append(_glossary_equivalents)
-    if "wordnet" in BRIDGE_SOURCES and not (italian and simplemma.is_known(word, lang="it")):
+    if (
+        wordnet
+        and "wordnet" in BRIDGE_SOURCES
+        and not (italian and simplemma.is_known(word, lang="it"))
+    ):
         lookups.append(_wordnet_equivalents)
     found: set[str] = set()
     for lookup in lookups:
@@ -227,7 +234,8 @@ class Concept:
 
     word: str
     stems: frozenset[str]
-    # Italian stems for the word read as English; used when the word is English or unknown.
+    # Italian stems for the word read as English (glossary and WordNet); used when the index
+    # knows none of `stems`
     foreign: frozenset[str] = frozenset()
     weak: bool = False  # a generic verb or judgement: it weighs less
     # said outside the question itself ("sto per aprire il blog. che hosting usate?"): context
@@ -293,7 +301,9 @@ def analyse_query(text: str) -> Query:
                 else frozenset()
             )
             if english and foreign:
-                stems |= foreign
+                # the glossary's domain words count as the word's own; WordNet's general ones
+                # only stand in when neither the word nor those are in the index (`foreign`)
+                stems |= english_equivalents(content, wordnet=False)
             if stems in seen:
                 at = seen[stems]
                 if concepts[at].context and not context:
