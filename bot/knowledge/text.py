@@ -199,17 +199,13 @@ def english_equivalents(
     word: str, *, italian: bool = False, wordnet: bool = True
 ) -> frozenset[str]:
     """Italian stems for an English word, or for an Italianised loan word ("reportare").
-    `italian`: the word stands in an Italian question, so an Italian word (simplemma knows
-    it) is not read through WordNet as an English one ("come", "data"). `wordnet`: consult
-    WordNet too, not only the glossary."""
+    `italian`: the word stands in an Italian question, where a word the index does not know is
+    more often a name, a typo or dialect than English: only the domain's glossary reads it.
+    `wordnet`: consult WordNet too, not only the glossary."""
     lookups = []
     if "glossary" in BRIDGE_SOURCES:
         lookups.append(_glossary_equivalents)
-    if (
-        wordnet
-        and "wordnet" in BRIDGE_SOURCES
-        and not (italian and simplemma.is_known(word, lang="it"))
-    ):
+    if wordnet and not italian and "wordnet" in BRIDGE_SOURCES:
         lookups.append(_wordnet_equivalents)
     found: set[str] = set()
     for lookup in lookups:
