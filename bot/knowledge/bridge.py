@@ -8,9 +8,13 @@ for, each part of speech counts by its number of senses and, within it, each sen
 (1, 1/2, 1/3…, normalised). Translations below MIN_SHARE are left out, so "course" reads as
 "corso", not as "pietanza" or "certo".
 
-The package's SQL dumps are read once per process, at first use (under a second); nothing is
-downloaded. If they are missing or malformed the bridge is empty and says so once in the log:
-English questions then rely on the hand glossary alone.
+`text.english_equivalents` consults it for the words of English questions, after the hand
+glossary of the domain's jargon: WordNet's words stand in only when the index knows neither the
+English word nor the glossary's Italian for it, and the ranker keeps only those the index knows.
+
+The package's SQL dumps are read once per process (`warm`, at the service's start, else at
+first use; about a second); nothing is downloaded. If they are missing or malformed the bridge
+is empty and says so once in the log: English questions then rely on the glossary alone.
 """
 
 from __future__ import annotations
@@ -64,7 +68,9 @@ def _table(path: Path, row: re.Pattern[str]) -> list[tuple[str, str]]:
     text = path.read_text("utf-8")
     rows: list[tuple[str, str]] = row.findall(text)
     inserts = len(_INSERT.findall(text))
-    if len(rows) != inserts or not rows:
+    if not rows:
+        raise BridgeDataError(f"{path.name}: no rows")
+    if len(rows) != inserts:
         bad = next(
             (
                 n
@@ -143,13 +149,13 @@ class Translator:
         return found
 
     def by_stem(self) -> dict[str, str]:
+        """English stem → the shortest lemma with it, built at first need."""
         if not self._by_stem and self.bridge:
-            for lemma in self.bridge.english:
-                if _WORD.fullmatch(lemma):
-                    key = str(_EN.stemWord(lemma))
-                    known = self._by_stem.get(key)
-                    if known is None or (len(lemma), lemma) < (len(known), known):
-                        self._by_stem[key] = lemma
+            lemmas = [w for w in self.bridge.english if w.isascii() and w.isalpha() and w.islower()]
+            for lemma, key in zip(lemmas, _EN.stemWords(lemmas), strict=True):
+                known = self._by_stem.get(key)
+                if known is None or (len(lemma), lemma) < (len(known), known):
+                    self._by_stem[key] = lemma
         return self._by_stem
 
 
@@ -182,6 +188,11 @@ def load(root: Path | None = None) -> Bridge:
 def translator() -> Translator:
     """The process's translator, its data read at first use."""
     return Translator(load())
+
+
+def warm() -> None:
+    """Read the data now (about a second), not on the first English question."""
+    translator().by_stem()
 
 
 @lru_cache(maxsize=16_384)

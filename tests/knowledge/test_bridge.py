@@ -101,7 +101,7 @@ def test_unreadable_data_leaves_an_empty_bridge_and_a_log_line(
     elif damage == "malformed":
         root = _dump(tmp_path, ENGLISH.replace('"n#1 n#2",', '"n#1 n#2" '), ITALIAN)
     else:
-        root = _dump(tmp_path, "", ITALIAN)
+        root = _dump(tmp_path, "-- nothing\n", ITALIAN)
     with caplog.at_level(logging.WARNING, logger="bot.knowledge.bridge"):
         loaded = bridge.load(root)
     assert not loaded
