@@ -9,6 +9,7 @@ import pytest
 
 from bot.knowledge import bridge, lexicon
 from bot.knowledge.bridge import BridgeDataError, Translator
+from bot.knowledge.ranking import TRANSLATION_FACTOR, Stats, resolve
 from bot.knowledge.text import analyse_query, english_equivalents, index_terms, stem
 
 # General words the hand glossary does not list, with an Italian word a member would use.
@@ -108,3 +109,21 @@ def test_unreadable_data_leaves_an_empty_bridge_and_a_log_line(
     assert Translator(loaded).italian_for("teacher") == ()
     assert [r.levelno for r in caplog.records] == [logging.WARNING]
     assert "glossary alone" in caplog.records[0].getMessage()
+
+
+def test_a_word_read_through_wordnet_weighs_less_than_one_the_index_knows() -> None:
+    # "course" reaches "corso" through the glossary, "library" only through WordNet
+    df = dict.fromkeys(index_terms("biblioteca corso"), 2)
+    terms = {
+        t.word: t
+        for t in resolve(analyse_query("is there a library for the course?"), Stats(df, 10))
+    }
+    assert terms["library"].known
+    assert terms["course"].known
+    assert terms["library"].factor == TRANSLATION_FACTOR * terms["course"].factor
+    assert terms["library"].weight < terms["course"].weight
+    # in an Italian question nothing is read through WordNet
+    italian = {
+        t.word: t for t in resolve(analyse_query("c'è una library per il corso?"), Stats(df, 10))
+    }
+    assert not italian["library"].known
