@@ -26,7 +26,11 @@ in a LOSO fit each training set's questions are asked without the left-out set's
 without their own.
 
     python benchmarks/qa_quality.py [--shared PATH] [--questions FILE] [--json] [-v]
-        [--fit SET[,SET…]] [--dump FILE]
+        [--fit SET[,SET…]] [--dump FILE] [--bridge glossary|wordnet|glossary,wordnet]
+
+`--bridge` chooses where English words find their Italian (text.BRIDGE_SOURCES: the hand
+glossary, MultiWordNet, or both as shipped). Every set's English questions (text.is_english)
+are also reported apart, and pooled over the other writers' left-out sets.
 
 `--questions FILE` reports that file alone. `--dump FILE` pickles each set's left-out outcomes
 with those of its fit sets (asked on its LOSO ranking), to study calibrations offline.
