@@ -26,7 +26,11 @@ in a LOSO fit each training set's questions are asked without the left-out set's
 without their own.
 
     python benchmarks/qa_quality.py [--shared PATH] [--questions FILE] [--json] [-v]
-        [--fit SET[,SET…]] [--dump FILE]
+        [--fit SET[,SET…]] [--dump FILE] [--bridge glossary|wordnet|glossary,wordnet]
+
+`--bridge` chooses where English words find their Italian (text.BRIDGE_SOURCES: the hand
+glossary, MultiWordNet, or both as shipped). Every set's English questions (text.is_english)
+are also reported apart, and pooled over the other writers' left-out sets.
 
 `--questions FILE` reports that file alone. `--dump FILE` pickles each set's left-out outcomes
 with those of its fit sets (asked on its LOSO ranking), to study calibrations offline.
@@ -57,6 +61,7 @@ if str(ROOT) not in sys.path:
 
 from bot.db import Database  # noqa: E402
 from bot.knowledge import KnowledgeService, examples  # noqa: E402
+from bot.knowledge import text as analysis  # noqa: E402
 from bot.knowledge.ranking import (  # noqa: E402
     CONFIDENCE_COEFFICIENTS,
     EXAMPLE,
@@ -65,7 +70,7 @@ from bot.knowledge.ranking import (  # noqa: E402
     confidence,
 )
 from bot.knowledge.service import ANSWER_THRESHOLD  # noqa: E402
-from bot.knowledge.text import fold  # noqa: E402
+from bot.knowledge.text import fold, is_english, words  # noqa: E402
 
 DEFAULT_SHARED = ROOT.parent / "shared"
 OWN = ROOT / "tests" / "knowledge" / "data" / "questions.jsonl"
@@ -264,7 +269,20 @@ def metrics(
         for o in outcomes
         if (o.answerable and o not in hits) or (not o.answerable and o not in abstained)
     ]
+    english = [o for o in outcomes if is_english(words(o.text))]
     return {
+        "english": {
+            "answerable": sum(o.answerable for o in english),
+            "unanswerable": sum(not o.answerable for o in english),
+            "top1": _rate(sum(o in hits for o in english), sum(o.answerable for o in english)),
+            "top1_ranking_only": _rate(
+                sum(o.answerable and o.ranked_right for o in english),
+                sum(o.answerable for o in english),
+            ),
+            "abstain": _rate(
+                sum(o in abstained for o in english), sum(not o.answerable for o in english)
+            ),
+        },
         "questions": len(outcomes),
         "answerable": len(answerable),
         "unanswerable": len(unanswerable),
@@ -478,6 +496,19 @@ def fit(
     return coefficients, calibrate(outcomes, coefficients)[2]
 
 
+def pooled(outcomes: Sequence[tuple[Outcome, str | None]]) -> dict[str, object]:
+    """top1, abstain and rank over outcomes pooled from several sets, each with its answer."""
+    answerable = [(o, got) for o, got in outcomes if o.answerable]
+    unanswerable = [(o, got) for o, got in outcomes if not o.answerable]
+    return {
+        "answerable": len(answerable),
+        "unanswerable": len(unanswerable),
+        "top1": _rate(sum(got in o.expect for o, got in answerable), len(answerable)),
+        "abstain": _rate(sum(got is None for _, got in unanswerable), len(unanswerable)),
+        "rank": _rate(sum(o.ranked_right for o, _ in answerable), len(answerable)),
+    }
+
+
 def report_line(name: str, shipped: dict[str, object], loso: dict[str, object] | None) -> str:
     tail = (
         f"{loso['top1']!s:>8} {loso['abstain']!s:>8} {loso['top1_ranking_only']!s:>8}"
@@ -528,6 +559,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"write the shipped examples ({EXAMPLES_FILE.relative_to(ROOT)}) from "
         f"{', '.join(EXAMPLE_SETS)}, and stop",
     )
+    parser.add_argument(
+        "--bridge",
+        default=",".join(analysis.BRIDGE_SOURCES),
+        metavar="SOURCES",
+        help="where English words find their Italian: glossary, wordnet or both "
+        f"(default {','.join(analysis.BRIDGE_SOURCES)})",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list every set's misses")
     args = parser.parse_args(argv)
     if args.write_examples:
@@ -536,6 +574,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"{EXAMPLES_FILE.relative_to(ROOT)}: {count} questions from {sets}")
         return 0
     how = {"balanced": args.balanced, "skip_wrong_first": args.skip_wrong_first}
+    sources = tuple(s.strip() for s in args.bridge.split(",") if s.strip())
+    if not sources or set(sources) - {"glossary", "wordnet"}:
+        parser.error(f"--bridge: glossary, wordnet or both, not {args.bridge!r}")
+    analysis.BRIDGE_SOURCES = sources
 
     paths = {name: set_path(args.shared, name) for name in SETS}
     paths = {name: path for name, path in paths.items() if path.is_file()}
@@ -623,13 +665,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ]
         result["sets"][name] = {"shipped": shipped, "loso": left}  # type: ignore[index]
     if pooled_loso:
-        answerable = [(o, got) for o, got in pooled_loso if o.answerable]
-        unanswerable = [(o, got) for o, got in pooled_loso if not o.answerable]
-        result["loso_other_writers"] = {
-            "top1": _rate(sum(got in o.expect for o, got in answerable), len(answerable)),
-            "abstain": _rate(sum(got is None for _, got in unanswerable), len(unanswerable)),
-            "rank": _rate(sum(o.ranked_right for o, _ in answerable), len(answerable)),
-        }
+        result["loso_other_writers"] = pooled(pooled_loso)
+        result["loso_other_writers_english"] = pooled(
+            [(o, got) for o, got in pooled_loso if is_english(words(o.text))]
+        )
     if args.dump is not None:
         args.dump.write_bytes(pickle.dumps(dumped))
     if args.json:
@@ -649,14 +688,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     for name in shown:
         print(report_line(name, sets[name]["shipped"], sets[name]["loso"]))  # type: ignore[arg-type]
     if "loso_other_writers" in result:
-        pooled = result["loso_other_writers"]
-        print(f"LOSO pooled over check, train-a, train-b (other writers): {pooled}")
+        print(
+            "LOSO pooled over check, train-a, train-b (other writers): "
+            f"{result['loso_other_writers']}"
+        )
+        print(f"  English questions among them: {result['loso_other_writers_english']}")
     print("failures, left out (LOSO): " + ", ".join(FAILURES))
     for name in shown:
         left = sets[name]["loso"]
         if left is not None:
             counts: dict[str, int] = left["failures"]  # type: ignore[assignment]
             print(f"  {name:<8} " + " ".join(f"{counts[k]:>4}" for k in FAILURES))
+    print(
+        "English questions (text.is_english): answerable/unanswerable, shipped top1 rank "
+        "abstain │ LOSO top1 rank abstain"
+    )
+    for name in shown:
+        en: dict[str, object] = sets[name]["shipped"]["english"]  # type: ignore[index,assignment]
+        left_en = (sets[name]["loso"] or {}).get("english") or {}
+        print(
+            f"  {name:<8} {en['answerable']!s:>4}/{en['unanswerable']!s:<4} {en['top1']!s:>7} "
+            f"{en['top1_ranking_only']!s:>7} {en['abstain']!s:>7} │ "
+            f"{left_en.get('top1', '—')!s:>7} {left_en.get('top1_ranking_only', '—')!s:>7} "
+            f"{left_en.get('abstain', '—')!s:>7}"
+        )
     for name in shown if args.verbose else ():
         print(f"\nmisses ({name}, shipped settings):")
         for miss in sets[name]["shipped"]["misses"]:  # type: ignore[index]

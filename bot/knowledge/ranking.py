@@ -38,6 +38,7 @@ MIN_MATCH_STEMS = 1  # the rarest stem always selects candidates, whatever it co
 MIN_PREFIX = 4  # shortest known stem accepted as the root of an unknown word ("blogghino")
 EXTENSION_MAX = 3  # a known stem may extend an unknown one by this many letters
 TYPO_MIN = 6  # shorter words are too often another word one letter away
+TRANSLATION_FACTOR = 0.5  # an English word read through WordNet weighs this much
 MASS_FULL = 2.0  # a question with the weight of this many unknown words says enough
 # A question's length on a log scale, log(1 + words) over this: 1 at about 150 words. Right
 # answers to long, chatty questions cover less of them than those to short ones (the member
@@ -354,8 +355,10 @@ def resolve(query: Query, stats: Stats) -> list[Term]:
     for concept in query.concepts:
         own = {s for s in concept.stems if stats.known(s)}
         stems = set(own)
+        translated = False
         if not stems:
             stems = {s for s in concept.foreign if stats.known(s)}
+            translated = bool(stems) and query.english
         for s in concept.stems:
             stems.update(stats.relatives(s))
         if not stems:
@@ -367,6 +370,8 @@ def resolve(query: Query, stats: Stats) -> list[Term]:
         factor = WEAK_WORD_FACTOR if concept.weak else 1.0
         if concept.context:
             factor *= CONTEXT_FACTOR
+        if translated:  # WordNet's general words stand in for it: less sure than its own
+            factor *= TRANSLATION_FACTOR
         if stems:
             df = max(stats.df[s] for s in (own or stems))
             weight = factor * stats.idf(df)

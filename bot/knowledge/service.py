@@ -17,8 +17,8 @@ import yaml
 from bot import limits, texts
 from bot.db import Database
 from bot.guild_store import GuildStore
+from bot.knowledge import bridge, ingest, lexicon
 from bot.knowledge import examples as labelled
-from bot.knowledge import ingest, lexicon
 from bot.knowledge.examples import Examples, Near
 from bot.knowledge.learning import LearningService
 from bot.knowledge.models import (
@@ -218,6 +218,8 @@ class KnowledgeService:
             except KnowledgeError as exc:
                 log.error("knowledge sources not imported: %s", exc)
         await self.refresh()
+        # the English bridge's data is read now rather than on the first English question
+        await self._in_thread(bridge.warm)
 
     def close(self) -> None:
         """Close the store's read connection and the import thread (the database itself belongs

@@ -14,7 +14,7 @@ from functools import lru_cache
 import simplemma
 import Stemmer
 
-from bot.knowledge import lexicon
+from bot.knowledge import bridge, lexicon
 
 # Bump when the analysis changes: stored digests include it, so the next import re-indexes.
 ANALYZER_VERSION = 2
@@ -164,23 +164,56 @@ def word_synonyms(word: str) -> frozenset[str]:
     return frozenset({own})
 
 
-@lru_cache(maxsize=16_384)
-def english_equivalents(word: str) -> frozenset[str]:
-    """Italian stems for an English word, or for an Italianised loan word ("reportare")."""
+# Where English words find their Italian: the hand glossary of the domain's jargon and
+# MultiWordNet's general vocabulary (bridge.py). `benchmarks/qa_quality.py --bridge` compares them.
+BRIDGE_SOURCES: tuple[str, ...] = ("glossary", "wordnet")
+
+
+def _glossary_equivalents(word: str) -> frozenset[str] | None:
     found = GLOSSARY.get(_english_stem(word))
     for ending, replacement in (("ier", "y"), ("iest", "y"), ("er", ""), ("est", ""), ("r", "")):
         if found is None and word.endswith(ending) and len(word) > len(ending) + 2:
             found = GLOSSARY.get(_english_stem(word[: -len(ending)] + replacement))
-    if found is None:
-        for suffix in _LOAN_SUFFIXES:
-            root = word[: -len(suffix)]
-            if word.endswith(suffix) and len(root) >= 3:
-                if len(root) > 3 and root[-1] == root[-2]:  # "taggare" → "tag"
-                    root = root[:-1]
-                found = GLOSSARY.get(_english_stem(root))
-                if found is not None:
-                    break
-    return with_synonyms(found) if found else frozenset()
+    return found
+
+
+def _wordnet_equivalents(word: str) -> frozenset[str] | None:
+    stems = {stem(c) for lemma in bridge.italian_for(word) if (c := _content_word(lemma))}
+    return frozenset(stems) or None
+
+
+def _loan_roots(word: str) -> list[str]:
+    """An Italianised loan word's English roots: "reportare" → report, "taggare" → tag."""
+    roots = []
+    for suffix in _LOAN_SUFFIXES:
+        root = word[: -len(suffix)]
+        if word.endswith(suffix) and len(root) >= 3:
+            if len(root) > 3 and root[-1] == root[-2]:
+                root = root[:-1]
+            roots.append(root)
+    return roots
+
+
+@lru_cache(maxsize=16_384)
+def english_equivalents(
+    word: str, *, italian: bool = False, wordnet: bool = True
+) -> frozenset[str]:
+    """Italian stems for an English word, or for an Italianised loan word ("reportare").
+    `italian`: the word stands in an Italian question, where a word the index does not know is
+    more often a name, a typo or dialect than English: only the domain's glossary reads it.
+    `wordnet`: consult WordNet too, not only the glossary."""
+    lookups = []
+    if "glossary" in BRIDGE_SOURCES:
+        lookups.append(_glossary_equivalents)
+    if wordnet and not italian and "wordnet" in BRIDGE_SOURCES:
+        lookups.append(_wordnet_equivalents)
+    found: set[str] = set()
+    for lookup in lookups:
+        direct = lookup(word)
+        if direct is None:
+            direct = next(filter(None, map(lookup, _loan_roots(word))), None)
+        found |= direct or set()
+    return with_synonyms(frozenset(found)) if found else frozenset()
 
 
 @lru_cache(maxsize=65_536)
@@ -197,7 +230,8 @@ class Concept:
 
     word: str
     stems: frozenset[str]
-    # Italian stems for the word read as English; used when the word is English or unknown.
+    # Italian stems for the word read as English (glossary and WordNet); used when the index
+    # knows none of `stems`
     foreign: frozenset[str] = frozenset()
     weak: bool = False  # a generic verb or judgement: it weighs less
     # said outside the question itself ("sto per aprire il blog. che hosting usate?"): context
@@ -257,9 +291,15 @@ def analyse_query(text: str) -> Query:
             if content is None:
                 continue
             stems = word_synonyms(content)
-            foreign = english_equivalents(content) if not content.isdigit() else frozenset()
+            foreign = (
+                english_equivalents(content, italian=not english)
+                if not content.isdigit()
+                else frozenset()
+            )
             if english and foreign:
-                stems |= foreign
+                # the glossary's domain words count as the word's own; WordNet's general ones
+                # only stand in when neither the word nor those are in the index (`foreign`)
+                stems |= english_equivalents(content, wordnet=False)
             if stems in seen:
                 at = seen[stems]
                 if concepts[at].context and not context:
