@@ -93,9 +93,13 @@ class Postings:
             idf = math.log((rows - len(hits) + 0.5) / (len(hits) + 0.5))
             if idf <= 0.0:
                 idf = IDF_FLOOR
-            self._postings[stem] = [
+            shares = [
                 (unit_id, idf * ((f * (K1 + 1.0)) / (f + lengths[unit_id]))) for unit_id, f in hits
             ]
+            # best first: a search for one stem (a rare word of a large index, or a short
+            # question) reads only the head of the list
+            shares.sort(key=lambda hit: (-hit[1], hit[0]))
+            self._postings[stem] = shares
 
     def __len__(self) -> int:
         return len(self._units)
@@ -107,21 +111,32 @@ class Postings:
         plain disjunction of stems."""
         if not _EXPRESSION.fullmatch(expression):
             return None
+        phrases = _PHRASE.findall(expression)
+        if len(phrases) == 1:  # its units in order already: bm25 = -1 * (0.0 + share)
+            return self._visible(self._postings.get(phrases[0], ()), guild_id, limit, kind)
         score: dict[int, float] = {}
-        for stem in _PHRASE.findall(expression):  # the phrases in their order, as FTS5 sums
+        for stem in phrases:  # the phrases in their order, as FTS5 sums them
             for unit_id, share in self._postings.get(stem, ()):
                 score[unit_id] = score.get(unit_id, 0.0) + share
+        ranked = sorted(score.items(), key=lambda hit: (-hit[1], hit[0]))  # as the SQL orders
+        return self._visible(ranked, guild_id, limit, kind)
+
+    def _visible(
+        self, ranked: Iterable[tuple[int, float]], guild_id: int, limit: int, kind: str | None
+    ) -> list[Unit]:
+        """The first `limit` units guild 0 and `guild_id` see (of `kind`), bm25 = -score."""
         visible = (SHARED_GUILD, guild_id)
-        ranked: list[tuple[float, int, int, str, str]] = []
-        for unit_id, total in score.items():
-            guild, source, unit_kind = self._units[unit_id]
+        out: list[Unit] = []
+        if limit <= 0:
+            return out
+        units = self._units
+        for unit_id, total in ranked:
+            guild, source, unit_kind = units[unit_id]
             if guild is not None and guild in visible and (kind is None or unit_kind == kind):
-                ranked.append((-total, unit_id, guild, source, unit_kind))  # FTS5: -1 * score
-        ranked.sort()  # bm25, then the unit id, as the SQL orders them
-        return [
-            Unit(unit_id, guild, source, unit_kind, bm25)
-            for bm25, unit_id, guild, source, unit_kind in ranked[:limit]
-        ]
+                out.append(Unit(unit_id, guild, source, unit_kind, -total))
+                if len(out) == limit:
+                    break
+        return out
 
     def source_units(self, guild_id: int, source: str) -> list[Unit]:
         """Every unit of one source in guild 0 and `guild_id` (`KnowledgeStore.source_units`)."""
