@@ -67,7 +67,8 @@ class Postings:
         rows = len(units)
         total_tokens = sum(u.size for u in units)
         avgdl = total_tokens / rows if rows else 1.0
-        # stem → [(unit id, the stem's weighted frequency in the unit)]
+        # stem → [(unit id, the stem's weighted frequency in the unit)], then [(-its share of
+        # bm25, unit id)]
         found: dict[str, list[tuple[int, float]]] = {}
         self._units: dict[int, tuple[int | None, str, str]] = {}  # unit id → guild, source, kind
         self._by_source: dict[str, list[int]] = {}
@@ -88,17 +89,19 @@ class Postings:
                 found.setdefault(stem, []).append((unit.unit_id, f))
         for ids in self._by_source.values():
             ids.sort()
-        self._postings: dict[str, list[tuple[int, float]]] = {}
+        self._postings: dict[str, list[tuple[float, int]]] = {}
         for stem, hits in found.items():
             idf = math.log((rows - len(hits) + 0.5) / (len(hits) + 0.5))
             if idf <= 0.0:
                 idf = IDF_FLOOR
+            # (-share, unit id): the unit's bm25 were this its only stem, best first, so that a
+            # search for one stem (a rare word of a large index, a short question) reads only
+            # the head of the list
             shares = [
-                (unit_id, idf * ((f * (K1 + 1.0)) / (f + lengths[unit_id]))) for unit_id, f in hits
+                (-(idf * ((f * (K1 + 1.0)) / (f + lengths[unit_id]))), unit_id)
+                for unit_id, f in hits
             ]
-            # best first: a search for one stem (a rare word of a large index, or a short
-            # question) reads only the head of the list
-            shares.sort(key=lambda hit: (-hit[1], hit[0]))
+            shares.sort()
             self._postings[stem] = shares
 
     def __len__(self) -> int:
@@ -116,24 +119,25 @@ class Postings:
             return self._visible(self._postings.get(phrases[0], ()), guild_id, limit, kind)
         score: dict[int, float] = {}
         for stem in phrases:  # the phrases in their order, as FTS5 sums them
-            for unit_id, share in self._postings.get(stem, ()):
-                score[unit_id] = score.get(unit_id, 0.0) + share
-        ranked = sorted(score.items(), key=lambda hit: (-hit[1], hit[0]))  # as the SQL orders
+            for negative, unit_id in self._postings.get(stem, ()):
+                score[unit_id] = score.get(unit_id, 0.0) - negative  # x - (-s) is x + s
+        # FTS5's bm25 is -1 * score; ordered as the SQL orders them
+        ranked = sorted((-total, unit_id) for unit_id, total in score.items())
         return self._visible(ranked, guild_id, limit, kind)
 
     def _visible(
-        self, ranked: Iterable[tuple[int, float]], guild_id: int, limit: int, kind: str | None
+        self, ranked: Iterable[tuple[float, int]], guild_id: int, limit: int, kind: str | None
     ) -> list[Unit]:
-        """The first `limit` units guild 0 and `guild_id` see (of `kind`), bm25 = -score."""
+        """The first `limit` of (bm25, unit id) that guild 0 and `guild_id` see (of `kind`)."""
         visible = (SHARED_GUILD, guild_id)
         out: list[Unit] = []
         if limit <= 0:
             return out
         units = self._units
-        for unit_id, total in ranked:
+        for bm25, unit_id in ranked:
             guild, source, unit_kind = units[unit_id]
             if guild is not None and guild in visible and (kind is None or unit_kind == kind):
-                out.append(Unit(unit_id, guild, source, unit_kind, -total))
+                out.append(Unit(unit_id, guild, source, unit_kind, bm25))
                 if len(out) == limit:
                     break
         return out
