@@ -1,8 +1,10 @@
 """Answer latency over the real corpus and synthetic corpora of 1,000 and 20,000 documents.
 
 For each corpus it times `KnowledgeService.lookup` (the whole answer path: query analysis,
-FTS5 bm25, re-ranking, loading the answer's text) and, as the same-run baseline, the bare FTS5
-query it makes (`KnowledgeStore.search`). Synthetic articles are drawn with a fixed seed from
+bm25, re-ranking, loading the answer's text) and, as the same-run baseline, the bare FTS5
+query (`KnowledgeStore.search`) that a lookup makes on a large index; on an index of up to
+PREWARM_MAX units the lookup finds the same units with the same bm25 in memory (postings.py,
+built by refresh(): its cost is in "build s"). Synthetic articles are drawn with a fixed seed from
 the real corpus's own word frequencies, three passages each; queries mix the labelled
 questions with random ones drawn the same way. Twenty other questions are asked first, untimed
 (the service keeps searches and answer texts per index version: a timed question must not be
