@@ -11,6 +11,7 @@ questions with random ones drawn the same way. Twenty other questions are asked 
 one it has just been asked).
 
     python benchmarks/search.py [--shared PATH] [--sizes 1000 20000] [--queries 300] [--json]
+        [--best-of N]
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import math
 import random
 import statistics
 import sys
@@ -99,14 +101,22 @@ def questions(
 async def timed(
     calls: Sequence[Callable[[], Awaitable[object]]],
     warm: Sequence[Callable[[], Awaitable[object]]],
+    best_of: int = 1,
+    fresh: Callable[[], None] = lambda: None,
 ) -> list[float]:
+    """Each call's time in ms; with `best_of` > 1 each call is made that many times and its
+    fastest kept (`fresh()`, untimed, before each: the service forgets its searches)."""
     for call in warm:  # other questions: the service keeps searches and texts per index version
         await call()
     out = []
     for call in calls:
-        start = time.perf_counter()
-        await call()
-        out.append((time.perf_counter() - start) * 1000)
+        best = math.inf
+        for _ in range(best_of):
+            fresh()
+            start = time.perf_counter()
+            await call()
+            best = min(best, (time.perf_counter() - start) * 1000)
+        out.append(best)
     return out
 
 
@@ -125,6 +135,7 @@ async def measure(
     build: Callable[[KnowledgeService], Awaitable[int]],
     qs: list[str],
     warm: list[str],
+    best_of: int = 1,
 ) -> dict[str, object]:
     with tempfile.TemporaryDirectory() as tmp:
         db = await Database(Path(tmp) / "bench.db").open()
@@ -146,9 +157,14 @@ async def measure(
             def bare(e: str) -> Callable[[], Awaitable[object]]:
                 return lambda: service.store.search(e, 0, limit=CANDIDATES)
 
-            answer = await timed([lookup(q) for q in qs], [lookup(q) for q in warm])
+            def fresh() -> None:
+                service._searches = {}  # a repeat must search again, as the first time did
+
+            answer = await timed([lookup(q) for q in qs], [lookup(q) for q in warm], best_of, fresh)
             baseline = await timed(
-                [bare(e) for e in expressions if e], [bare(e) for e in warm_expressions if e]
+                [bare(e) for e in expressions if e],
+                [bare(e) for e in warm_expressions if e],
+                best_of,
             )
             units = sum((await service.store.unit_counts()).values())
             service.close()
@@ -165,7 +181,9 @@ async def measure(
     }
 
 
-async def run(shared: Path, sizes: list[int], count: int) -> list[dict[str, object]]:
+async def run(
+    shared: Path, sizes: list[int], count: int, best_of: int = 1
+) -> list[dict[str, object]]:
     rng = random.Random(SEED)
     vocab, weights = vocabulary(shared)
     drawn = questions(shared, vocab, weights, rng, count + WARM)
@@ -175,7 +193,7 @@ async def run(shared: Path, sizes: list[int], count: int) -> list[dict[str, obje
         report = await service.import_sources([shared / "corpus"])
         return report.articles_added + report.faqs_added
 
-    results = [await measure("real corpus", real, qs, warm)]
+    results = [await measure("real corpus", real, qs, warm, best_of)]
     for size in sizes:
         articles = synthetic_articles(size, vocab, weights, random.Random(SEED + size))
 
@@ -189,7 +207,7 @@ async def run(shared: Path, sizes: list[int], count: int) -> list[dict[str, obje
                 )
             return len(articles)
 
-        results.append(await measure(f"synthetic {size}", synthetic, qs, warm))
+        results.append(await measure(f"synthetic {size}", synthetic, qs, warm, best_of))
     return results
 
 
@@ -199,8 +217,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="*", default=[1000, 20000])
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument(
+        "--best-of",
+        type=int,
+        default=1,
+        help="time each question this many times and keep its fastest: what a lookup costs "
+        "without the machine's other work (a shared machine's scheduler pauses dominate p99)",
+    )
     args = parser.parse_args(argv)
-    results = asyncio.run(run(args.shared, args.sizes, args.queries))
+    results = asyncio.run(run(args.shared, args.sizes, args.queries, max(1, args.best_of)))
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
