@@ -26,6 +26,7 @@ from bot.knowledge.models import (
     article_source,
     faq_source,
 )
+from bot.knowledge.postings import IndexedUnit, varints
 from bot.knowledge.text import fold, index_text
 
 FAQ = "faq"
@@ -495,23 +496,55 @@ class KnowledgeStore:
             for row in rows
         ]
 
+    async def indexed_units(self) -> list[IndexedUnit]:
+        """Every row of the FTS5 index with its unit and its length in tokens (FTS5's docsize
+        record: one varint per column), for the search held in memory (postings.py)."""
+        units = {
+            int(row["unit_id"]): row
+            for row in await self.db.fetchall(
+                "SELECT unit_id, guild_id, source, kind FROM kb_units"
+            )
+        }
+        sizes = {
+            int(row["id"]): sum(varints(row["sz"]))
+            for row in await self.db.fetchall("SELECT id, sz FROM kb_fts_docsize")
+        }
+        out = []
+        for row in await self.db.fetchall("SELECT rowid, title, heading, body FROM kb_fts"):
+            unit = units.get(int(row["rowid"]))  # a row without its unit still counts in bm25
+            out.append(
+                IndexedUnit(
+                    unit_id=int(row["rowid"]),
+                    guild_id=None if unit is None else int(unit["guild_id"]),
+                    source="" if unit is None else str(unit["source"]),
+                    kind=FAQ if unit is not None and unit["kind"] == FAQ else PASSAGE,
+                    columns=(row["title"] or "", row["heading"] or "", row["body"] or ""),
+                    size=sizes.get(int(row["rowid"]), 0),
+                )
+            )
+        return out
+
     async def vocabulary(self) -> tuple[dict[str, int], int]:
         """Document frequency of every indexed stem, and the number of units."""
         rows = await self.db.fetchall("SELECT term, doc FROM kb_vocab")
         total = await self.db.fetchone("SELECT count(*) AS n FROM kb_units")
         return {row["term"]: int(row["doc"]) for row in rows}, int(total["n"]) if total else 0
 
-    async def unit_texts(self, unit_ids: Sequence[int]) -> dict[int, UnitText]:
-        if not unit_ids:
-            return {}
-        marks = ", ".join("?" for _ in unit_ids)  # only "?" placeholders go into the SQL
+    async def unit_texts(self, unit_ids: Sequence[int] | None) -> dict[int, UnitText]:
+        """The units' texts (of every unit when None)."""
         sql = (
             "SELECT u.unit_id, u.source, u.kind, u.heading, u.text, u.position, "
             "a.slug, a.title AS a_title, a.url, a.author, a.published, f.question, f.links_json "
             "FROM kb_units u LEFT JOIN kb_articles a ON a.article_id = u.article_id "
-            "LEFT JOIN kb_faq f ON f.faq_id = u.faq_id WHERE u.unit_id IN (" + marks + ")"
+            "LEFT JOIN kb_faq f ON f.faq_id = u.faq_id"
         )
-        rows = await self._fetch(sql, list(unit_ids))
+        if unit_ids is None:
+            rows = await self.db.fetchall(sql)
+        elif not unit_ids:
+            return {}
+        else:
+            marks = ", ".join("?" for _ in unit_ids)  # only "?" placeholders go into the SQL
+            rows = await self._fetch(sql + " WHERE u.unit_id IN (" + marks + ")", list(unit_ids))
         return {row["unit_id"]: self._unit_text(row) for row in rows}
 
     @staticmethod
