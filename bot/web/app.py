@@ -1449,12 +1449,15 @@ class Dashboard:
             return await self._settings_page(
                 request, session, guild_id, status=400, problems=tuple(errors), form=fields
             )
+        new_language = language if i18n.is_lang(language) else None
+        if new_language == current.language:
+            new_language = None
         try:
             if changes:
                 await self.core.review.update_settings(guild_id, **changes)
-            if i18n.is_lang(language) and language != current.language:
-                await self.set_language(guild_id, language)
-                changes["language"] = language
+            if new_language is not None:
+                await self.set_language(guild_id, new_language)
+                changes["language"] = new_language
         except UserFacingError as exc:
             return await self._settings_page(
                 request, session, guild_id, status=400, problems=(str(exc),), form=fields
@@ -1467,6 +1470,9 @@ class Dashboard:
             session.user_id,
             ", ".join(sorted(changes)),
         )
+        if new_language is not None and not request.get(LANG_CHOSEN):
+            with i18n.using(new_language):  # the next page reads in the server's new language
+                raise self._settings_done(guild_id, _("Impostazioni salvate."))
         raise self._settings_done(guild_id, _("Impostazioni salvate."))
 
     async def answer_channel(
