@@ -49,6 +49,7 @@ from bot.review import (
     RETENTION_DAYS_MIN,
     CaseFilter,
     Decision,
+    GuildSettings,
     PageAt,
     ReviewAction,
 )
@@ -1410,22 +1411,15 @@ class Dashboard:
     ) -> web.StreamResponse:
         return await self._settings_page(request, session, guild_id)
 
-    async def settings_save(
-        self, request: web.Request, session: Session, guild_id: int
-    ) -> web.StreamResponse:
-        """The review channel, the nudges, the retention and the language, as /setup sets them:
-        all checked first, and nothing saved if one is wrong."""
-        form = await request.post()
-        fields = {
-            k: str(form.get(k, "")).strip()[:30]
-            for k in ("review_channel", "nudge_mode", "retention_days", "language")
-        }
-        current = await self.core.review.settings(guild_id)
-        errors: list[str] = []
+    async def _settings_changes(
+        self, fields: dict[str, str], current: GuildSettings, errors: list[str]
+    ) -> dict[str, object]:
+        """The settings a form changes (language apart: see `settings_save`), each checked
+        as /setup checks it; what is wrong goes into `errors`."""
         changes: dict[str, object] = {}
         if fields["review_channel"]:
             channel_id = await self._channel(
-                fields["review_channel"], guild_id, _("canale di revisione"), errors
+                fields["review_channel"], current.guild_id, _("canale di revisione"), errors
             )
             if channel_id is not None and channel_id != current.review_channel_id:
                 changes["review_channel_id"] = channel_id
@@ -1442,13 +1436,28 @@ class Dashboard:
             errors.append(str(texts.SETUP_RETENTION_RANGE))
         elif int(days) != current.retention_days:
             changes["retention_days"] = int(days)
-        language = fields["language"]
-        if not i18n.is_lang(language):
-            errors.append(_("Lingua: «{value}» sconosciuta.").format(value=language))
+        if not i18n.is_lang(fields["language"]):
+            errors.append(_("Lingua: «{value}» sconosciuta.").format(value=fields["language"]))
+        return changes
+
+    async def settings_save(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        """The review channel, the nudges, the retention and the language, as /setup sets them:
+        all checked first, and nothing saved if one is wrong."""
+        form = await request.post()
+        fields = {
+            k: str(form.get(k, "")).strip()[:30]
+            for k in ("review_channel", "nudge_mode", "retention_days", "language")
+        }
+        current = await self.core.review.settings(guild_id)
+        errors: list[str] = []
+        changes = await self._settings_changes(fields, current, errors)
         if errors:
             return await self._settings_page(
                 request, session, guild_id, status=400, problems=tuple(errors), form=fields
             )
+        language = fields["language"]
         new_language = language if i18n.is_lang(language) else None
         if new_language == current.language:
             new_language = None
@@ -1470,10 +1479,10 @@ class Dashboard:
             session.user_id,
             ", ".join(sorted(changes)),
         )
-        if new_language is not None and not request.get(LANG_CHOSEN):
-            with i18n.using(new_language):  # the next page reads in the server's new language
-                raise self._settings_done(guild_id, _("Impostazioni salvate."))
-        raise self._settings_done(guild_id, _("Impostazioni salvate."))
+        # Unless the person chose a language, the next page reads in the server's new one.
+        chosen = request.get(LANG_CHOSEN)
+        with i18n.using(new_language if new_language and not chosen else i18n.current()):
+            raise self._settings_done(guild_id, _("Impostazioni salvate."))
 
     async def answer_channel(
         self, request: web.Request, session: Session, guild_id: int
