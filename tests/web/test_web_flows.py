@@ -439,3 +439,22 @@ async def test_knowledge_changes_without_permission_or_csrf_change_nothing(
     assert no_token.status == 403
     assert await core.knowledge.feeds(GUILD) == []
     assert await core.knowledge.faq_entries(GUILD, include_shared=False) == []
+
+
+async def test_without_channel_names_channels_are_taken_and_shown_by_id(core: Core) -> None:
+    from bot.permissions import ConsoleModerator
+
+    dashboard, links = make_web(core)
+    dashboard.permissions = ConsoleModerator(GUILD, MODERATOR)  # knows no channel names
+    async with TestClient(TestServer(dashboard.app())) as client:
+        await client.get(f"/login/once?token={links.issue()}")
+        page = await (await client.get(SETTINGS)).text()
+        assert 'list="channels"' not in page
+        csrf = re.search(r'name="csrf" value="([^"]+)"', page)
+        assert csrf
+        added = await client.post(
+            f"{SETTINGS}/answers", data={"csrf": csrf.group(1), "channel": "555", "state": "on"}
+        )
+        assert added.status == 200
+        assert texts.KB_ANSWER_CHANNEL_ON.format(channel="555") in await shown(await added.text())
+    assert await core.knowledge.answer_channels(GUILD) == frozenset({555})
