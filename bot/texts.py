@@ -509,6 +509,7 @@ KB_WHY_FEATURE_LABELS = {
     "peso_trovato": Msg("peso trovato"),
     "tipico": Msg("parole tipiche"),
     "probabilita": Msg("probabilità del ranking"),
+    "lunghezza": Msg("lunghezza della domanda"),
 }
 # An answer's first line in the console and the CLI: its source, its title, the confidence.
 KB_ANSWER_HEAD = Msg("[{source}] {title} (sicurezza {score:.0%})")

@@ -25,7 +25,7 @@ from bot.knowledge.learning import (
 from bot.review.render import neutralise
 from cogs._checks import moderator_check
 from cogs._knowledge_ui import FaqModal, _lines
-from cogs._replies import guarded, reply
+from cogs._replies import guarded, mention, reply
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
@@ -188,12 +188,8 @@ def pages_view(page: UnansweredPage) -> discord.ui.View | None:
     return view
 
 
-def _mention(user_id: int | None) -> str:
-    return f"<@{user_id}>" if user_id else "—"  # never pings: allowed_mentions is none
-
-
 def decided_text(decided: Decided) -> str:
-    return decided_message(decided, _mention)
+    return decided_message(decided, lambda user_id: mention(user_id, nobody="—"))
 
 
 def item_choice_name(item: Unanswered) -> str:

@@ -16,6 +16,12 @@ from bot.errors import UserFacingError
 log = logging.getLogger(__name__)
 
 
+def mention(user_id: int | None, *, nobody: str) -> str:
+    """A user as Discord shows them, or `nobody` (Rete itself, no one). It never pings: every
+    message Rete sends has allowed_mentions none."""
+    return f"<@{user_id}>" if user_id else nobody
+
+
 async def reply(
     interaction: discord.Interaction[Any],
     content: str | None = None,

@@ -39,7 +39,7 @@ from cogs._learning_ui import (
     unanswered_embed,
     vote_view,
 )
-from cogs._replies import reply
+from cogs._replies import mention, reply
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
@@ -250,7 +250,7 @@ class Knowledge(commands.Cog):
         lines = faq_history_lines(
             versions,
             when=lambda at: f"<t:{int(at)}:f>",  # each reader's own local time
-            who=lambda user_id: f"<@{user_id}>" if user_id else "Rete",
+            who=lambda user_id: mention(user_id, nobody="Rete"),
             key=key,
             quote=neutralise,
         )

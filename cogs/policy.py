@@ -20,7 +20,7 @@ from bot.policy.pages import allow_page
 from bot.review import BacktestReport
 from bot.review.render import highlight, neutralise
 from cogs._checks import moderators_only
-from cogs._replies import reply
+from cogs._replies import mention, reply
 
 if TYPE_CHECKING:
     from bot.client import ReteBot
@@ -369,7 +369,7 @@ class Policy(
                 texts.POLICY_HISTORY_LINE.format(
                     version=change.version,
                     at=f"<t:{int(change.timestamp)}:f>",  # each reader's own local time
-                    actor=f"<@{change.actor_id}>" if change.actor_id else "Rete",
+                    actor=mention(change.actor_id, nobody="Rete"),
                     change=neutralise(
                         describe_change(change.action, limits.clip(change.detail, 120))
                     ),

@@ -27,7 +27,8 @@ from typing import NamedTuple
 from bot.knowledge.examples import NOTHING, Near
 from bot.knowledge.lexicon import CONTEXT_FACTOR, WEAK_WORD_FACTOR
 from bot.knowledge.models import Unit, UnitStems
-from bot.knowledge.text import Query
+from bot.knowledge.text import Query, words
+from bot.knowledge.text import stem as stem_of
 
 BODY_CREDIT = 0.5  # a word found only in the body counts this much of one found in a label
 PREPARED_MAX = 50_000  # units kept prepared for ranking (about 2 KB each)
@@ -38,6 +39,10 @@ MIN_PREFIX = 4  # shortest known stem accepted as the root of an unknown word ("
 EXTENSION_MAX = 3  # a known stem may extend an unknown one by this many letters
 TYPO_MIN = 6  # shorter words are too often another word one letter away
 MASS_FULL = 2.0  # a question with the weight of this many unknown words says enough
+# A question's length on a log scale, log(1 + words) over this: 1 at about 150 words. Right
+# answers to long, chatty questions cover less of them than those to short ones (the member
+# says more around what they ask), so the confidence reads coverage knowing the length.
+LENGTH_LOG_FULL = 5.0
 
 # The ranking score is a weighted sum of a candidate's RANK_FEATURES: the weight of the question
 # it covers, the best label line's similarity, bm25 relative to the best candidate's, the share
@@ -67,26 +72,27 @@ RANK_WEIGHTS = (9.919, -6.142, 2.278, 2.641, 0.139, 2.512, -5.279, 11.334, 11.68
 # Logistic confidence: intercept, then the Evidence fields in order (coverage, label share,
 # label-line similarity, relative margin, weightiest missing word, known share, FAQ, nearest
 # example, examples agree, nearest unanswerable example, question's weight, weight found, words
-# typical of the source's examples, the ranking's softmax odds).
+# typical of the source's examples, the ranking's softmax odds, the question's length).
 # Fitted on the other writers' sets and our own questions only (`benchmarks/qa_quality.py --fit
 # check,train-a,train-b,own`, L2 = 0.1): dev is reported out of sample, and every set's
 # leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -3.915,
-    -0.34,
-    -1.805,
-    -1.603,
-    3.513,
-    -1.685,
-    -0.525,
-    -0.125,
-    5.374,
-    0.015,
-    -6.882,
-    2.404,
-    3.292,
-    1.932,
-    1.834,
+    -9.044,
+    3.146,
+    -2.011,
+    -1.278,
+    3.364,
+    -1.015,
+    -0.215,
+    -0.208,
+    5.611,
+    -0.091,
+    -5.905,
+    2.23,
+    1.503,
+    0.973,
+    2.262,
+    8.163,
 )
 
 
@@ -275,6 +281,7 @@ class Evidence:
     # the ranking's own odds for the answer: the softmax of the sources' ranking scores (the
     # weights are fitted as a softmax over candidates, so this reads as a probability)
     odds: float = 0.0
+    length: float = 0.0  # how long the question is (question_length)
 
     def vector(self) -> tuple[float, ...]:
         return (
@@ -292,6 +299,7 @@ class Evidence:
             self.found,
             self.typical,
             self.odds,
+            self.length,
         )
 
 
@@ -353,6 +361,8 @@ def resolve(query: Query, stats: Stats) -> list[Term]:
         if not stems:
             stems = {c for s in concept.stems for c in stats.corrections(s)}
         if not stems:
+            stems = _word_corrections(concept.word, stats)
+        if not stems:
             stems = _known_prefix(concept.stems, stats)
         factor = WEAK_WORD_FACTOR if concept.weak else 1.0
         if concept.context:
@@ -368,6 +378,18 @@ def resolve(query: Query, stats: Stats) -> list[Term]:
                 Term(concept.word, concept.stems, factor * stats.idf(0), False, factor=factor)
             )
     return terms
+
+
+def _word_corrections(word: str, stats: Stats) -> set[str]:
+    """Known stems of the words one swap or one extra letter away from an unknown word. The
+    stemmer cuts suffixes ("regolamento" → "regol"), so a typo inside one leaves a stem far from
+    every known one ("regolamneto" → "regolamnet"), though the word is one typo away."""
+    if len(word) < TYPO_MIN or word.isdigit():
+        return set()
+    variants = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    variants |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
+    variants.discard(word)
+    return {s for s in map(stem_of, variants) if stats.known(s)}
 
 
 def _deletes(word: str) -> set[str]:
@@ -521,10 +543,20 @@ def best_per_source(scored: Sequence[Scored]) -> list[Scored]:
     return out
 
 
+def question_length(text: str) -> float:
+    """log(1 + the question's words) / LENGTH_LOG_FULL, at most 1."""
+    return min(1.0, math.log1p(len(words(text))) / LENGTH_LOG_FULL)
+
+
 def evidence(
-    terms: Sequence[Term], ranked: Sequence[Scored], stats: Stats, near: Near = NOTHING
+    terms: Sequence[Term],
+    ranked: Sequence[Scored],
+    stats: Stats,
+    near: Near = NOTHING,
+    *,
+    question: str,
 ) -> Evidence:
-    """Evidence for the first of `ranked` (one entry per source, best first)."""
+    """Evidence for the first of `ranked` (one entry per source, best first), asked `question`."""
     total = sum(t.weight for t in terms) or 1.0
     known_weight = sum(t.weight for t in terms if t.known)
     top = ranked[0]
@@ -559,6 +591,7 @@ def evidence(
         found=min(1.0, said * coverage / MASS_FULL),
         typical=near.typical.get(top.unit.source, 0.0),
         odds=1.0 / sum(math.exp(max(-50.0, min(50.0, s.score - top.score))) for s in ranked),
+        length=question_length(question),
     )
 
 
@@ -577,6 +610,7 @@ FEATURE_NAMES = (
     "peso_trovato",
     "tipico",
     "probabilita",
+    "lunghezza",
 )
 
 

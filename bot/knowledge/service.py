@@ -71,9 +71,9 @@ T = TypeVar("T")
 # questions only, with the confidence's coefficients (`benchmarks/qa_quality.py --fit
 # check,train-a,train-b,own`): the middle of the widest interval that maximises top-1 on
 # answerable plus abstention on unanswerable.
-ANSWER_THRESHOLD = 0.589
+ANSWER_THRESHOLD = 0.514
 # Unasked-for answers in a channel must be surer: about 0.1 over ANSWER_THRESHOLD, as before.
-AUTO_ANSWER_THRESHOLD = 0.69
+AUTO_ANSWER_THRESHOLD = 0.61
 EXCERPT_THRESHOLD = ANSWER_THRESHOLD  # /excerpt without an article: as sure as an answer
 CLOSEST_FLOOR = 0.3  # coverage the norm's FAQ entry or article needs to be cited
 SUGGEST_FLOOR = 0.2  # share of the question a source must cover to be suggested when unsure
@@ -377,7 +377,7 @@ class KnowledgeService:
             ranked, extra = await self._with_examples(terms, ranked, near, stats, guild_id, query)
         if not ranked:
             return Lookup(None, None)
-        ev = evidence(terms, ranked, stats, near)
+        ev = evidence(terms, ranked, stats, near, question=question)
         top = ranked[: SUGGESTIONS_MAX + 1]
         texts = await self._unit_texts([s.unit.unit_id for s in top])
         kept = [(i, s) for i, s in enumerate(top) if s.unit.unit_id in texts]
@@ -515,7 +515,15 @@ class KnowledgeService:
                 unit = texts.get(ranked[0].unit.unit_id)
                 if unit is not None:
                     return _answer(
-                        unit, confidence(evidence(terms, ranked, await self._stats_now()))
+                        unit,
+                        confidence(
+                            evidence(
+                                terms,
+                                ranked,
+                                await self._stats_now(),
+                                question=lexicon.NORM_QUERY,
+                            )
+                        ),
                     )
         return None
 
@@ -565,14 +573,19 @@ class KnowledgeService:
                     by_id = {p.unit_id: p for p in passages}
                     chosen = by_id.get(scored[0].unit.unit_id, chosen)
                     score = confidence(
-                        evidence(terms, best_per_source(scored), await self._stats_now())
+                        evidence(
+                            terms,
+                            best_per_source(scored),
+                            await self._stats_now(),
+                            question=query,
+                        )
                     )
             return _excerpt(chosen, passages, score, max_chars)
         terms, scored = await self._rank(query, guild_id, kind=PASSAGE)
         ranked = best_per_source(scored)
         if not ranked:
             return None
-        score = confidence(evidence(terms, ranked, await self._stats_now()))
+        score = confidence(evidence(terms, ranked, await self._stats_now(), question=query))
         if score < EXCERPT_THRESHOLD:
             return None
         best = ranked[0].unit
