@@ -22,6 +22,11 @@ class Permissions(Protocol):
         """The server's name, None if Rete is not in it."""
         ...
 
+    async def channel_names(self, guild_id: int) -> dict[int, str]:
+        """The server's text channels, id → name, as the server shows them now ({} when the
+        front-end does not know them: channels are then given and shown by id)."""
+        ...
+
 
 @dataclass(frozen=True)
 class ConsoleModerator:
@@ -30,9 +35,13 @@ class ConsoleModerator:
     guild_id: int
     user_id: int
     name: str = "console"
+    channels: tuple[tuple[int, str], ...] = ()  # the console's channels, (id, name)
 
     async def can_moderate(self, guild_id: int, user_id: int, *, within: float = 0.0) -> bool:
         return guild_id == self.guild_id and user_id == self.user_id
 
     async def guild_name(self, guild_id: int) -> str | None:
         return self.name if guild_id == self.guild_id else None
+
+    async def channel_names(self, guild_id: int) -> dict[int, str]:
+        return dict(self.channels) if guild_id == self.guild_id else {}

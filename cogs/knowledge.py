@@ -18,7 +18,7 @@ from bot import i18n, limits, texts
 from bot.knowledge import ImportReport, KnowledgeError
 from bot.knowledge.faq_export import export_faqs
 from bot.knowledge.learning import Decided
-from bot.knowledge.models import faq_too_long
+from bot.knowledge.models import UPLOAD_MAX_BYTES, faq_too_long
 from bot.knowledge.render import faq_history_lines, no_excerpt_line, render_report
 from bot.review.render import neutralise
 from cogs._checks import is_moderator, moderators_only
@@ -51,7 +51,7 @@ T = TypeVar("T")
 DEFER_AFTER_S = limits.INTERACTION_FIRST_RESPONSE_S / 2
 FEED_POLL_MINUTES = 30.0
 FEED_ANNOUNCE_MAX = 5  # announcements per feed per poll; the rest in one summary line
-FAQ_FILE_MAX_BYTES = 1_000_000
+FAQ_FILE_MAX_BYTES = UPLOAD_MAX_BYTES
 FAQ_SUFFIXES = (".yaml", ".yml")
 
 

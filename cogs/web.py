@@ -79,6 +79,10 @@ class DiscordPermissions:
         guild = self.bot.get_guild(guild_id)
         return guild.name if guild is not None else None
 
+    async def channel_names(self, guild_id: int) -> dict[int, str]:
+        guild = self.bot.get_guild(guild_id)
+        return {c.id: c.name for c in guild.text_channels} if guild is not None else {}
+
 
 class Web(commands.Cog):
     def __init__(self, bot: ReteBot) -> None:
@@ -108,6 +112,7 @@ class Web(commands.Cog):
             secret=load_secret(settings.web_secret, settings.db_path),
             oauth=oauth,
             secure_cookies=public.startswith("https://"),
+            set_language=self.bot.set_guild_language,  # what Rete posts in channels follows it
         )
         server = WebServer(dashboard.app(), settings.web_host, settings.web_port)
         try:

@@ -59,7 +59,7 @@ FRONT_ENDS: dict[str, tuple[str, ...]] = {
 LAUNCHES = {
     Path("bot/cli/__init__.py"): {"bot.client.run_bot", "bot.console.app"},
     # `rete web` serves the dashboard on the console's database, as the console's moderator
-    Path("bot/cli/web.py"): {"bot.web", "bot.console.app.MODERATOR"},
+    Path("bot/cli/web.py"): {"bot.web", "bot.console.app.MODERATOR", "bot.console.app.CHANNELS"},
     # `rete run` with RETE_WEB_PORT: the bot process serves the dashboard beside Discord
     Path("cogs/web.py"): {"bot.web"},
 }

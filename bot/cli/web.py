@@ -36,7 +36,7 @@ def _cmd_web(args: argparse.Namespace, settings: Settings) -> int:
 
 async def serve_offline(settings: Settings, *, ready: asyncio.Event | None = None) -> int:
     from bot.cli import DEFAULT_GUILD
-    from bot.console.app import MODERATOR
+    from bot.console.app import CHANNELS, MODERATOR
     from bot.core import Core
     from bot.permissions import ConsoleModerator
     from bot.web import Dashboard, OfflineUser, WebServer
@@ -49,7 +49,9 @@ async def serve_offline(settings: Settings, *, ready: asyncio.Event | None = Non
         user_id, name = MODERATOR
         dashboard = Dashboard(
             core,
-            ConsoleModerator(DEFAULT_GUILD, user_id),
+            ConsoleModerator(
+                DEFAULT_GUILD, user_id, channels=tuple((i, n) for n, i in CHANNELS.items())
+            ),
             secret=load_secret(settings.web_secret, settings.db_path),
             links=links,
             offline_user=OfflineUser(user_id, name, ((DEFAULT_GUILD, "console"),)),

@@ -20,6 +20,8 @@ FAQ_VARIANT_MAX = 300  # one variant
 FAQ_VARIANTS_MAX = 1500  # all variants, one per line, as the form shows them
 FAQ_ANSWER_MAX = 4000
 FAQ_LINKS_MAX = 1000  # all links, one per line
+# The largest file a moderator uploads for import (Discord's /faq import, the dashboard's form).
+UPLOAD_MAX_BYTES = 1_000_000
 
 
 def faq_too_long(

@@ -1,5 +1,13 @@
 """The moderators' review queue: cases for flagged messages, decisions, audit, stats, retention."""
 
+# The settings ReviewService.update_settings takes, and their bounds (checked in the store).
+from bot.guild_store import (
+    LANGUAGES,
+    NUDGE_MODES,
+    RETENTION_DAYS_MAX,
+    RETENTION_DAYS_MIN,
+    GuildSettings,
+)
 from bot.review.models import (
     CLAIMED,
     CONFIRMED,
@@ -28,9 +36,13 @@ __all__ = [
     "CLAIMED",
     "CONFIRMED",
     "DISMISSED",
+    "LANGUAGES",
+    "NUDGE_MODES",
     "OPEN_STATUSES",
     "PENDING",
     "REOPENED",
+    "RETENTION_DAYS_MAX",
+    "RETENTION_DAYS_MIN",
     "AppealResult",
     "AuditEntry",
     "BacktestReport",
@@ -41,6 +53,7 @@ __all__ = [
     "CasePage",
     "Decision",
     "DecisionResult",
+    "GuildSettings",
     "NewCase",
     "PageAt",
     "ReviewAction",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import hashlib
 import logging
 import secrets
 import time
@@ -27,22 +28,28 @@ from bot import i18n, texts
 from bot.core import Core
 from bot.errors import UserFacingError
 from bot.knowledge.learning import item_fields
-from bot.knowledge.models import faq_too_long
+from bot.knowledge.models import UPLOAD_MAX_BYTES, faq_too_long
+from bot.knowledge.render import render_report
 from bot.permissions import Permissions
-from bot.policy import PolicyError
-from bot.policy.explain import explain
+from bot.policy import PolicyError, flows
+from bot.policy.explain import describe_proposal, explain
 from bot.policy.flows import backtest, backtest_body
 from bot.policy.history import describe_change
+from bot.policy.learn import Proposal
 from bot.policy.model import dump_policy, load_policy_text
 from bot.review import (
     CLAIMED,
     CONFIRMED,
     DISMISSED,
+    NUDGE_MODES,
     OPEN_STATUSES,
     PENDING,
     REOPENED,
+    RETENTION_DAYS_MAX,
+    RETENTION_DAYS_MIN,
     CaseFilter,
     Decision,
+    GuildSettings,
     PageAt,
     ReviewAction,
 )
@@ -75,6 +82,11 @@ POLL_SECONDS = 3  # how often an open queue page asks for its rows again
 POLL_PERMISSION_SECONDS = 15
 LOGIN_ATTEMPTS = (10, 60.0)  # per client address: attempts, seconds
 POLICY_MAX_BYTES = 256 * 1024
+# What a form may send: a policy file, or a file to import (refused in words above its limit).
+REQUEST_MAX_BYTES = max(POLICY_MAX_BYTES * 2, UPLOAD_MAX_BYTES + 64 * 1024)
+# Files the knowledge import takes: Markdown articles, FAQ YAML, WordPress exports (and feeds).
+IMPORT_SUFFIXES = (".md", ".markdown", ".yaml", ".yml", ".xml")
+FEED_URL_MAX = 500  # as /articles feed's url option
 ARTICLES_SHOWN = 200
 FAQ_VERSIONS_SHOWN = 50  # the server's most recent earlier FAQ versions on the knowledge page
 FLASH_MAX_AGE_S = 120
@@ -339,8 +351,12 @@ class Dashboard:
         offline_user: OfflineUser | None = None,
         secure_cookies: bool = False,
         clock: Callable[[], float] = time.time,
+        set_language: Callable[[int, i18n.Lang], Awaitable[None]] | None = None,
     ) -> None:
         self.core = core
+        # How a server's language is changed: the bot also keeps it in memory (what it posts
+        # in channels follows it), so with Discord it is the bot's own setter.
+        self.set_language = set_language or self._set_language
         self.permissions = permissions
         self.signer = Signer(secret)
         self.oauth = oauth
@@ -351,12 +367,15 @@ class Dashboard:
         self.logins = RateLimiter(*LOGIN_ATTEMPTS)
         self.templates = build_templates()
 
+    async def _set_language(self, guild_id: int, lang: i18n.Lang) -> None:
+        await self.core.review.update_settings(guild_id, language=lang)
+
     # --- the application -------------------------------------------------------------------
 
     def app(self) -> web.Application:
         app = web.Application(
             middlewares=[self._headers, self._language, self._csrf],
-            client_max_size=POLICY_MAX_BYTES * 2,
+            client_max_size=REQUEST_MAX_BYTES,
         )
         r = app.router
         r.add_get("/", self.index)
@@ -382,6 +401,13 @@ class Dashboard:
         r.add_post("/g/{guild}/knowledge/faq/{key}", self.guarded(self.faq_change))
         r.add_post("/g/{guild}/knowledge/restore/{version}", self.guarded(self.faq_restore))
         r.add_post("/g/{guild}/knowledge/unanswered/{item}", self.guarded(self.unanswered))
+        r.add_post("/g/{guild}/knowledge/feeds", self.guarded(self.feeds))
+        r.add_post("/g/{guild}/knowledge/sync", self.guarded(self.sync))
+        r.add_post("/g/{guild}/knowledge/import", self.guarded(self.import_file))
+        r.add_get("/g/{guild}/settings", self.guarded(self.settings))
+        r.add_post("/g/{guild}/settings", self.guarded(self.settings_save))
+        r.add_post("/g/{guild}/settings/answers", self.guarded(self.answer_channel))
+        r.add_post("/g/{guild}/settings/learn", self.guarded(self.learn))
         r.add_get("/g/{guild}/stats", self.guarded(self.stats))
         r.add_get("/g/{guild}/stats/{name}.csv", self.guarded(self.stats_csv))
         r.add_static("/static", HERE / "static", append_version=True)
@@ -427,7 +453,14 @@ class Dashboard:
             "application/x-www-form-urlencoded",
             "multipart/form-data",
         ):
-            form = await request.post()
+            try:
+                form = await request.post()
+            except web.HTTPRequestEntityTooLarge:
+                most = REQUEST_MAX_BYTES // 1024
+                message = _(
+                    "Richiesta troppo grande: al massimo {kib} KiB, non è stato salvato nulla."
+                )
+                return self.page("error.html", status=413, message=message.format(kib=most))
             value = form.get("csrf")
             given = value if isinstance(value, str) else None
         if session is None or not same_token(given, session.csrf):
@@ -1031,6 +1064,8 @@ class Dashboard:
             versions=await knowledge.faq_history(guild_id, limit=FAQ_VERSIONS_SHOWN),
             articles=(await knowledge.articles(guild_id))[:ARTICLES_SHOWN],
             feeds=await knowledge.feeds(guild_id),
+            channels=await self.permissions.channel_names(guild_id),
+            upload_kb=UPLOAD_MAX_BYTES // 1000,
             unanswered=unanswered,
             reasons={i.item_id: item_fields(i).reasons for i in unanswered.items},
             answers=await knowledge.learning.stats(guild_id),
@@ -1196,6 +1231,349 @@ class Dashboard:
         else:
             done = _("Domanda #{item_id}: già deciso da un altro moderatore.")
         raise self._done(guild_id, done.format(item_id=item_id))
+
+    # --- knowledge: feeds, sync, import ---------------------------------------------------------
+
+    async def _channel(self, raw: str, guild_id: int, field: str, errors: list[str]) -> int | None:
+        """A channel id typed in a form; one the dashboard knows is not in the server is refused."""
+        channel_id = _snowflake(raw, field, errors)
+        if channel_id is None:
+            return None
+        names = await self.permissions.channel_names(guild_id)
+        if names and channel_id not in names:
+            errors.append(
+                _("{field}: nessun canale {id} in questo server.").format(
+                    field=field, id=channel_id
+                )
+            )
+            return None
+        return channel_id
+
+    async def _channel_label(self, guild_id: int, channel_id: int) -> str:
+        name = (await self.permissions.channel_names(guild_id)).get(channel_id)
+        return f"#{name}" if name else str(channel_id)
+
+    async def feeds(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        """Follow a feed (imported now, then polled) or stop following one, as /articles feed."""
+        form = await request.post()
+        url = str(form.get("url", "")).strip()
+        if form.get("action") == "unfollow":
+            removed = await self.core.knowledge.unfollow_feed(guild_id, url)
+            log.info(
+                "web: feed unfollowed in guild %s by user %s (removed=%s)",
+                guild_id,
+                session.user_id,
+                removed,
+            )
+            template = texts.KB_FEED_UNFOLLOWED if removed else texts.KB_FEED_NOT_FOUND
+            raise self._done(guild_id, template.format(url=url))
+        errors: list[str] = []
+        if not url:
+            errors.append(_("Scrivi l'indirizzo del feed."))
+        elif len(url) > FEED_URL_MAX:
+            errors.append(
+                _("L'indirizzo del feed supera {most} caratteri.").format(most=FEED_URL_MAX)
+            )
+        channel_id = await self._channel(
+            str(form.get("channel", "")), guild_id, _("canale degli annunci"), errors
+        )
+        fields = {"feed_url": url[:FEED_URL_MAX], "feed_channel": str(form.get("channel", ""))[:30]}
+        if errors:
+            return await self._knowledge_page(
+                request, session, guild_id, status=400, problems=tuple(errors), form=fields
+            )
+        try:
+            report = await self.core.knowledge.follow_feed(guild_id, url, channel_id)
+        except UserFacingError as exc:
+            return await self._knowledge_page(
+                request, session, guild_id, status=400, problems=(str(exc),), form=fields
+            )
+        log.info("web: feed followed in guild %s by user %s", guild_id, session.user_id)
+        if channel_id is not None:
+            channel = await self._channel_label(guild_id, channel_id)
+            done = texts.KB_FEED_FOLLOWED.format(url=url, channel=channel)
+        else:
+            done = texts.KB_FEED_FOLLOWED_QUIET.format(url=url)
+        raise self._done(guild_id, "\n".join([done, *render_report(report)]))
+
+    async def sync(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        """Import the configured sources and this server's feeds again (/articles sync)."""
+        try:
+            reports = await self.core.knowledge.sync(guild_id)
+        except UserFacingError as exc:
+            return await self._knowledge_page(
+                request, session, guild_id, status=400, problems=(str(exc),)
+            )
+        log.info(
+            "web: knowledge synced for guild %s by user %s (%d sources)",
+            guild_id,
+            session.user_id,
+            len(reports),
+        )
+        if not reports:
+            raise self._done(guild_id, str(texts.KB_SYNC_NO_SOURCES))
+        lines = [line for report in reports for line in render_report(report)]
+        raise self._done(guild_id, "\n".join(lines))
+
+    async def import_file(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        """An uploaded article, FAQ file or WordPress export, into this server's knowledge: a
+        malformed file is refused with the core's words and writes nothing."""
+        form = await request.post()
+        upload = form.get("file")
+        problem = None
+        name = ""
+        data = b""
+        if not isinstance(upload, web.FileField) or not upload.filename:
+            problem = _("Scegli un file da importare.")
+        else:
+            # The name only (a browser may send a path), as the core reads its format from it.
+            name = upload.filename.replace("\\", "/").rsplit("/", 1)[-1][:200]
+            data = upload.file.read(UPLOAD_MAX_BYTES + 1)
+            if not name.lower().endswith(IMPORT_SUFFIXES):
+                problem = _(
+                    "Importa un articolo Markdown (.md), un file di FAQ (.yaml o .yml) o un "
+                    "export di WordPress (.xml)."
+                )
+            elif len(data) > UPLOAD_MAX_BYTES:
+                problem = _("Il file supera {kb} kB: non è stato importato nulla.").format(
+                    kb=UPLOAD_MAX_BYTES // 1000
+                )
+        if problem is not None:
+            return await self._knowledge_page(
+                request, session, guild_id, status=400, problems=(problem,)
+            )
+        try:
+            report = await self.core.knowledge.import_file(name, data, guild_id)
+        except UserFacingError as exc:
+            return await self._knowledge_page(
+                request, session, guild_id, status=400, problems=(str(exc),)
+            )
+        log.info(
+            "web: file imported in guild %s by user %s (%d bytes)",
+            guild_id,
+            session.user_id,
+            len(data),
+        )
+        raise self._done(guild_id, "\n".join(render_report(report)))
+
+    # --- settings ---------------------------------------------------------------------------------
+
+    async def _settings_page(
+        self,
+        request: web.Request,
+        session: Session,
+        guild_id: int,
+        *,
+        status: int = 200,
+        problems: tuple[str, ...] = (),
+        form: dict[str, str] | None = None,
+        learned: dict[str, Any] | None = None,
+    ) -> web.Response:
+        settings = await self.core.review.settings(guild_id)
+        channels = await self.permissions.channel_names(guild_id)
+        answering = await self.core.knowledge.answer_channels(guild_id)
+        shown = {
+            "review_channel": str(settings.review_channel_id or ""),
+            "nudge_mode": settings.nudge_mode,
+            "retention_days": str(settings.retention_days),
+            "language": settings.language,
+        }
+        return self.page(
+            "settings.html",
+            status=status,
+            session=session,
+            guild_id=guild_id,
+            guild_name=await self.permissions.guild_name(guild_id),
+            settings=settings,
+            form={**shown, **(form or {})},
+            channels=channels,
+            answering=sorted(answering),
+            nudge_modes=[(m, str(texts.NUDGE_MODE_LABELS[m])) for m in NUDGE_MODES],
+            languages=[(code, str(texts.LANGUAGE_NAMES[code])) for code in i18n.LANGUAGES],
+            retention=(RETENTION_DAYS_MIN, RETENTION_DAYS_MAX),
+            off=self.core.policy.flagging_off(guild_id),
+            learned=learned,
+            problems=problems,
+            message=self._message(request),
+        )
+
+    def _settings_done(self, guild_id: int, message: str) -> web.HTTPSeeOther:
+        return web.HTTPSeeOther(f"/g/{guild_id}/settings?" + self._flash(message))
+
+    async def settings(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        return await self._settings_page(request, session, guild_id)
+
+    async def _settings_changes(
+        self, fields: dict[str, str], current: GuildSettings, errors: list[str]
+    ) -> dict[str, object]:
+        """The settings a form changes (language apart: see `settings_save`), each checked
+        as /setup checks it; what is wrong goes into `errors`."""
+        changes: dict[str, object] = {}
+        if fields["review_channel"]:
+            channel_id = await self._channel(
+                fields["review_channel"], current.guild_id, _("canale di revisione"), errors
+            )
+            if channel_id is not None and channel_id != current.review_channel_id:
+                changes["review_channel_id"] = channel_id
+        if fields["nudge_mode"] not in NUDGE_MODES:
+            errors.append(
+                _("Promemoria: «{value}» sconosciuto.").format(value=fields["nudge_mode"])
+            )
+        elif fields["nudge_mode"] != current.nudge_mode:
+            changes["nudge_mode"] = fields["nudge_mode"]
+        days = fields["retention_days"]
+        if not (days.isascii() and days.isdigit()) or not (
+            RETENTION_DAYS_MIN <= int(days) <= RETENTION_DAYS_MAX
+        ):
+            errors.append(str(texts.SETUP_RETENTION_RANGE))
+        elif int(days) != current.retention_days:
+            changes["retention_days"] = int(days)
+        if not i18n.is_lang(fields["language"]):
+            errors.append(_("Lingua: «{value}» sconosciuta.").format(value=fields["language"]))
+        return changes
+
+    async def settings_save(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        """The review channel, the nudges, the retention and the language, as /setup sets them:
+        all checked first, and nothing saved if one is wrong."""
+        form = await request.post()
+        fields = {
+            k: str(form.get(k, "")).strip()[:30]
+            for k in ("review_channel", "nudge_mode", "retention_days", "language")
+        }
+        current = await self.core.review.settings(guild_id)
+        errors: list[str] = []
+        changes = await self._settings_changes(fields, current, errors)
+        if errors:
+            return await self._settings_page(
+                request, session, guild_id, status=400, problems=tuple(errors), form=fields
+            )
+        language = fields["language"]
+        new_language = language if i18n.is_lang(language) else None
+        if new_language == current.language:
+            new_language = None
+        try:
+            if changes:
+                await self.core.review.update_settings(guild_id, **changes)
+            if new_language is not None:
+                await self.set_language(guild_id, new_language)
+                changes["language"] = new_language
+        except UserFacingError as exc:
+            return await self._settings_page(
+                request, session, guild_id, status=400, problems=(str(exc),), form=fields
+            )
+        if not changes:
+            raise self._settings_done(guild_id, _("Nessuna modifica."))
+        log.info(
+            "web: settings of guild %s changed by user %s: %s",
+            guild_id,
+            session.user_id,
+            ", ".join(sorted(changes)),
+        )
+        # Unless the person chose a language, the next page reads in the server's new one.
+        chosen = request.get(LANG_CHOSEN)
+        with i18n.using(new_language if new_language and not chosen else i18n.current()):
+            raise self._settings_done(guild_id, _("Impostazioni salvate."))
+
+    async def answer_channel(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        """Rete answers questions by itself in a channel, or stops (/answers channel)."""
+        form = await request.post()
+        state = form.get("state")
+        errors: list[str] = []
+        if state not in ("on", "off"):
+            errors.append(_("Azione sconosciuta."))
+        raw = str(form.get("channel", ""))
+        channel_id = await self._channel(raw, guild_id, _("canale"), errors)
+        if channel_id is None and not errors:
+            errors.append(_("Scrivi l'id del canale."))
+        if errors or channel_id is None:
+            return await self._settings_page(
+                request, session, guild_id, status=400, problems=tuple(errors)
+            )
+        enabled = state == "on"
+        await self.core.knowledge.set_answer_channel(guild_id, channel_id, enabled=enabled)
+        log.info(
+            "web: answer channel %s %s in guild %s by user %s",
+            channel_id,
+            state,
+            guild_id,
+            session.user_id,
+        )
+        template = texts.KB_ANSWER_CHANNEL_ON if enabled else texts.KB_ANSWER_CHANNEL_OFF
+        channel = await self._channel_label(guild_id, channel_id)
+        raise self._settings_done(guild_id, template.format(channel=channel))
+
+    @staticmethod
+    def _proposal_key(proposal: Proposal) -> str:
+        """What a moderator saw: the policy version, the decisions and the weights proposed (the
+        same decisions on the same version give the same proposal)."""
+        seen = (
+            proposal.base_version,
+            proposal.labels,
+            proposal.after.threshold,
+            proposal.changed_weights(),
+        )
+        return hashlib.sha256(repr(seen).encode()).hexdigest()[:32]
+
+    async def learn(
+        self, request: web.Request, session: Session, guild_id: int
+    ) -> web.StreamResponse:
+        """Weights learned from the decisions: first what would change (nothing is applied),
+        then, on the button under it, applied as a new policy version (as /policy learn)."""
+        form = await request.post()
+        apply = form.get("action") == "apply"
+        try:
+            proposal = await flows.learn_from_decisions(self.core, guild_id)
+        except UserFacingError as exc:
+            return await self._settings_page(
+                request, session, guild_id, status=400, problems=(str(exc),)
+            )
+        key = self._proposal_key(proposal)
+        if apply and form.get("key") != key:
+            lines = describe_proposal(proposal)
+            learned = {"lines": lines, "key": key, "changes": proposal.changes}
+            stale = _("Le decisioni o la policy sono cambiate nel frattempo: rivedi e riprova.")
+            return await self._settings_page(
+                request, session, guild_id, status=409, problems=(stale,), learned=learned
+            )
+        try:
+            lines = await flows.learn_and_maybe_accept(
+                self.core,
+                guild_id,
+                proposal,
+                accept=apply,
+                actor_id=session.user_id,
+                how_to_accept=_("Niente è cambiato ancora. Per applicarli: «Applica questi pesi»."),
+            )
+        except PolicyError as exc:
+            return await self._settings_page(
+                request, session, guild_id, status=409, problems=exc.problems
+            )
+        except UserFacingError as exc:
+            return await self._settings_page(
+                request, session, guild_id, status=400, problems=(str(exc),)
+            )
+        if not apply:
+            learned = {"lines": lines, "key": key, "changes": proposal.changes}
+            return await self._settings_page(request, session, guild_id, learned=learned)
+        log.info(
+            "web: learned weights applied in guild %s by user %s (changes=%s)",
+            guild_id,
+            session.user_id,
+            proposal.changes,
+        )
+        raise self._settings_done(guild_id, lines[-1])
 
     # --- stats -----------------------------------------------------------------------------------
 

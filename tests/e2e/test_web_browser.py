@@ -2,7 +2,8 @@
 bot run` with RETE_WEB_PORT) and the fake Discord: OAuth2 login, the queue, a confirmation on the
 web seen in the review post, a dismissal in Discord seen on the page, a policy edit used by
 /policy test, the IT/EN switch, 403 for a member without Manage Messages, hostile text inert,
-CSRF refused.
+CSRF refused, a language set on the settings page followed by the review posts, an article
+uploaded on the knowledge page quoted by /excerpt.
 
 Chromium is Debian's (/usr/bin/chromium), never a browser Playwright downloads. Without it these
 tests skip, saying why; with RETE_REQUIRE_BROWSER=1 (set by .ci/run) they fail instead.
@@ -20,11 +21,12 @@ from typing import Any
 
 import pytest
 
-from bot import texts
+from bot import i18n, texts
 from tests.e2e.harness import ReteProcess
 from tests.fakediscord import FakeDiscord, routes
 from tests.fakediscord.oauth import CLIENT_SECRET
 from tests.fakediscord.server import Call
+from tests.knowledge.test_ingest import ARTICLE
 
 CHROMIUM = Path(os.environ.get("RETE_CHROMIUM", "/usr/bin/chromium"))
 FLAGGED = "Ciao a tutti! Mi fai gratis il logo per il mio sito? Non ho budget"
@@ -300,3 +302,39 @@ async def test_without_manage_messages_a_member_gets_403(
     refused = await moderator.goto(site.url(f"/g/{site.guild}/knowledge"))
     assert refused is not None
     assert refused.status == 403
+
+
+async def test_settings_and_an_import_made_on_the_web_reach_discord(
+    browser: Any, site: Site, fake: FakeDiscord, shots: Path
+) -> None:
+    page = await login(browser, site, fake.moderator)
+    await page.goto(site.url(f"/g/{site.guild}/queue"))
+    await page.get_by_role("link", name="Impostazioni", exact=True).click()
+    await page.locator("#settings-form").get_by_text("#moderazione").wait_for(timeout=WAIT_MS)
+    await page.get_by_label("Lingua dei messaggi nei canali").select_option("en")
+    await page.get_by_role("button", name="Salva").click()
+    await page.get_by_role("status").wait_for(timeout=WAIT_MS)
+    await page.screenshot(path=str(shots / "settings.png"), full_page=True)
+
+    # What Rete posts in the server's channels follows the language chosen on the web.
+    _, post_id = await flag(fake, FLAGGED)
+    (embed,) = fake.messages[post_id].payload["embeds"]
+    with i18n.using("en"):
+        status = str(texts.REVIEW_FIELD_STATUS)
+    assert status != str(texts.REVIEW_FIELD_STATUS)
+    assert status in [field["name"] for field in embed["fields"]]
+
+    # An article uploaded on the knowledge page is what /excerpt quotes in Discord.
+    await page.goto(site.url(f"/g/{site.guild}/knowledge"))
+    await page.get_by_label("Un articolo Markdown").set_input_files(
+        {"name": "scrivere-titoli.md", "mimeType": "text/markdown", "buffer": ARTICLE.encode()}
+    )
+    await page.get_by_role("button", name="Importa", exact=True).click()
+    await page.get_by_role("status").wait_for(timeout=WAIT_MS)
+    assert "Importazione completata" in (await page.get_by_role("status").text_content() or "")
+    it = await fake.slash(
+        fake.regular, "excerpt", {"query": "lunghezza del titolo", "article": "scrivere-titoli"}
+    )
+    reply = await it.reply()
+    said = reply.content + json.dumps(reply.embeds, ensure_ascii=False)
+    assert "Scrivere titoli: guida pratica" in said

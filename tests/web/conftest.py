@@ -20,6 +20,7 @@ from bot.web.security import OneTimeLinks
 
 GUILD = 1
 MODERATOR = 200
+CHANNELS = ((10, "generale"), (11, "domande"), (12, "moderazione"))  # the console's
 FLAGGED = "Ciao a tutti! Mi fai gratis il logo per il mio sito? Non ho budget"
 
 
@@ -71,7 +72,7 @@ def make_web(core: Core, user_id: int = MODERATOR) -> tuple[Dashboard, OneTimeLi
     links = OneTimeLinks()
     dashboard = Dashboard(
         core,
-        ConsoleModerator(GUILD, MODERATOR),
+        ConsoleModerator(GUILD, MODERATOR, channels=CHANNELS),
         secret=b"s" * 32,
         links=links,
         offline_user=OfflineUser(user_id, "moderatrice", ((GUILD, "console"),)),

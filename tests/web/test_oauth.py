@@ -31,6 +31,9 @@ class FakePermissions:
         guild = self.fake.guilds.get(guild_id)
         return guild.name if guild else None
 
+    async def channel_names(self, guild_id: int) -> dict[int, str]:
+        return {}  # not needed here: channels are then given and shown by id
+
 
 def free_port() -> int:
     with socket.socket() as sock:

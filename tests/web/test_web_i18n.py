@@ -149,6 +149,7 @@ async def _pages(web: Web, lang: i18n.Lang, cases: dict[str, int]) -> Iterator[t
         f"/g/{GUILD}/policy",
         f"/g/{GUILD}/knowledge",
         f"/g/{GUILD}/stats",
+        f"/g/{GUILD}/settings",
     ]
     for path in gets:
         response = await web.client.get(path, headers=headers)
@@ -161,6 +162,14 @@ async def _pages(web: Web, lang: i18n.Lang, cases: dict[str, int]) -> Iterator[t
         (f"{policy}/test", {"text": "mi fai gratis il logo?"}),
         (f"{policy}/preview", {"yaml": yaml}),
         (f"{policy}/preview", {"yaml": "threshold: -3\nrules: 7\n"}),
+        (
+            f"/g/{GUILD}/settings",
+            {"review_channel": "abc", "nudge_mode": "x", "retention_days": "0", "language": "fr"},
+        ),
+        (f"/g/{GUILD}/settings/learn", {"action": "preview"}),  # too few decisions
+        (f"/g/{GUILD}/settings/answers", {"channel": "404", "state": "on"}),
+        (f"/g/{GUILD}/knowledge/feeds", {"action": "follow", "url": "ftp://blog.example.it"}),
+        (f"/g/{GUILD}/knowledge/import", {}),  # no file chosen
     ]
     for path, data in posts:
         response = await web.client.post(path, data={**data, "csrf": csrf}, headers=headers)
@@ -191,7 +200,7 @@ async def test_every_page_reads_in_the_requested_language(
         )
         assert found == [], f"{path}: {found}"
         seen += 1
-    assert seen == 16
+    assert seen == 22
 
 
 @pytest.mark.parametrize(
