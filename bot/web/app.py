@@ -374,7 +374,7 @@ class Dashboard:
 
     def app(self) -> web.Application:
         app = web.Application(
-            middlewares=[self._headers, self._language, self._csrf],
+            middlewares=[self._headers, self._language, self._not_found, self._csrf],
             client_max_size=REQUEST_MAX_BYTES,
         )
         r = app.router
@@ -441,6 +441,21 @@ class Dashboard:
                 return await handler(request)
         finally:
             _here.reset(here)
+
+    @web.middleware
+    async def _not_found(self, request: web.Request, handler: Handler) -> web.StreamResponse:
+        """A page that does not exist, or a method a page does not take, answered in the
+        reader's language like every other error (aiohttp's own are plain English text)."""
+        try:
+            return await handler(request)
+        except web.HTTPNotFound:
+            return self.page("error.html", status=404, message=_("Questa pagina non esiste."))
+        except web.HTTPMethodNotAllowed as exc:
+            response = self.page(
+                "error.html", status=405, message=_("Questa pagina non accetta questa richiesta.")
+            )
+            response.headers["Allow"] = exc.headers.get("Allow", "")
+            return response
 
     @web.middleware
     async def _csrf(self, request: web.Request, handler: Handler) -> web.StreamResponse:

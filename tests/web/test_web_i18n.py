@@ -314,3 +314,28 @@ def test_the_scan_sees_only_what_is_not_quoted() -> None:
     italian = dict(foreign_texts("en"))
     assert any(p.search("Ripristina la versione 3") for p in italian.values())
     assert not any(p.search("Hello there x after") for p in italian.values())
+
+
+@pytest.mark.parametrize(
+    ("headers", "text"),
+    [({}, "Questa pagina non esiste."), (ENGLISH, "This page does not exist.")],
+)
+async def test_a_missing_page_is_answered_in_the_readers_language(
+    web: Web, headers: dict[str, str], text: str
+) -> None:
+    for path in ("/nope", f"/g/{GUILD}/stats/nope.csv"):
+        await web.login()
+        response = await web.client.get(path, headers=headers)
+        assert response.status == 404, path
+        body = await response.text()
+        assert text in body, path
+        assert "Not Found" not in body, path
+
+
+async def test_a_method_a_page_does_not_take_is_answered_in_the_readers_language(
+    web: Web,
+) -> None:
+    response = await web.client.get("/logout", headers=ENGLISH)  # a form posts it
+    assert response.status == 405
+    assert "POST" in response.headers["Allow"]
+    assert "This page does not take this request." in await response.text()
