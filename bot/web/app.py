@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import hashlib
+import json
 import logging
 import secrets
 import time
@@ -196,6 +197,49 @@ def case_status(status: str) -> str:
     return _(word) if word is not None else status
 
 
+# What the audit trail records about an action (JSON), in words; a key not listed is shown as
+# "key: value". A false flag or a zero says nothing.
+AUDIT_DETAIL_WORDS = {
+    "score": N_("punteggio {value:.2f}"),
+    "reopened": N_("riaperto"),
+    "delete_message": N_("con il messaggio da eliminare"),
+    "timeout_s": N_("con timeout di {duration}"),
+    "seconds": N_("di {duration}"),
+    "chars": N_("{value} caratteri"),
+}
+AUDIT_OK = {True: N_("riuscito"), False: N_("non riuscito")}
+AUDIT_QUIET = frozenset({"signature"})  # the rules' fingerprint, for the store, not a reader
+
+
+def audit_detail(detail: str) -> str:
+    """An audit entry's details in words (the store keeps them as JSON), as its page shows them."""
+    try:
+        data = json.loads(detail)
+    except ValueError:
+        return detail
+    if not isinstance(data, dict):
+        return detail
+    parts: list[str] = []
+    for key, value in data.items():
+        word = AUDIT_DETAIL_WORDS.get(key)
+        if key == "ok" and isinstance(value, bool):
+            parts.append(_(AUDIT_OK[value]))
+        elif key in AUDIT_QUIET or value is None or value is False or value == 0:
+            continue
+        elif word is None:
+            parts.append(f"{key}: {value}")
+        elif key in ("timeout_s", "seconds") and isinstance(value, int):
+            parts.append(_(word).format(duration=duration(value)))
+        elif value is True:
+            parts.append(_(word))
+        else:
+            try:
+                parts.append(_(word).format(value=value))
+            except (ValueError, TypeError):
+                parts.append(f"{key}: {value}")
+    return ", ".join(parts)
+
+
 def audit_action(action: str) -> str:
     """An entry of a case's history (the audit trail's action names), in words."""
     word = AUDIT_ACTION_WORDS.get(action)
@@ -327,6 +371,7 @@ def build_templates() -> jinja2.Environment:
     env.globals["row_words"] = row_words
     env.globals["text_dropped"] = text_dropped
     env.globals["audit_action"] = audit_action
+    env.globals["audit_detail"] = audit_detail
     env.globals["describe_change"] = describe_change
     env.filters["rule_description"] = i18n.rule_description
     env.filters["when"] = _when

@@ -6,8 +6,12 @@ import asyncio
 import html
 import re
 
+import pytest
+
+from bot import i18n
 from bot.core import Core
 from bot.review import CONFIRMED, DISMISSED, PENDING, CaseChange
+from bot.web.app import audit_detail
 from tests.web.conftest import GUILD, MODERATOR, Web, make_web, open_case
 
 HOSTILE = (
@@ -492,8 +496,32 @@ async def test_the_case_page_shows_the_audit_trail_the_appeal_and_earlier_cases(
     ):
         assert f'<td data-action="{action}">{said}</td>' in trail, action
     assert f"<td>{MODERATOR}</td>" in trail
+    # the details in words, not the JSON the store keeps
+    assert f"<td>{len('Non chiedevo gratis <i>davvero</i>')} caratteri</td>" in trail
+    assert "{&#34;" not in trail
+    assert '{"' not in trail
     past = body[body.index("Casi precedenti") :]
     assert f"Caso #{earlier.case_id}<" in past
     assert f"Caso #{other.case_id}<" not in past
     missing = await web.client.get(f"/g/{GUILD}/case/99999")
     assert missing.status == 404
+
+
+@pytest.mark.parametrize(
+    ("lang", "detail", "said"),
+    [
+        (
+            "it",
+            '{"score": 2.6934, "signature": "x1", "reopened": true}',
+            "punteggio 2.69, riaperto",
+        ),
+        ("en", '{"delete_message": true, "timeout_s": 3600}', "with the message to delete"),
+        ("en", '{"ok": false, "seconds": 86400}', "failed, of 1 day"),
+        ("it", '{"reopened": false, "timeout_s": 0}', ""),
+        ("it", '{"new_key": 3}', "new_key: 3"),  # a key the page does not know yet, as stored
+        ("it", "not json", "not json"),
+    ],
+)
+def test_audit_details_are_put_into_words(lang: str, detail: str, said: str) -> None:
+    with i18n.using(lang):
+        assert audit_detail(detail).startswith(said) if said else audit_detail(detail) == ""
