@@ -391,7 +391,7 @@ def _word_corrections(word: str, stats: Stats) -> set[str]:
     every known one ("regolamneto" → "regolamnet"), though the word is one typo away."""
     if len(word) < TYPO_MIN or word.isdigit():
         return set()
-    variants = {word[:i] + word[i + 1 :] for i in range(len(word))}
+    variants = _deletes(word)
     variants |= {word[:i] + word[i + 1] + word[i] + word[i + 2 :] for i in range(len(word) - 1)}
     variants.discard(word)
     return {s for s in map(stem_of, variants) if stats.known(s)}

@@ -73,33 +73,21 @@ async def test_the_settings_page_shows_the_settings_with_channel_names(
 
 async def test_settings_are_saved_as_setup_saves_them(core: Core, web: Web) -> None:
     csrf = await web.login()
-    response = await web.client.post(
-        SETTINGS,
-        data={
-            "csrf": csrf,
-            "review_channel": "12",
-            "nudge_mode": "dm",
-            "retention_days": "30",
-            "language": "en",
-        },
-        allow_redirects=False,
-    )
+    form = {
+        "csrf": csrf,
+        "review_channel": "12",
+        "nudge_mode": "dm",
+        "retention_days": "30",
+        "language": "en",
+    }
+    response = await web.client.post(SETTINGS, data=form, allow_redirects=False)
     assert response.status == 303
     settings = await core.review.settings(GUILD)
     assert (settings.review_channel_id, settings.nudge_mode) == (12, "dm")
     assert (settings.retention_days, settings.language) == (30, "en")
     page = await (await web.client.get(response.headers["Location"])).text()
     assert "Settings saved." in page  # the server's language now: the page follows it
-    same = await web.client.post(
-        SETTINGS,
-        data={
-            "csrf": csrf,
-            "review_channel": "12",
-            "nudge_mode": "dm",
-            "retention_days": "30",
-            "language": "en",
-        },
-    )
+    same = await web.client.post(SETTINGS, data=form)
     assert "Nothing changed." in await same.text()
 
 
