@@ -1,4 +1,5 @@
-"""Who may moderate a server now: a Protocol the front-ends implement (Discord, the console)."""
+"""Who may moderate a server now, and where Rete can post: a Protocol the front-ends implement
+(Discord, the console)."""
 
 from __future__ import annotations
 
@@ -27,6 +28,11 @@ class Permissions(Protocol):
         front-end does not know them: channels are then given and shown by id)."""
         ...
 
+    async def can_post_reviews(self, guild_id: int, channel_id: int) -> bool:
+        """Rete can post review cases in that channel now (see, write, embed links), as
+        `/setup review-channel` requires."""
+        ...
+
 
 @dataclass(frozen=True)
 class ConsoleModerator:
@@ -45,3 +51,6 @@ class ConsoleModerator:
 
     async def channel_names(self, guild_id: int) -> dict[int, str]:
         return dict(self.channels) if guild_id == self.guild_id else {}
+
+    async def can_post_reviews(self, guild_id: int, channel_id: int) -> bool:
+        return guild_id == self.guild_id  # the console's channels are its own: it writes in all

@@ -1,4 +1,4 @@
-"""Permission checks, evaluated at the time of use (commands and buttons alike)."""
+"""Permission checks, evaluated at the time of use (commands, buttons and the dashboard alike)."""
 
 from __future__ import annotations
 
@@ -56,6 +56,23 @@ def moderators_only() -> Callable[[T], T]:
 
     check: Callable[[T], T] = app_commands.check(predicate)
     return check
+
+
+def can_post_reviews(channel: discord.abc.GuildChannel | discord.Thread | None) -> bool:
+    """Whether Rete can post review cases in `channel`: a text channel where it can see, write
+    and embed links (a review post is an embed). The one rule for `/setup review-channel` and the
+    dashboard's settings page, so the two cannot drift.
+
+    Read from the server as the gateway keeps it (role and channel changes arrive as events).
+    When Rete's own member is not known, nothing is refused, as `/setup` always did.
+    """
+    if not isinstance(channel, discord.TextChannel):
+        return False
+    me: discord.Member | None = channel.guild.me  # typed Member, None when not cached
+    if me is None:
+        return True
+    perms = channel.permissions_for(me)
+    return perms.view_channel and perms.send_messages and perms.embed_links
 
 
 async def refuse(interaction: discord.Interaction[Any], what: str) -> None:

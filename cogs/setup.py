@@ -12,7 +12,7 @@ from discord.ext import commands
 from bot import texts
 from bot.errors import UserFacingError
 from bot.guild_store import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
-from cogs._checks import moderators_only
+from cogs._checks import can_post_reviews, moderators_only
 from cogs._replies import reply
 
 if TYPE_CHECKING:
@@ -75,11 +75,8 @@ class Setup(commands.GroupCog, group_name="setup", group_description="Configura 
     ) -> None:
         """Dove Rete manda i casi da rivedere."""
         assert interaction.guild is not None
-        me = interaction.guild.me
-        if me is not None:
-            perms = channel.permissions_for(me)
-            if not (perms.view_channel and perms.send_messages and perms.embed_links):
-                raise UserFacingError(texts.SETUP_CHANNEL_NOT_TEXT)
+        if not can_post_reviews(channel):
+            raise UserFacingError(texts.SETUP_CHANNEL_NOT_TEXT)
         await self.bot.core.review.update_settings(
             interaction.guild.id, review_channel_id=channel.id
         )

@@ -1,6 +1,7 @@
 """The web dashboard's Discord side: serves it when RETE_WEB_PORT is set, answers who may
-moderate (`Permissions` from the member's roles, fetched now), and updates the review post and
-carries out the decision when a case is decided on the web."""
+moderate (`Permissions` from the member's roles, fetched now) and whether Rete can post reviews
+in a channel (the rule of /setup), and updates the review post and carries out the decision when
+a case is decided on the web."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from bot.review import CaseChange, ReviewAction
 from bot.web import Dashboard, DiscordOAuth, WebServer
 from bot.web.oauth import DISCORD_API
 from bot.web.security import load_secret
+from cogs._checks import can_post_reviews
 from cogs._review_actions import apply_decision
 from cogs._review_ui import refresh_post
 
@@ -82,6 +84,10 @@ class DiscordPermissions:
     async def channel_names(self, guild_id: int) -> dict[int, str]:
         guild = self.bot.get_guild(guild_id)
         return {c.id: c.name for c in guild.text_channels} if guild is not None else {}
+
+    async def can_post_reviews(self, guild_id: int, channel_id: int) -> bool:
+        guild = self.bot.get_guild(guild_id)
+        return guild is not None and can_post_reviews(guild.get_channel(channel_id))
 
 
 class Web(commands.Cog):

@@ -1471,6 +1471,27 @@ class Dashboard:
     ) -> web.StreamResponse:
         return await self._settings_page(request, session, guild_id)
 
+    async def _review_channel(
+        self, raw: str, current: GuildSettings, errors: list[str]
+    ) -> int | None:
+        """A new review channel, refused as /setup refuses it when Rete cannot post there (asked
+        of the front-end now, at the change); None when unchanged or wrong."""
+        field = _("canale di revisione")
+        channel_id = await self._channel(raw, current.guild_id, field, errors)
+        if channel_id is None or channel_id == current.review_channel_id:
+            return None
+        if not await self.permissions.can_post_reviews(current.guild_id, channel_id):
+            errors.append(
+                _(
+                    "{field}: Rete non può scrivere in {channel}. Le servono i permessi "
+                    "Visualizzare i canali, Inviare messaggi e Incorporare link in quel canale."
+                ).format(
+                    field=field, channel=await self._channel_label(current.guild_id, channel_id)
+                )
+            )
+            return None
+        return channel_id
+
     async def _settings_changes(
         self, fields: dict[str, str], current: GuildSettings, errors: list[str]
     ) -> dict[str, object]:
@@ -1478,10 +1499,8 @@ class Dashboard:
         as /setup checks it; what is wrong goes into `errors`."""
         changes: dict[str, object] = {}
         if fields["review_channel"]:
-            channel_id = await self._channel(
-                fields["review_channel"], current.guild_id, _("canale di revisione"), errors
-            )
-            if channel_id is not None and channel_id != current.review_channel_id:
+            channel_id = await self._review_channel(fields["review_channel"], current, errors)
+            if channel_id is not None:
                 changes["review_channel_id"] = channel_id
         if fields["nudge_mode"] not in NUDGE_MODES:
             errors.append(

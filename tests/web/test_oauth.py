@@ -34,6 +34,9 @@ class FakePermissions:
     async def channel_names(self, guild_id: int) -> dict[int, str]:
         return {}  # not needed here: channels are then given and shown by id
 
+    async def can_post_reviews(self, guild_id: int, channel_id: int) -> bool:
+        return True  # not needed here
+
 
 def free_port() -> int:
     with socket.socket() as sock:
