@@ -19,6 +19,9 @@ settings (CONFIDENCE_COEFFICIENTS and ANSWER_THRESHOLD):
   ranking's weights (RANK_WEIGHTS, a listwise logistic fit over each question's scored units),
   then, with the questions asked again on that ranking, the confidence and the threshold.
   That column is the honest one: a set never grades a fit that saw it.
+- pooled over the other writers' left-out sets: the same, and top-1 at fixed shares of their
+  unanswerable questions declined (`curve`), to compare two confidences whatever threshold each
+  fold happened to choose.
 
 Rete ships labelled questions as examples (bot/knowledge/data/examples.jsonl: EXAMPLE_SETS).
 A set is never its own examples: its questions are asked with the others' examples only, and
@@ -186,7 +189,7 @@ async def ask_all(service: KnowledgeService, questions: Path) -> list[Outcome]:
         q = json.loads(line)
         found = await service.lookup(q["text"])
         expect = tuple(q.get("expect") or ())
-        near, typical = found.near.sources, found.near.typical
+        near, typical, classes = found.near.sources, found.near.typical, found.near.classes
         candidates = tuple(
             (
                 s.unit.source in expect,
@@ -194,6 +197,7 @@ async def ask_all(service: KnowledgeService, questions: Path) -> list[Outcome]:
                     *s.features[:EXAMPLE],
                     near.get(s.unit.source, 0.0),
                     typical.get(s.unit.source, 0.0),
+                    classes.get(s.unit.source, 0.0),
                 ),
             )
             for s in found.pool
@@ -509,6 +513,29 @@ def pooled(outcomes: Sequence[tuple[Outcome, str | None]]) -> dict[str, object]:
     }
 
 
+CURVE_LEVELS = (0.75, 0.80, 0.85, 0.90)
+
+
+def curve(scored: Sequence[tuple[Outcome, float]]) -> dict[str, float | None]:
+    """Top-1 at each abstention level of CURVE_LEVELS: outcomes pooled from several left-out
+    sets, each with its confidence under its own fold's coefficients, and for each level the
+    lowest threshold that declines that share of the unanswerable ones. The threshold is read
+    off the questions it grades, so this compares confidences (which one keeps more right
+    answers for as many declined), never an operating point: that is the LOSO column."""
+    unanswerable = sorted(score for o, score in scored if not o.answerable)
+    answerable = [(o, score) for o, score in scored if o.answerable]
+    out: dict[str, float | None] = {}
+    for level in CURVE_LEVELS:
+        declined = math.ceil(level * len(unanswerable) - 1e-9)
+        if not unanswerable or not answerable:
+            out[f"{level:.2f}"] = None
+            continue
+        threshold = unanswerable[declined - 1] + 1e-9 if declined else 0.0
+        kept = sum(o.ranked_right and score >= threshold for o, score in answerable)
+        out[f"{level:.2f}"] = _rate(kept, len(answerable))
+    return out
+
+
 def report_line(name: str, shipped: dict[str, object], loso: dict[str, object] | None) -> str:
     tail = (
         f"{loso['top1']!s:>8} {loso['abstain']!s:>8} {loso['top1_ranking_only']!s:>8}"
@@ -629,6 +656,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sets": {},
     }
     pooled_loso: list[tuple[Outcome, str | None]] = []
+    pooled_scores: list[tuple[Outcome, float]] = []
     dumped: dict[str, object] = {}
     for name in shown:
         shipped = metrics(outcomes[own(name)], coefficients, threshold)
@@ -663,9 +691,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                 pooled_loso += [
                     (o, o.answered(loso_coefficients, loso_threshold)) for o in again[own(name)]
                 ]
+                pooled_scores += [(o, o.score(loso_coefficients)) for o in again[own(name)]]
         result["sets"][name] = {"shipped": shipped, "loso": left}  # type: ignore[index]
     if pooled_loso:
         result["loso_other_writers"] = pooled(pooled_loso)
+        result["loso_curve"] = curve(pooled_scores)
         result["loso_other_writers_english"] = pooled(
             [(o, got) for o, got in pooled_loso if is_english(words(o.text))]
         )
@@ -693,6 +723,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             f"{result['loso_other_writers']}"
         )
         print(f"  English questions among them: {result['loso_other_writers_english']}")
+        levels: dict[str, float | None] = result["loso_curve"]  # type: ignore[assignment]
+        print(
+            "  top-1 when declining this share of their unanswerable questions (one threshold "
+            "across the folds, read off these questions: compares confidences, not an operating "
+            "point): " + ", ".join(f"{level} → {top1}" for level, top1 in levels.items())
+        )
     print("failures, left out (LOSO): " + ", ".join(FAILURES))
     for name in shown:
         left = sets[name]["loso"]

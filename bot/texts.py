@@ -510,6 +510,9 @@ KB_WHY_FEATURE_LABELS = {
     "tipico": Msg("parole tipiche"),
     "probabilita": Msg("probabilità del ranking"),
     "lunghezza": Msg("lunghezza della domanda"),
+    "classe": Msg("domande simili dei membri"),
+    "nessuna_fonte": Msg("domande simili senza risposta"),
+    "inspiegato": Msg("chiesto oltre l'argomento"),
 }
 # An answer's first line in the console and the CLI: its source, its title, the confidence.
 KB_ANSWER_HEAD = Msg("[{source}] {title} (sicurezza {score:.0%})")

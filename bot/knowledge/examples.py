@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
+from bot.knowledge.classify import Classifier
 from bot.knowledge.lexicon import CONTEXT_FACTOR, WEAK_WORD_FACTOR
 from bot.knowledge.models import SHARED_GUILD
 from bot.knowledge.text import Query, analyse_query, stem, words
@@ -31,6 +32,9 @@ class Near:
     unanswered: float  # similarity of the nearest example the corpus does not answer
     # source → cosine between the question and the centroid of the source's examples
     typical: dict[str, float] = field(default_factory=dict)
+    # source → the classifier's probability that it answers the question (classify.py)
+    classes: dict[str, float] = field(default_factory=dict)
+    unanswerable: float = 0.0  # the classifier's probability that no source answers it
 
     def best(self) -> tuple[str | None, float]:
         if not self.sources:
@@ -88,11 +92,14 @@ class Examples:
         pairs: Iterable[tuple[str, str]],
         owners: Iterable[int] | None = None,
         pooled: Iterable[bool] | None = None,
+        classifier: Classifier | None = None,
     ) -> None:
         """`owners`: the guild of each pair (default: all shared). A guild's own phrasings are
         near only to questions asked in that guild (`near(query, guild_id)`). `pooled`: whether
         each pair joins its source's pooled vocabulary (`Near.typical`; default: all). The
-        corpus' own phrasings need not: the search already matches them as label lines."""
+        corpus' own phrasings need not: the search already matches them as label lines.
+        `classifier`: fitted on the shared pairs (classify.py), asked by `near` too."""
+        self._classifier = classifier
         pairs = list(pairs)
         guilds = list(owners) if owners is not None else [SHARED_GUILD] * len(pairs)
         pools = list(pooled) if pooled is not None else [True] * len(pairs)
@@ -140,6 +147,8 @@ class Examples:
         # each source's centroid: a stem weighs its share of the source's examples times its
         # rarity; stem → (source, that weight over the centroid's norm)
         self._typical: dict[str, list[tuple[str, float]]] = {}
+        # every stem each source's examples say: what members ask about when they ask it
+        self._said = {source: frozenset().union(*sets) for source, sets in said.items()}
         for source, sets in said.items():
             shares: dict[str, float] = {}
             for stems_ in sets:
@@ -150,6 +159,10 @@ class Examples:
             for s, v in vector.items():
                 self._typical.setdefault(s, []).append((source, v / norm))
 
+    def said(self, source: str) -> frozenset[str]:
+        """The stems said by the labelled questions this source answers (pooled ones)."""
+        return self._said.get(source, frozenset())
+
     def weight(self, own: str) -> float:
         return self._idf.get(own, self._rarest)
 
@@ -157,6 +170,14 @@ class Examples:
         return len(self._sources)
 
     def near(self, query: Query, guild_id: int = SHARED_GUILD) -> Near:
+        near = self._near(query, guild_id)
+        if self._classifier is None:
+            return near
+        classes = self._classifier.predict(query.text)
+        unanswerable = classes.pop(UNANSWERED, 0.0)
+        return Near(near.sources, near.unanswered, near.typical, classes, unanswerable)
+
+    def _near(self, query: Query, guild_id: int) -> Near:
         asked = concepts_of(query)
         total_q = sum(self.weight(own) * factor for own, _, factor in asked)
         covered_q: dict[int, float] = {}  # example → share of the question it covers

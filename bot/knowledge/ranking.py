@@ -6,10 +6,11 @@ article heading counting more than in the body), how close one label line (a FAQ
 variant) is to the question, bm25 itself, adjacent word pairs, whether the answer is a curated
 FAQ entry (and whether the question addresses the community or asks what something is), and,
 added by the service, how near the question is to labelled questions (examples.py): the nearest
-one, and the words typical of all those a source answers. The weights are fitted, not set by
-hand (RANK_WEIGHTS). Words said around the question rather than in it (a sentence that does not
-ask) weigh less. A word the index does not know is read through its lemma (simplemma), a
-one-typo correction, or a known root. The confidence is a logistic function of the best
+one, the words typical of all those a source answers, and what a classifier fitted on all of
+them says (classify.py). The weights are fitted, not set by hand (RANK_WEIGHTS). Words said
+around the question rather than in it (a sentence that does not ask) weigh less. A word the
+index does not know is read through its lemma (simplemma), a one-typo correction, or a known
+root. The confidence is a logistic function of the best
 candidate's evidence; its coefficients were fitted on labelled questions of other writers (see
 CONFIDENCE_COEFFICIENTS).
 """
@@ -50,8 +51,9 @@ LENGTH_LOG_FULL = 5.0
 # of the question's adjacent word pairs found adjacent in the unit, whether it is a curated FAQ
 # answer, a FAQ answer to a question addressing the community ("da voi", "qui"), a FAQ answer to
 # a question asking what something is (the articles explain), the similarity of the nearest
-# labelled question this source answers, and the share of the question said in the words
-# typical of this source's labelled questions pooled (the service adds these two: examples.py).
+# labelled question this source answers, the share of the question said in the words typical
+# of this source's labelled questions pooled, and the probability the classifier of labelled
+# questions gives the source (the service adds these three: examples.py, classify.py).
 RANK_FEATURES = (
     "copertura",
     "riga",
@@ -62,38 +64,44 @@ RANK_FEATURES = (
     "faq_definizione",
     "esempio",
     "tipico",
+    "classe",
 )
 EXAMPLE = RANK_FEATURES.index("esempio")
 TYPICAL = RANK_FEATURES.index("tipico")
+CLASS = RANK_FEATURES.index("classe")
 # Fitted, like the confidence, on the other writers' sets and our own questions, never dev
 # (`benchmarks/qa_quality.py --fit check,train-a,train-b,own`: a listwise logistic fit of which
 # scored unit is an acceptable answer); each set's leave-one-set-out column refits them without it.
-RANK_WEIGHTS = (9.843, -6.136, 2.674, 4.281, 0.178, 2.612, -2.829, 10.782, 11.938)
+RANK_WEIGHTS = (9.034, -5.941, 2.312, 5.359, 0.291, 2.613, -1.594, 7.697, 7.585, 6.485)
 
 # Logistic confidence: intercept, then the Evidence fields in order (coverage, label share,
 # label-line similarity, relative margin, weightiest missing word, known share, FAQ, nearest
 # example, examples agree, nearest unanswerable example, question's weight, weight found, words
-# typical of the source's examples, the ranking's softmax odds, the question's length).
+# typical of the source's examples, the ranking's softmax odds, the question's length, the
+# classifier's probability for the source and for no source, the weight left unexplained).
 # Fitted on the other writers' sets and our own questions only (`benchmarks/qa_quality.py --fit
 # check,train-a,train-b,own`, L2 = 0.1): dev is reported out of sample, and every set's
 # leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -10.319,
-    3.154,
-    -1.352,
-    -1.508,
-    3.151,
-    -0.9,
-    0.324,
-    -0.301,
-    5.839,
-    -0.301,
-    -6.251,
-    2.417,
-    1.21,
-    0.576,
-    2.946,
-    8.775,
+    -6.917,
+    -1.177,
+    1.185,
+    -0.79,
+    1.993,
+    -1.271,
+    0.114,
+    0.148,
+    3.274,
+    -0.164,
+    -5.332,
+    2.814,
+    0.56,
+    -1.141,
+    2.844,
+    9.747,
+    0.367,
+    -1.277,
+    -3.39,
 )
 
 
@@ -283,6 +291,11 @@ class Evidence:
     # weights are fitted as a softmax over candidates, so this reads as a probability)
     odds: float = 0.0
     length: float = 0.0  # how long the question is (question_length)
+    classified: float = 0.0  # the classifier's probability for the answer's source
+    unanswerable: float = 0.0  # the classifier's probability that no source answers
+    # the question's weight neither the answer has nor its source's examples say: what the
+    # member asks beyond the topic members usually ask this source about, and it does not cover
+    unexplained: float = 0.0
 
     def vector(self) -> tuple[float, ...]:
         return (
@@ -301,6 +314,9 @@ class Evidence:
             self.typical,
             self.odds,
             self.length,
+            self.classified,
+            self.unanswerable,
+            self.unexplained,
         )
 
 
@@ -532,6 +548,7 @@ def rank(
             faq * asks_definition,
             0.0,
             0.0,
+            0.0,
         )
         scored.append(Scored(unit, score, coverage, line, relative, features))
     scored.sort(key=lambda s: (-s.score, s.unit.unit_id))
@@ -560,6 +577,7 @@ def evidence(
     near: Near = NOTHING,
     *,
     question: str,
+    said: frozenset[str] = frozenset(),
 ) -> Evidence:
     """Evidence for the first of `ranked` (one entry per source, best first), asked `question`."""
     total = sum(t.weight for t in terms) or 1.0
@@ -580,7 +598,13 @@ def evidence(
     norm_known = math.sqrt(sum(t.weight**2 for t in terms if t.known))
     norm_all = math.sqrt(sum(t.weight**2 for t in terms)) or 1.0
     coverage = top.coverage * known_weight / total
-    said = sum(t.factor for t in terms)  # content words, a weak or context one counting less
+    unexplained = sum(
+        t.weight
+        for t in terms
+        if t.stems.isdisjoint(said)
+        and not (t.known and not (t.stems.isdisjoint(body) and t.stems.isdisjoint(labels)))
+    )
+    content = sum(t.factor for t in terms)  # content words, a weak or context one counting less
     return Evidence(
         coverage=coverage,
         label=label / total,
@@ -592,11 +616,14 @@ def evidence(
         example=near.sources.get(top.unit.source, 0.0),
         agree=1.0 if near.best()[0] == top.unit.source else 0.0,
         unanswered=near.unanswered,
-        mass=min(1.0, said / MASS_FULL),
-        found=min(1.0, said * coverage / MASS_FULL),
+        mass=min(1.0, content / MASS_FULL),
+        found=min(1.0, content * coverage / MASS_FULL),
         typical=near.typical.get(top.unit.source, 0.0),
         odds=1.0 / sum(math.exp(max(-50.0, min(50.0, s.score - top.score))) for s in ranked),
         length=question_length(question),
+        classified=near.classes.get(top.unit.source, 0.0),
+        unanswerable=near.unanswerable,
+        unexplained=unexplained / total,
     )
 
 
@@ -616,6 +643,9 @@ FEATURE_NAMES = (
     "tipico",
     "probabilita",
     "lunghezza",
+    "classe",
+    "nessuna_fonte",
+    "inspiegato",
 )
 
 

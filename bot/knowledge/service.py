@@ -17,7 +17,7 @@ import yaml
 from bot import limits, texts
 from bot.db import Database
 from bot.guild_store import GuildStore
-from bot.knowledge import bridge, ingest, lexicon
+from bot.knowledge import bridge, classify, ingest, lexicon
 from bot.knowledge import examples as labelled
 from bot.knowledge.examples import Examples, Near
 from bot.knowledge.learning import LearningService
@@ -44,6 +44,7 @@ from bot.knowledge.models import (
 )
 from bot.knowledge.postings import Postings
 from bot.knowledge.ranking import (
+    CLASS,
     EXAMPLE,
     FEATURE_NAMES,
     PREWARM_MAX,
@@ -72,9 +73,9 @@ T = TypeVar("T")
 # questions only, with the confidence's coefficients (`benchmarks/qa_quality.py --fit
 # check,train-a,train-b,own`): the middle of the widest interval that maximises top-1 on
 # answerable plus abstention on unanswerable.
-ANSWER_THRESHOLD = 0.489
+ANSWER_THRESHOLD = 0.495
 # Unasked-for answers in a channel must be surer: about 0.1 over ANSWER_THRESHOLD, as before.
-AUTO_ANSWER_THRESHOLD = 0.59
+AUTO_ANSWER_THRESHOLD = 0.595
 EXCERPT_THRESHOLD = ANSWER_THRESHOLD  # /excerpt without an article: as sure as an answer
 CLOSEST_FLOOR = 0.3  # coverage the norm's FAQ entry or article needs to be cited
 SUGGEST_FLOOR = 0.2  # share of the question a source must cover to be suggested when unsure
@@ -82,6 +83,7 @@ SUGGESTIONS_MAX = 3
 CANDIDATES = 30  # units FTS5 hands to the re-ranker
 EXAMPLE_FLOOR = 0.5  # an example this near brings its source in even if the search missed it
 EXAMPLE_SOURCES = 3  # sources the examples may bring in
+CLASS_FLOOR = 0.1  # a source the classifier gives this probability joins too
 # Articles' titles and headings join the examples while there are at most this many articles:
 # a blog of thousands would make every question near hundreds of headings, and each refresh slow.
 PHRASED_ARTICLES_MAX = 1_000
@@ -249,10 +251,18 @@ class KnowledgeService:
         phrasings = await self.store.faq_phrasings()
         if await self.store.article_count(SHARED_GUILD) <= PHRASED_ARTICLES_MAX:
             phrasings += await self.store.article_phrasings()
+        shared = [
+            *self.labelled,
+            *((text, source) for text, source, g in phrasings if g == SHARED_GUILD),
+        ]
+        # fitted in a worker thread (a few tenths of a second), and only when the shared
+        # phrasings changed: a guild's own FAQ edit reuses the model
+        classifier = await asyncio.to_thread(classify.fitted, shared)
         self.examples = Examples(
             [*self.labelled, *((text, source) for text, source, _ in phrasings)],
             owners=[*(SHARED_GUILD for _ in self.labelled), *(g for _, _, g in phrasings)],
             pooled=[*(True for _ in self.labelled), *(False for _ in phrasings)],
+            classifier=classifier,
         )
         stats = Stats(df, units, await self.store.unit_counts())
         postings, all_texts = None, None
@@ -397,11 +407,12 @@ class KnowledgeService:
         stats = await self._stats_now()
         near = self.examples.near(query, guild_id)
         extra: list[Scored] = []
-        if near.sources or near.typical:
+        if near.sources or near.typical or near.classes:
             ranked, extra = await self._with_examples(terms, ranked, near, stats, guild_id, query)
         if not ranked:
             return Lookup(None, None)
-        ev = evidence(terms, ranked, stats, near, question=question)
+        said = self.examples.said(ranked[0].unit.source)
+        ev = evidence(terms, ranked, stats, near, question=question, said=said)
         top = ranked[: SUGGESTIONS_MAX + 1]
         texts = await self._unit_texts([s.unit.unit_id for s in top])
         kept = [(i, s) for i, s in enumerate(top) if s.unit.unit_id in texts]
@@ -439,27 +450,34 @@ class KnowledgeService:
         whose examples are near but that the search did not find joins with its best unit.
         Also returns those joining units (as the ranker scored them)."""
         have = {s.unit.source for s in ranked}
-        nearest = sorted(near.sources.items(), key=lambda kv: (-kv[1], kv[0]))[:EXAMPLE_SOURCES]
+        nearest = [
+            source
+            for source, similarity in sorted(near.sources.items(), key=lambda kv: (-kv[1], kv[0]))[
+                :EXAMPLE_SOURCES
+            ]
+            if similarity >= EXAMPLE_FLOOR
+        ]
+        nearest += [
+            source
+            for source, p in sorted(near.classes.items(), key=lambda kv: (-kv[1], kv[0]))[
+                :EXAMPLE_SOURCES
+            ]
+            if p >= CLASS_FLOOR and source not in nearest
+        ]
         extra: list[Scored] = []
-        for source, similarity in nearest:
-            if source in have or similarity < EXAMPLE_FLOOR:
+        for source in nearest:
+            if source in have:
                 continue
             units = await self._source_units(guild_id, source)
             if units:
                 found = await self._ranked(terms, units, stats, query)
                 if found:
                     extra.append(found[0])
-        bonus, typical = near.sources, near.typical
-        w_example, w_typical = self.rank_weights[EXAMPLE], self.rank_weights[TYPICAL]
         merged = [  # only the sources the examples speak for change score
-            _with_near(
-                s,
-                bonus.get(s.unit.source, 0.0),
-                typical.get(s.unit.source, 0.0),
-                w_example,
-                w_typical,
-            )
-            if s.unit.source in bonus or s.unit.source in typical
+            _with_near(s, near, self.rank_weights)
+            if s.unit.source in near.sources
+            or s.unit.source in near.typical
+            or s.unit.source in near.classes
             else s
             for s in [*ranked, *extra]
         ]
@@ -854,13 +872,13 @@ class KnowledgeService:
         return news
 
 
-def _with_near(
-    s: Scored, example: float, typical: float, w_example: float, w_typical: float
-) -> Scored:
+def _with_near(s: Scored, near: Near, weights: Sequence[float]) -> Scored:
     """A candidate with what the examples say about its source added to its score."""
     features = list(s.features)
-    features[EXAMPLE], features[TYPICAL] = example, typical
-    score = s.score + w_example * example + w_typical * typical
+    score = s.score
+    for index, said in ((EXAMPLE, near.sources), (TYPICAL, near.typical), (CLASS, near.classes)):
+        features[index] = said.get(s.unit.source, 0.0)
+        score += weights[index] * features[index]
     return Scored(s.unit, score, s.coverage, s.line, s.bm25, tuple(features))
 
 

@@ -384,11 +384,6 @@ async def test_community_questions_rank_the_faq_first(
     assert found.best.source == "faq-quale-hosting"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known (issue 12): since the ranking weighs the labelled questions more, the FAQ on "
-    "proposing a guest post to the academy wins this how-to, its labelled questions being near",
-)
 async def test_how_tos_rank_the_article(corpus: KnowledgeService) -> None:
     how_to = await corpus.ask("come si scrive un guest post per un altro blog?")
     assert how_to is not None

@@ -18,7 +18,15 @@ from benchmarks.qa_quality import (
 )
 from bot.knowledge.examples import Examples
 from bot.knowledge.models import Unit, UnitStems
-from bot.knowledge.ranking import RANK_FEATURES, Evidence, Stats, Term, match_expression, rank
+from bot.knowledge.ranking import (
+    RANK_FEATURES,
+    Evidence,
+    Stats,
+    Term,
+    evidence,
+    match_expression,
+    rank,
+)
 from bot.knowledge.text import analyse_query
 
 
@@ -184,7 +192,7 @@ def test_the_ranking_score_is_the_weighted_sum_of_its_features() -> None:
     stats.prepare(UnitStems(1, ("apr blog",), "apr blog sito"))
     stats.prepare(UnitStems(2, (), "sito apr"))
     units = [Unit(1, 0, "faq-a", "faq", -2.0), Unit(2, 0, "article:b", "passage", -1.0)]
-    weights = (1.5, -0.5, 2.0, 0.7, 0.3, 0.9, -1.1, 4.0, 6.0)
+    weights = (1.5, -0.5, 2.0, 0.7, 0.3, 0.9, -1.1, 4.0, 6.0, 3.0)
     for community, definition in ((False, False), (True, False), (False, True)):
         ranked = rank(
             [_term("apr"), _term("blog")],
@@ -245,3 +253,43 @@ def test_words_typical_of_a_sources_questions_count_for_it_pooled() -> None:
     assert "faq-hosting" not in typical
     with pytest.raises(ValueError, match="pooled"):
         Examples(pairs, owners=owners, pooled=[True])
+
+
+def test_what_the_question_asks_beyond_its_sources_usual_topic_is_unexplained() -> None:
+    """A word the answer lacks counts against it unless members asking this source say it too:
+    a paraphrase its examples know is explained, a detail nobody asks it about is not."""
+    stats = Stats({"fot": 2, "piatt": 2, "luc": 3}, 10)
+    stats.prepare(UnitStems(1, ("fot piatt",), "fot piatt luc"))
+    units = [Unit(1, 0, "article:foto", "passage", -1.0)]
+    lamp = Term("lampada", frozenset({"lamp"}), stats.idf(0), False)
+    terms = [_term("fot"), _term("piatt"), lamp]
+    ranked = rank(terms, units, stats)
+    asked = "foto dei piatti con una lampada?"
+    bare = evidence(terms, ranked, stats, question=asked)
+    assert bare.unexplained == pytest.approx(lamp.weight / sum(t.weight for t in terms))
+    known = evidence(terms, ranked, stats, question=asked, said=frozenset({"lamp", "fot"}))
+    assert known.unexplained == 0.0
+    everything = evidence(terms, ranked, stats, question=asked, said=frozenset({"piatt"}))
+    assert everything.unexplained == bare.unexplained  # words the answer has are never counted
+
+
+def test_the_curve_reads_top1_at_each_share_of_unanswerable_questions_declined() -> None:
+    from benchmarks.qa_quality import curve
+
+    right = [_outcome(f"a{i}", 0.5, answerable=True) for i in range(4)]
+    scored = [
+        (right[0], 0.9),
+        (right[1], 0.8),
+        (right[2], 0.4),
+        (right[3], 0.1),
+        *(
+            (_outcome(f"u{i}", 0.5, answerable=False), s)
+            for i, s in enumerate((0.05, 0.3, 0.35, 0.85))
+        ),
+    ]
+    levels = curve(scored)
+    assert levels["0.75"] == pytest.approx(0.75)  # 3 of 4 declined: over 0.35, three kept
+    assert levels["0.80"] == pytest.approx(0.25)  # all 4 declined: over 0.85, one kept
+    assert curve(scored[:4])["0.80"] is None
+    wrong_first = Outcome("w", "w", ("faq-y",), None, "faq-x", "", None)
+    assert curve([*scored, (wrong_first, 0.99)])["0.80"] == pytest.approx(1 / 5)
