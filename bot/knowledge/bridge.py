@@ -24,13 +24,14 @@ from __future__ import annotations
 import importlib.resources
 import logging
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import simplemma
 import Stemmer
+
+from bot.knowledge.folding import fold
 
 log = logging.getLogger(__name__)
 
@@ -58,11 +59,6 @@ _EN = Stemmer.Stemmer("english")
 
 class BridgeDataError(ValueError):
     """The package's data is not what the bridge reads: the message says which file and line."""
-
-
-def _fold(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _table(path: Path, row: re.Pattern[str]) -> list[tuple[str, str]]:
@@ -121,7 +117,7 @@ class Bridge:
         # "_" joins the words of a phrase
         out: list[str] = []
         for lemma in self.italian.get(synset, "").split():
-            folded = _fold(lemma)
+            folded = fold(lemma)
             if lemma == lemma.lower() and _WORD.fullmatch(folded) and folded not in out:
                 out.append(folded)
         return out
@@ -142,7 +138,7 @@ class Translator:
         ("courses" → course), else, for a word WordNet does not list, through the shortest
         lemma with its English stem ("schedul" → schedule)."""
         found = self.bridge.translations(word)
-        lemma = _fold(simplemma.lemmatize(word, lang="en"))
+        lemma = fold(simplemma.lemmatize(word, lang="en"))
         if not found and lemma != word:
             found = self.bridge.translations(lemma)
         if not found and not self.bridge.knows(word) and not self.bridge.knows(lemma):

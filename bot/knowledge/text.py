@@ -7,7 +7,6 @@ space-separated Snowball stems; FTS5 indexes that text with its plain unicode61 
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -15,6 +14,7 @@ import simplemma
 import Stemmer
 
 from bot.knowledge import bridge, lexicon
+from bot.knowledge.folding import fold as fold  # re-exported: the analysis folds with it
 
 # Bump when the analysis changes: stored digests include it, so the next import re-indexes.
 ANALYZER_VERSION = 2
@@ -23,14 +23,7 @@ _IT = Stemmer.Stemmer("italian")
 _EN = Stemmer.Stemmer("english")
 _TOKEN = re.compile(r"[a-z0-9]+")
 _THOUSANDS = re.compile(r"(?<=\d)[.](?=\d{3}\b)")
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 STOP_WORDS = lexicon.ITALIAN_STOP_WORDS | lexicon.ENGLISH_STOP_WORDS
-
-
-def fold(text: str) -> str:
-    """Lower case without accents or invisible characters: "Perché" → "perche"."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_INVISIBLE).casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def words(text: str) -> list[str]:
