@@ -39,8 +39,8 @@ from benchmarks.qa_quality import (  # noqa: E402
     L2,
     Outcome,
     balance,
+    best_threshold,
     fit_logistic,
-    widest_best,
 )
 from bot.knowledge.ranking import Evidence  # noqa: E402
 
@@ -56,8 +56,8 @@ def logistic(w: Sequence[float], o: Outcome) -> float:
 
 
 def threshold(pairs: Sequence[tuple[Outcome, float]]) -> float:
-    """qa_quality.calibrate's rule on (outcome, score) pairs: the middle of the widest interval
-    of thresholds that maximise top-1 plus abstention."""
+    """qa_quality.calibrate's rule on (outcome, score) pairs (best_threshold): where top-1
+    plus abstention, averaged over a window of thresholds, is best."""
     answerable = [(o, s) for o, s in pairs if o.answerable]
     unanswerable = [(o, s) for o, s in pairs if not o.answerable]
 
@@ -66,8 +66,7 @@ def threshold(pairs: Sequence[tuple[Outcome, float]]) -> float:
         kept = sum(s < t for _, s in unanswerable)
         return hits / max(len(answerable), 1) + kept / max(len(unanswerable), 1)
 
-    low, high = widest_best([s for _, s in pairs], objective)
-    return (low + high) / 2
+    return best_threshold([s for _, s in pairs], objective)[2]
 
 
 def plain(fit: dict[str, list[Outcome]], *, l2: float = L2, **how: bool) -> Scorer:

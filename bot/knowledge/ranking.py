@@ -72,7 +72,7 @@ CLASS = RANK_FEATURES.index("classe")
 # Fitted, like the confidence, on the other writers' sets and our own questions, never dev
 # (`benchmarks/qa_quality.py --fit check,train-a,train-b,own`: a listwise logistic fit of which
 # scored unit is an acceptable answer); each set's leave-one-set-out column refits them without it.
-RANK_WEIGHTS = (9.034, -5.941, 2.312, 5.359, 0.291, 2.613, -1.594, 7.697, 7.585, 6.485)
+RANK_WEIGHTS = (8.833, -5.785, 2.265, 5.532, 0.283, 2.605, -1.325, 7.728, 7.477, 6.406)
 
 # Logistic confidence: intercept, then the Evidence fields in order (coverage, label share,
 # label-line similarity, relative margin, weightiest missing word, known share, FAQ, nearest
@@ -83,25 +83,25 @@ RANK_WEIGHTS = (9.034, -5.941, 2.312, 5.359, 0.291, 2.613, -1.594, 7.697, 7.585,
 # check,train-a,train-b,own`, L2 = 0.1): dev is reported out of sample, and every set's
 # leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -6.917,
-    -1.177,
-    1.185,
-    -0.79,
-    1.993,
-    -1.271,
-    0.114,
-    0.148,
-    3.274,
-    -0.164,
-    -5.332,
-    2.814,
-    0.56,
-    -1.141,
-    2.844,
-    9.747,
-    0.367,
-    -1.277,
-    -3.39,
+    -6.653,
+    -0.93,
+    0.443,
+    -0.662,
+    2.604,
+    -1.337,
+    0.078,
+    0.171,
+    3.555,
+    -0.255,
+    -5.164,
+    2.894,
+    0.455,
+    -1.041,
+    2.47,
+    9.87,
+    0.29,
+    -1.466,
+    -3.375,
 )
 
 

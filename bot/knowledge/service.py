@@ -73,9 +73,9 @@ T = TypeVar("T")
 # questions only, with the confidence's coefficients (`benchmarks/qa_quality.py --fit
 # check,train-a,train-b,own`): the middle of the widest interval that maximises top-1 on
 # answerable plus abstention on unanswerable.
-ANSWER_THRESHOLD = 0.495
+ANSWER_THRESHOLD = 0.55
 # Unasked-for answers in a channel must be surer: about 0.1 over ANSWER_THRESHOLD, as before.
-AUTO_ANSWER_THRESHOLD = 0.595
+AUTO_ANSWER_THRESHOLD = 0.65
 EXCERPT_THRESHOLD = ANSWER_THRESHOLD  # /excerpt without an article: as sure as an answer
 CLOSEST_FLOOR = 0.3  # coverage the norm's FAQ entry or article needs to be cited
 SUGGEST_FLOOR = 0.2  # share of the question a source must cover to be suggested when unsure

@@ -108,3 +108,34 @@ def test_examples_know_what_each_source_is_asked_about() -> None:
     assert {"certific", "attest", "cors"} <= said
     assert "regol" not in said
     assert examples.said("faq-nessuna") == frozenset()
+
+
+def test_the_model_is_the_mean_of_several_shuffles() -> None:
+    """SGD's order of visit moves one fit's answers a little: the model is the mean of the fits
+    of SEEDS, the same on every machine and every refit."""
+    import warnings
+
+    import numpy
+    from sklearn.linear_model import SGDClassifier
+
+    model = fitted()
+    vectorizer, mean = model.sklearn
+    matrix = vectorizer.transform([classify._prepare(t) for t, _ in PAIRS])  # type: ignore[attr-defined]
+    labels = [c for _, c in PAIRS]
+    coefs = []
+    for seed in classify.SEEDS:
+        single = SGDClassifier(
+            loss="log_loss",
+            alpha=classify.ALPHA,
+            max_iter=classify.EPOCHS,
+            random_state=seed,
+            tol=1e-4,
+        )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            coefs.append(single.fit(matrix, labels).coef_)
+    assert len(coefs) > 1
+    assert numpy.allclose(mean.coef_, numpy.mean(coefs, axis=0))  # type: ignore[attr-defined]
+    assert not numpy.allclose(mean.coef_, coefs[0])  # type: ignore[attr-defined]
+    question = "il certificato del corso quando arriva?"
+    assert fitted().predict(question) == model.predict(question)

@@ -109,8 +109,23 @@ def six_outcomes() -> list[Outcome]:
 def test_threshold_is_the_middle_of_the_widest_best_interval() -> None:
     outcomes = six_outcomes()
     # 5 of 6 right between 0.3 and 0.45 and between 0.5 and 0.7; the wider interval wins
-    low, high, threshold = calibrate(outcomes, COVERAGE_ONLY)
+    low, high, threshold = calibrate(outcomes, COVERAGE_ONLY, window=0)
     assert (round(low, 3), round(high, 3), threshold) == (0.5, 0.7, 0.6)
+    # averaged over 0.1 on each side, the wider plateau wins too, at its middle
+    assert calibrate(outcomes, COVERAGE_ONLY)[2] == pytest.approx(0.6, abs=0.005)
+
+
+def test_threshold_is_the_middle_of_a_plateau_not_its_narrow_peak() -> None:
+    # right answers from 0.35 to 0.8, unanswerable ones at 0.3, 0.32 and 0.82: the exact best
+    # is any threshold from 0.32 to 0.35 (everything right), a sliver; averaged over a window,
+    # the best is further in, where a question's confidence moving a little costs less
+    answerable = [_outcome(f"a{i}", 0.35 + i * 0.05, answerable=True) for i in range(10)]
+    unanswerable = [_outcome(f"u{i}", s, answerable=False) for i, s in enumerate((0.3, 0.32, 0.82))]
+    outcomes = [*answerable, *unanswerable]
+    low, high, exact = calibrate(outcomes, COVERAGE_ONLY, window=0)
+    assert 0.32 <= low < exact < high <= 0.35
+    _, _, averaged = calibrate(outcomes, COVERAGE_ONLY)
+    assert averaged > high
 
 
 def test_threshold_weighs_abstaining_as_much_as_answering() -> None:
@@ -119,7 +134,7 @@ def test_threshold_weighs_abstaining_as_much_as_answering() -> None:
     # one unanswerable costs one answerable question and is worth it
     outcomes = [_outcome(f"a{i}", 0.5 + i / 20, answerable=True) for i in range(9)]
     outcomes.append(_outcome("u", 0.45, answerable=False))
-    _, _, threshold = calibrate(outcomes, COVERAGE_ONLY)
+    _, _, threshold = calibrate(outcomes, COVERAGE_ONLY, window=0)
     assert 0.45 < threshold <= 0.5
 
 
