@@ -489,15 +489,7 @@ def best_threshold(
     for i in range(len(grid)):
         part = values[max(0, i - span) : i + span + 1]
         averaged.append(round(sum(part) / len(part), 9))
-    best = max(averaged)
-    runs: list[list[int]] = []
-    for i, value in enumerate(averaged):
-        if value == best:
-            if runs and runs[-1][-1] == i - 1:
-                runs[-1].append(i)
-            else:
-                runs.append([i])
-    run = max(runs, key=len)
+    run = max(_best_runs(averaged), key=len)
     return grid[run[0]], grid[run[-1]], round((grid[run[0]] + grid[run[-1]]) / 2, 3)
 
 
@@ -509,6 +501,12 @@ def widest_best(
     scores = sorted({round(c, 6) for c in confidences} | {0.0, 1.0})
     cuts = [(a + b) / 2 for a, b in itertools.pairwise(scores)]
     values = [round(objective(t), 9) for t in cuts]
+    run = max(_best_runs(values), key=lambda r: scores[r[-1] + 1] - scores[r[0]])
+    return scores[run[0]], scores[run[-1] + 1]
+
+
+def _best_runs(values: Sequence[float]) -> list[list[int]]:
+    """The runs of consecutive indices where `values` reach their maximum."""
     best = max(values)
     runs: list[list[int]] = []
     for i, value in enumerate(values):
@@ -518,8 +516,7 @@ def widest_best(
             runs[-1].append(i)
         else:
             runs.append([i])
-    run = max(runs, key=lambda r: scores[r[-1] + 1] - scores[r[0]])
-    return scores[run[0]], scores[run[-1] + 1]
+    return runs
 
 
 def fit(
