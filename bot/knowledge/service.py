@@ -71,8 +71,9 @@ T = TypeVar("T")
 
 # Below this confidence Rete says it does not know. Chosen on the other writers' sets and our own
 # questions only, with the confidence's coefficients (`benchmarks/qa_quality.py --fit
-# check,train-a,train-b,own`): the middle of the widest interval that maximises top-1 on
-# answerable plus abstention on unanswerable.
+# check,train-a,train-b,own`): where top-1 on answerable plus abstention on unanswerable,
+# averaged over ±0.1 around the threshold, is best (the exact best is a flat plateau whose ends
+# moved from one refit to the next).
 ANSWER_THRESHOLD = 0.55
 # Unasked-for answers in a channel must be surer: about 0.1 over ANSWER_THRESHOLD, as before.
 AUTO_ANSWER_THRESHOLD = 0.65
@@ -82,7 +83,7 @@ SUGGEST_FLOOR = 0.2  # share of the question a source must cover to be suggested
 SUGGESTIONS_MAX = 3
 CANDIDATES = 30  # units FTS5 hands to the re-ranker
 EXAMPLE_FLOOR = 0.5  # an example this near brings its source in even if the search missed it
-EXAMPLE_SOURCES = 3  # sources the examples may bring in
+EXAMPLE_SOURCES = 3  # sources the examples may bring in (and the classifier as many more)
 CLASS_FLOOR = 0.1  # a source the classifier gives this probability joins too
 # Articles' titles and headings join the examples while there are at most this many articles:
 # a blog of thousands would make every question near hundreds of headings, and each refresh slow.
@@ -255,8 +256,8 @@ class KnowledgeService:
             *self.labelled,
             *((text, source) for text, source, g in phrasings if g == SHARED_GUILD),
         ]
-        # fitted in a worker thread (a few tenths of a second), and only when the shared
-        # phrasings changed: a guild's own FAQ edit reuses the model
+        # fitted in a worker thread (about a second), and only when the shared phrasings
+        # changed: a guild's own FAQ edit reuses the model
         classifier = await asyncio.to_thread(classify.fitted, shared)
         self.examples = Examples(
             [*self.labelled, *((text, source) for text, source, _ in phrasings)],
