@@ -30,7 +30,13 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from tests.e2e.harness import ReteHarness, eventually, harness_settings, pointed_at  # noqa: E402
+from tests.e2e.harness import (  # noqa: E402
+    ReteHarness,
+    eventually,
+    harness_settings,
+    pointed_at,
+    set_review_channel,
+)
 from tests.fakediscord import FakeDiscord, routes  # noqa: E402
 from tests.reliability.helpers import flagged_text  # noqa: E402
 
@@ -114,13 +120,7 @@ class Clicker:
 
 async def setup(fake: FakeDiscord, rete: ReteHarness, cases: int) -> list[tuple[int, str]]:
     """/setup, then `cases` flagged messages posted for review; their Claim buttons."""
-    it = await fake.slash(
-        fake.moderator,
-        "setup",
-        {"channel": fake.channel("moderazione")},
-        subcommand="review-channel",
-    )
-    await it.reply()
+    await set_review_channel(fake)
     await rete.core.review.update_settings(fake.guild.id, nudge_mode="off")
     members = [fake.member(f"socio{i}") for i in range(cases)]
     for i, member in enumerate(members):

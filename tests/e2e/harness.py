@@ -22,6 +22,7 @@ from bot.client import ReteBot, point_at
 from bot.config import Settings
 from bot.core import Core
 from tests.fakediscord import FakeDiscord
+from tests.fakediscord.models import StoredMessage
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 READY_LINE = "ready as"  # bot.client logs "ready as <user> (<id>) in N guilds" on on_ready
@@ -344,3 +345,11 @@ async def assert_nothing_left(threads_before: set[int], *, grace: float = 2.0) -
     threads = [t.name for t in leftover_threads()]
     assert not tasks, f"tasks still pending after shutdown: {tasks}"
     assert not threads, f"non-daemon threads still alive after shutdown: {threads}"
+
+
+async def set_review_channel(fake: FakeDiscord, name: str = "moderazione") -> StoredMessage:
+    """A moderator's `/setup review-channel` to #`name` through the fake Discord: Rete's reply."""
+    it = await fake.slash(
+        fake.moderator, "setup", {"channel": fake.channel(name)}, subcommand="review-channel"
+    )
+    return await it.reply()

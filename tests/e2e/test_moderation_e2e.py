@@ -9,7 +9,7 @@ from typing import Any
 from bot import texts
 from bot.review import CONFIRMED, PENDING, REOPENED, Case
 from bot.review.render import neutralise
-from tests.e2e.harness import ReteHarness, eventually
+from tests.e2e.harness import ReteHarness, eventually, set_review_channel
 from tests.fakediscord import FakeDiscord, FakeUser, routes
 from tests.fakediscord.server import Call
 
@@ -28,13 +28,7 @@ def in_channel(fake: FakeDiscord, name: str) -> Any:
 
 async def configure(fake: FakeDiscord, **options: Any) -> None:
     """A moderator sets the review channel (and whatever else) with /setup."""
-    it = await fake.slash(
-        fake.moderator,
-        "setup",
-        {"channel": fake.channel("moderazione")},
-        subcommand="review-channel",
-    )
-    reply = await it.reply()
+    reply = await set_review_channel(fake)
     assert reply.ephemeral
     assert "moderazione" in reply.content or str(fake.channel("moderazione").id) in reply.content
     if "nudge" in options:

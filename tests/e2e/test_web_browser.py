@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 from bot import i18n, texts
-from tests.e2e.harness import ReteProcess
+from tests.e2e.harness import ReteProcess, set_review_channel
 from tests.fakediscord import FakeDiscord, routes
 from tests.fakediscord.oauth import CLIENT_SECRET
 from tests.fakediscord.server import Call
@@ -111,13 +111,7 @@ async def site(rete_process: ReteProcess, fake: FakeDiscord) -> Site:
     await rete_process.wait_for_line("ready as", timeout=20)
     await fake.send_message("generale", fake.owner, f"<@{fake.bot_user.id}> sync")
     await fake.wait_for(*routes.SYNC_GUILD, timeout=10)
-    it = await fake.slash(
-        fake.moderator,
-        "setup",
-        {"channel": fake.channel("moderazione")},
-        subcommand="review-channel",
-    )
-    await it.reply()
+    await set_review_channel(fake)
     return Site(base, rete_process, fake)
 
 

@@ -20,7 +20,7 @@ from bot.permissions import ConsoleModerator
 from bot.web import Dashboard, OfflineUser
 from bot.web.security import OneTimeLinks
 from cogs.web import DiscordPermissions
-from tests.e2e.harness import ReteHarness, harness_settings, pointed_at
+from tests.e2e.harness import ReteHarness, harness_settings, pointed_at, set_review_channel
 from tests.fakediscord import FakeDiscord
 from tests.fakediscord import models as m
 from tests.fakediscord.models import Overwrite
@@ -132,18 +132,9 @@ async def test_setup_refuses_the_same_channels(rete: ReteHarness, fake: FakeDisc
     """/setup review-channel and the dashboard share the rule: what one refuses, so does the
     other (and what one takes, the other takes)."""
     for name in sorted(CLOSED):
-        it = await fake.slash(
-            fake.moderator, "setup", {"channel": fake.channel(name)}, subcommand="review-channel"
-        )
-        assert (await it.reply()).content == str(texts.SETUP_CHANNEL_NOT_TEXT)
+        assert (await set_review_channel(fake, name)).content == str(texts.SETUP_CHANNEL_NOT_TEXT)
     assert (await rete.core.review.settings(fake.guild.id)).review_channel_id is None
-    it = await fake.slash(
-        fake.moderator,
-        "setup",
-        {"channel": fake.channel("moderazione")},
-        subcommand="review-channel",
-    )
-    await it.reply()
+    await set_review_channel(fake)
     configured = await rete.core.review.settings(fake.guild.id)
     assert configured.review_channel_id == fake.channel("moderazione").id
 
