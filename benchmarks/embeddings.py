@@ -43,11 +43,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.qa_quality import DEFAULT_SHARED, SETS, set_path  # noqa: E402
 from bot.knowledge import classify, ingest  # noqa: E402
 
-DEFAULT_SHARED = ROOT.parent / "shared"
-OWN = ROOT / "tests" / "knowledge" / "data" / "questions.jsonl"
-SETS = ("dev", "check", "train-a", "train-b", "own")
 TIMED = 200  # questions timed one at a time per model
 WORDS = (("it", 40_000), ("en", 20_000))  # wordfreq's most common words, for the word vectors
 WORD_DIMENSIONS = 128
@@ -57,11 +55,13 @@ Encoder = Callable[[Sequence[str]], Any]
 
 
 def read_sets(shared: Path) -> dict[str, list[dict[str, Any]]]:
-    paths = {n: shared / "eval" / f"questions-{n}.jsonl" for n in SETS if n != "own"}
-    paths["own"] = OWN
     return {
-        name: [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-        for name, path in paths.items()
+        name: [
+            json.loads(line)
+            for line in set_path(shared, name).read_text("utf-8").splitlines()
+            if line.strip()
+        ]
+        for name in SETS
     }
 
 
