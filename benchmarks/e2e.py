@@ -58,6 +58,7 @@ try:
 except ImportError as exc:  # a feature the pipeline needs is not there (yet)
     print(f"benchmarks/e2e.py: cannot import the bot ({exc}); nothing measured.", file=sys.stderr)
     raise SystemExit(2) from exc
+from benchmarks.timing import percentile  # noqa: E402
 from tests.fakediscord import Call, FakeDiscord, FakeUser, routes  # noqa: E402
 
 TARGET_MSGS_PER_S = 1000.0
@@ -191,13 +192,6 @@ class BotStats:
     def done(self) -> None:
         self.processed += 1
         self.last = time.perf_counter()
-
-
-def percentile(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
 class LoopLag:

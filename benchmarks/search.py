@@ -33,6 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.timing import percentile  # noqa: E402
 from bot.db import Database  # noqa: E402
 from bot.knowledge import KnowledgeService, ingest  # noqa: E402
 from bot.knowledge.markup import Passage  # noqa: E402
@@ -121,12 +122,10 @@ async def timed(
 
 
 def summary(samples: list[float]) -> dict[str, float]:
-    ordered = sorted(samples)
-    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     return {
-        "p50_ms": round(statistics.median(ordered), 3),
-        "p99_ms": round(p99, 3),
-        "mean_ms": round(statistics.fmean(ordered), 3),
+        "p50_ms": round(statistics.median(samples), 3),
+        "p99_ms": round(percentile(samples, 0.99), 3),
+        "mean_ms": round(statistics.fmean(samples), 3),
     }
 
 

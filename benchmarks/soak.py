@@ -40,6 +40,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import e2e as e2e_bench  # noqa: E402  (the same synthetic chat and guild set-up)
 
+from benchmarks.timing import percentile  # noqa: E402
 from tests.e2e.harness import ReteProcess, pointed_at  # noqa: E402
 from tests.fakediscord import FakeDiscord, routes  # noqa: E402
 
@@ -88,12 +89,12 @@ class Report:
 def percentiles(values: list[float]) -> dict[str, float]:
     if not values:
         return {"n": 0, "p50": 0.0, "p99": 0.0, "max": 0.0}
-    ordered = sorted(values)
-
-    def at(q: float) -> float:
-        return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))] * 1000
-
-    return {"n": len(ordered), "p50": at(0.5), "p99": at(0.99), "max": ordered[-1] * 1000}
+    return {
+        "n": len(values),
+        "p50": percentile(values, 0.5) * 1000,
+        "p99": percentile(values, 0.99) * 1000,
+        "max": max(values) * 1000,
+    }
 
 
 class Soak:
