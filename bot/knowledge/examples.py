@@ -178,6 +178,10 @@ class Examples:
         return Near(near.sources, near.unanswered, near.typical, classes, unanswerable)
 
     def _near(self, query: Query, guild_id: int) -> Near:
+        """What the examples say. A guild's own phrasing at least as near as the nearest shared
+        example nothing answers overrides it: a moderator who made this wording a FAQ entry's
+        ("/faq attach", "/faq write") has answered it for the server, whatever the shared
+        examples say."""
         asked = concepts_of(query)
         total_q = sum(self.weight(own) * factor for own, _, factor in asked)
         covered_q: dict[int, float] = {}  # example → share of the question it covers
@@ -210,14 +214,21 @@ class Examples:
             return Near({}, 0.0, typical) if typical else NOTHING
         sources: dict[str, float] = {}
         unanswered = 0.0
+        here = 0.0  # the nearest of the guild's own phrasings
         for i, similarity in scores.items():
-            if self._owners[i] not in (SHARED_GUILD, guild_id):
+            owner = self._owners[i]
+            if owner not in (SHARED_GUILD, guild_id):
                 continue  # another guild's own phrasing
             source = self._sources[i]
             if source == UNANSWERED:
                 unanswered = max(unanswered, similarity)
-            elif similarity > sources.get(source, 0.0):
+                continue
+            if owner != SHARED_GUILD:
+                here = max(here, similarity)
+            if similarity > sources.get(source, 0.0):
                 sources[source] = similarity
+        if here > 0.0 and here >= unanswered:
+            unanswered = 0.0
         return Near(sources, unanswered, typical)
 
     def _typical_of(self, asked: Concepts) -> dict[str, float]:

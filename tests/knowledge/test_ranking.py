@@ -270,6 +270,24 @@ def test_words_typical_of_a_sources_questions_count_for_it_pooled() -> None:
         Examples(pairs, owners=owners, pooled=[True])
 
 
+def test_a_guilds_own_wording_overrides_a_shared_unanswerable_example() -> None:
+    """A moderator who made a member's wording a FAQ entry's answered it for the server: the
+    shared example saying nothing answers it no longer counts there, and still does elsewhere."""
+    pairs = [
+        ("chi ha vinto ieri sera il derby?", ""),  # shared: nothing answers it
+        ("chi ha vinto il derby ieri sera?", "faq-calcio"),  # guild 7's own entry
+        ("dove si parcheggia?", "faq-parcheggio"),  # guild 7's, far from the question
+    ]
+    examples = Examples(pairs, owners=[0, 7, 8])
+    derby = analyse_query("chi ha vinto il derby ieri sera?")
+    here = examples.near(derby, 7)
+    assert here.unanswered == 0.0
+    assert here.sources["faq-calcio"] > 0.9
+    assert examples.near(derby, 0).unanswered > 0.9  # elsewhere the shared example stands
+    # a guild's own wording far from the question overrides nothing
+    assert examples.near(derby, 8).unanswered > 0.9
+
+
 def test_what_the_question_asks_beyond_its_sources_usual_topic_is_unexplained() -> None:
     """A word the answer lacks counts against it unless members asking this source say it too:
     a paraphrase its examples know is explained, a detail nobody asks it about is not."""
