@@ -70,9 +70,10 @@ EXAMPLE = RANK_FEATURES.index("esempio")
 TYPICAL = RANK_FEATURES.index("tipico")
 CLASS = RANK_FEATURES.index("classe")
 # Fitted, like the confidence, on the other writers' sets and our own questions, never dev
-# (`benchmarks/qa_quality.py --fit check,train-a,train-b,own`: a listwise logistic fit of which
-# scored unit is an acceptable answer); each set's leave-one-set-out column refits them without it.
-RANK_WEIGHTS = (8.833, -5.785, 2.265, 5.532, 0.283, 2.605, -1.325, 7.728, 7.477, 6.406)
+# (`benchmarks/qa_quality.py --fit check,train-a,train-b,own,own2,own3,own4`: a listwise logistic
+# fit of which scored unit is an acceptable answer); each set's leave-one-set-out column refits
+# them without it.
+RANK_WEIGHTS = (8.732, -5.133, 1.814, 6.122, 0.541, 1.708, -1.634, 10.99, 7.923, 6.591)
 
 # Logistic confidence: intercept, then the Evidence fields in order (coverage, label share,
 # label-line similarity, relative margin, weightiest missing word, known share, FAQ, nearest
@@ -80,28 +81,28 @@ RANK_WEIGHTS = (8.833, -5.785, 2.265, 5.532, 0.283, 2.605, -1.325, 7.728, 7.477,
 # typical of the source's examples, the ranking's softmax odds, the question's length, the
 # classifier's probability for the source and for no source, the weight left unexplained).
 # Fitted on the other writers' sets and our own questions only (`benchmarks/qa_quality.py --fit
-# check,train-a,train-b,own`, L2 = 0.1): dev is reported out of sample, and every set's
-# leave-one-set-out column refits without it.
+# check,train-a,train-b,own,own2,own3,own4`, L2 = 0.1): dev is reported out of sample, and every
+# set's leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -6.653,
-    -0.93,
-    0.443,
-    -0.662,
-    2.604,
-    -1.337,
-    0.078,
-    0.171,
-    3.555,
-    -0.255,
-    -5.164,
-    2.894,
-    0.455,
-    -1.041,
-    2.47,
-    9.87,
-    0.29,
-    -1.466,
-    -3.375,
+    -7.032,
+    0.786,
+    -0.38,
+    -0.822,
+    2.121,
+    -0.568,
+    -0.193,
+    0.14,
+    4.189,
+    -0.077,
+    -8.164,
+    3.682,
+    0.248,
+    0.321,
+    2.045,
+    9.113,
+    0.741,
+    -1.291,
+    -3.797,
 )
 
 
