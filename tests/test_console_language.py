@@ -140,7 +140,7 @@ def unquoted(line: str, pool: str) -> str:
     the pool) and without technical names."""
 
     def quoted(text: str) -> bool:
-        flat = _flat(text)
+        flat = _flat(text).removesuffix("…")  # a quote cut short ends with an ellipsis
         return len(flat) > 3 and flat in pool
 
     if quoted(line):

@@ -70,10 +70,10 @@ EXAMPLE = RANK_FEATURES.index("esempio")
 TYPICAL = RANK_FEATURES.index("tipico")
 CLASS = RANK_FEATURES.index("classe")
 # Fitted, like the confidence, on the other writers' sets and our own questions, never dev
-# (`benchmarks/qa_quality.py --fit check,train-a,train-b,own,own2,own3,own4`: a listwise logistic
-# fit of which scored unit is an acceptable answer); each set's leave-one-set-out column refits
-# them without it.
-RANK_WEIGHTS = (8.732, -5.133, 1.814, 6.122, 0.541, 1.708, -1.634, 10.99, 7.923, 6.591)
+# (`benchmarks/qa_quality.py --fit check,train-a,train-b,own,own2,own3,own4,own5,own6,own7`: a
+# listwise logistic fit of which scored unit is an acceptable answer); each set's
+# leave-one-set-out column refits them without it.
+RANK_WEIGHTS = (7.747, -4.767, 1.693, 5.732, 0.611, 1.244, -1.486, 11.002, 6.989, 7.357)
 
 # Logistic confidence: intercept, then the Evidence fields in order (coverage, label share,
 # label-line similarity, relative margin, weightiest missing word, known share, FAQ, nearest
@@ -81,28 +81,28 @@ RANK_WEIGHTS = (8.732, -5.133, 1.814, 6.122, 0.541, 1.708, -1.634, 10.99, 7.923,
 # typical of the source's examples, the ranking's softmax odds, the question's length, the
 # classifier's probability for the source and for no source, the weight left unexplained).
 # Fitted on the other writers' sets and our own questions only (`benchmarks/qa_quality.py --fit
-# check,train-a,train-b,own,own2,own3,own4`, L2 = 0.1): dev is reported out of sample, and every
-# set's leave-one-set-out column refits without it.
+# check,train-a,train-b,own,own2,own3,own4,own5,own6,own7`, L2 = 0.1): dev is reported out of
+# sample, and every set's leave-one-set-out column refits without it.
 CONFIDENCE_COEFFICIENTS = (
-    -7.032,
-    0.786,
-    -0.38,
-    -0.822,
-    2.121,
-    -0.568,
-    -0.193,
-    0.14,
-    4.189,
-    -0.077,
-    -8.164,
-    3.682,
-    0.248,
-    0.321,
-    2.045,
-    9.113,
-    0.741,
-    -1.291,
-    -3.797,
+    -2.361,
+    -0.667,
+    -0.12,
+    -0.162,
+    4.39,
+    -1.447,
+    -1.598,
+    0.076,
+    2.242,
+    0.244,
+    -8.986,
+    1.77,
+    0.156,
+    0.543,
+    2.069,
+    8.263,
+    1.628,
+    -1.29,
+    -4.277,
 )
 
 

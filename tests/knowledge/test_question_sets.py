@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.qa_quality import OURS, SETS, echoes, set_path
+from benchmarks.qa_quality import OURS, SETS, WRITTEN, echoes, set_path
 from bot.knowledge import ingest
 from tests.knowledge.conftest import CORPUS, SHARED
 
 OUR_FILES = [set_path(SHARED, name) for name in OURS if name != "dev"]
-WRITTEN = ("own2", "own3", "own4")  # written by helpers from the corpus alone, then filtered
 
 
 def read(path: Path) -> list[dict[str, object]]:
