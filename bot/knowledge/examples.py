@@ -16,6 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 
+import numpy
+
 from bot.knowledge.classify import Classifier
 from bot.knowledge.lexicon import CONTEXT_FACTOR, WEAK_WORD_FACTOR
 from bot.knowledge.models import SHARED_GUILD
@@ -128,16 +130,39 @@ class Examples:
         self._sizes = [len(pairs_) for _, pairs_, _ in items]
         # stem → (example, example concept as one int, the concept's share of the example's
         # weight) for every example concept that stem matches
-        self._postings: dict[str, list[tuple[int, int, float]]] = {}
-        self._pair_postings: dict[str, list[int]] = {}
+        postings: dict[str, list[tuple[int, int, float]]] = {}
+        pair_postings: dict[str, list[int]] = {}
         width = 1 + max((len(concepts) for concepts, _, _ in items), default=0)
         for i, (concepts, pairs_, _) in enumerate(items):
             for j, (_, stems, _) in enumerate(concepts):
                 entry = (i, i * width + j, self._weights[i][j] / totals[i])
                 for s in stems:
-                    self._postings.setdefault(s, []).append(entry)
+                    postings.setdefault(s, []).append(entry)
             for p in pairs_:
-                self._pair_postings.setdefault(p, []).append(i)
+                pair_postings.setdefault(p, []).append(i)
+        # the same postings as arrays, which `_near` gathers in a few numpy calls: a question
+        # meets hundreds of postings (~770 a question with 1,600 examples), too many for a loop
+        # within the answer path's 2 ms
+        self._arrays = {
+            s: (
+                numpy.fromiter((e[0] for e in entries), numpy.int64, len(entries)),
+                numpy.fromiter((e[1] for e in entries), numpy.int64, len(entries)),
+                numpy.fromiter((e[2] for e in entries), numpy.float64, len(entries)),
+            )
+            for s, entries in postings.items()
+        }
+        self._pair_arrays = {
+            p: numpy.asarray(ids, dtype=numpy.int64) for p, ids in pair_postings.items()
+        }
+        self._size_array = numpy.asarray(self._sizes, dtype=numpy.float64)
+        names = sorted(set(self._sources))
+        self._source_names = names
+        index = {name: k for k, name in enumerate(names)}
+        self._source_array = numpy.asarray(
+            [index[source] for source in self._sources], dtype=numpy.int64
+        )
+        self._unanswered_index = index.get(UNANSWERED, -1)
+        self._owner_array = numpy.asarray(self._owners, dtype=numpy.int64)
         # the words of each source's shared examples, pooled: stem → (source, share of the
         # source's examples that say it). A guild's own phrasings stay out of the pool.
         said: dict[str, list[frozenset[str]]] = {}
@@ -184,49 +209,57 @@ class Examples:
         examples say."""
         asked = concepts_of(query)
         total_q = sum(self.weight(own) * factor for own, _, factor in asked)
-        covered_q: dict[int, float] = {}  # example → share of the question it covers
-        covered_e: dict[int, float] = {}  # example → share of it the question covers
-        seen: set[int] = set()  # example concepts already counted
+        size = len(self._sources)
+        found: list[tuple[numpy.ndarray, numpy.ndarray, numpy.ndarray]] = []
+        concept_of: list[int] = []  # the question's concept each of `found` matches for
+        weights: list[float] = []  # each concept's share of the question's weight
         for own, stems, factor in asked:
-            weight = self.weight(own) * factor / (total_q or 1.0)
-            hit: set[int] = set()
-            for s in stems:
-                for i, key, share in self._postings.get(s, ()):
-                    if key not in seen:
-                        seen.add(key)
-                        covered_e[i] = covered_e.get(i, 0.0) + share
-                    hit.add(i)
-            for i in hit:
-                covered_q[i] = covered_q.get(i, 0.0) + weight
-        scores = {i: min(part, covered_e[i]) for i, part in covered_q.items()}
+            arrays = [self._arrays[s] for s in stems if s in self._arrays]
+            if arrays:
+                found += arrays
+                concept_of += [len(weights)] * len(arrays)
+                weights.append(self.weight(own) * factor / (total_q or 1.0))
+        scores = numpy.zeros(size)
+        hit = numpy.zeros(size, dtype=bool)
+        if found:
+            ids = numpy.concatenate([f[0] for f in found])
+            # each (concept, example) once: the example covers that much of the question
+            pairs_hit = numpy.unique(
+                numpy.repeat(numpy.asarray(concept_of), [len(f[0]) for f in found]) * size + ids
+            )
+            examples, concepts = pairs_hit % size, pairs_hit // size
+            covered_q = numpy.bincount(
+                examples, weights=numpy.asarray(weights)[concepts], minlength=size
+            )
+            hit = numpy.bincount(examples, minlength=size) > 0
+            # each example concept once, however many of the question's stems match it: that
+            # much of the example the question covers
+            _, first = numpy.unique(numpy.concatenate([f[1] for f in found]), return_index=True)
+            covered_e = numpy.bincount(
+                ids[first], weights=numpy.concatenate([f[2] for f in found])[first], minlength=size
+            )
+            scores = numpy.where(hit, numpy.minimum(covered_q, covered_e), 0.0)
         typical = self._typical_of(asked)
         pairs = surface(query.text)
-        if pairs:
-            shared: dict[int, int] = {}
-            for p in pairs:
-                for i in self._pair_postings.get(p, ()):
-                    shared[i] = shared.get(i, 0) + 1
-            for i, n in shared.items():
-                dice = 2 * n / (len(pairs) + self._sizes[i])
-                if dice > scores.get(i, 0.0):
-                    scores[i] = dice
-        if not scores:
+        said = [self._pair_arrays[p] for p in pairs if p in self._pair_arrays]
+        if said:
+            shared = numpy.bincount(numpy.concatenate(said), minlength=size)
+            met = shared > 0
+            dice = 2 * shared / (len(pairs) + self._size_array)
+            scores = numpy.where(met & (dice > scores), dice, scores)
+            hit |= met
+        if not hit.any():
             return Near({}, 0.0, typical) if typical else NOTHING
-        sources: dict[str, float] = {}
-        unanswered = 0.0
-        here = 0.0  # the nearest of the guild's own phrasings
-        for i, similarity in scores.items():
-            owner = self._owners[i]
-            if owner not in (SHARED_GUILD, guild_id):
-                continue  # another guild's own phrasing
-            source = self._sources[i]
-            if source == UNANSWERED:
-                unanswered = max(unanswered, similarity)
-                continue
-            if owner != SHARED_GUILD:
-                here = max(here, similarity)
-            if similarity > sources.get(source, 0.0):
-                sources[source] = similarity
+        mine = hit & (
+            (self._owner_array == SHARED_GUILD) | (self._owner_array == guild_id)
+        )  # another guild's own phrasings never count
+        nothing = self._source_array == self._unanswered_index
+        unanswered = float(scores[mine & nothing].max(initial=0.0))
+        answered = mine & ~nothing
+        best = numpy.zeros(len(self._source_names))
+        numpy.maximum.at(best, self._source_array[answered], scores[answered])
+        sources = {self._source_names[k]: float(best[k]) for k in numpy.flatnonzero(best > 0.0)}
+        here = float(scores[answered & (self._owner_array != SHARED_GUILD)].max(initial=0.0))
         if here > 0.0 and here >= unanswered:
             unanswered = 0.0
         return Near(sources, unanswered, typical)
