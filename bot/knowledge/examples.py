@@ -112,7 +112,6 @@ class Examples:
             for (text, source), guild, pool in zip(pairs, guilds, pools, strict=True)
         ]
         labelled = [item for item in labelled if item[0] or item[1]]
-        self._owners = [guild for _, _, _, guild, _ in labelled]
         items = [(concepts, pairs_, source) for concepts, pairs_, source, _, _ in labelled]
         df: dict[str, int] = {}
         for concepts, _, _ in items:
@@ -127,7 +126,6 @@ class Examples:
             for concepts, _, _ in items
         ]
         totals = [sum(w) or 1.0 for w in self._weights]
-        self._sizes = [len(pairs_) for _, pairs_, _ in items]
         # stem → (example, example concept as one int, the concept's share of the example's
         # weight) for every example concept that stem matches
         postings: dict[str, list[tuple[int, int, float]]] = {}
@@ -154,7 +152,9 @@ class Examples:
         self._pair_arrays = {
             p: numpy.asarray(ids, dtype=numpy.int64) for p, ids in pair_postings.items()
         }
-        self._size_array = numpy.asarray(self._sizes, dtype=numpy.float64)
+        self._size_array = numpy.asarray(
+            [len(pairs_) for _, pairs_, _ in items], dtype=numpy.float64
+        )
         names = sorted(set(self._sources))
         self._source_names = names
         index = {name: k for k, name in enumerate(names)}
@@ -162,7 +162,9 @@ class Examples:
             [index[source] for source in self._sources], dtype=numpy.int64
         )
         self._unanswered_index = index.get(UNANSWERED, -1)
-        self._owner_array = numpy.asarray(self._owners, dtype=numpy.int64)
+        self._owner_array = numpy.asarray(
+            [guild for _, _, _, guild, _ in labelled], dtype=numpy.int64
+        )
         # the words of each source's shared examples, pooled: stem → (source, share of the
         # source's examples that say it). A guild's own phrasings stay out of the pool.
         said: dict[str, list[frozenset[str]]] = {}
